@@ -1,0 +1,457 @@
+//! The HTTP boundary: a request Baton is about to send (with its secrets marked), the response
+//! exactly as it came, and the injected client that carries one to the other.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::Serialize;
+
+use crate::secret::{MASK, Secret};
+
+/// A header or form value; secrets are masked wherever the request is shown or recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Plain(String),
+    Secret(Secret),
+}
+
+impl Value {
+    fn exposed(&self) -> &str {
+        match self {
+            Value::Plain(v) => v,
+            Value::Secret(s) => s.expose(),
+        }
+    }
+
+    fn shown(&self, reveal: bool) -> &str {
+        match self {
+            Value::Plain(v) => v,
+            Value::Secret(s) if reveal => s.expose(),
+            Value::Secret(_) => MASK,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Get,
+    Post,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// A request ready to send. Form parameters keep their order, so the body on the wire is exactly
+/// the one a test or a curl command shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    pub method: Method,
+    pub url: String,
+    pub headers: Vec<(String, Value)>,
+    pub form: Option<Vec<(String, Value)>>,
+}
+
+impl HttpRequest {
+    pub fn get(url: impl Into<String>) -> Self {
+        Self {
+            method: Method::Get,
+            url: url.into(),
+            headers: vec![("Accept".into(), Value::Plain("application/json".into()))],
+            form: None,
+        }
+    }
+
+    pub fn post_form(url: impl Into<String>) -> Self {
+        Self {
+            method: Method::Post,
+            url: url.into(),
+            headers: vec![
+                (
+                    "Content-Type".into(),
+                    Value::Plain("application/x-www-form-urlencoded".into()),
+                ),
+                ("Accept".into(), Value::Plain("application/json".into())),
+            ],
+            form: Some(Vec::new()),
+        }
+    }
+
+    pub fn push_form(&mut self, name: &str, value: Value) {
+        self.form
+            .get_or_insert_with(Vec::new)
+            .push((name.to_string(), value));
+    }
+
+    pub fn push_header(&mut self, name: &str, value: Value) {
+        self.headers.push((name.to_string(), value));
+    }
+
+    /// The value of a header (case-insensitive), secrets included.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.exposed())
+    }
+
+    /// Every value of a form parameter, in order.
+    pub fn form_values(&self, name: &str) -> Vec<&str> {
+        self.form
+            .iter()
+            .flatten()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.exposed())
+            .collect()
+    }
+
+    pub fn form_value(&self, name: &str) -> Option<&str> {
+        self.form_values(name).into_iter().next()
+    }
+
+    /// The body as sent on the wire (`application/x-www-form-urlencoded`), secrets included.
+    pub fn body(&self) -> Option<String> {
+        self.encode_form(true)
+    }
+
+    fn encode_form(&self, reveal: bool) -> Option<String> {
+        let form = self.form.as_ref()?;
+        let mut ser = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in form {
+            ser.append_pair(name, value.shown(reveal));
+        }
+        Some(ser.finish())
+    }
+
+    /// The request as it is recorded and shown: every secret replaced by a mask.
+    pub fn recorded(&self) -> RecordedRequest {
+        RecordedRequest {
+            method: self.method,
+            url: self.url.clone(),
+            headers: self
+                .headers
+                .iter()
+                .map(|(n, v)| (n.clone(), v.shown(false).to_string()))
+                .collect(),
+            body: self.encode_form(false),
+        }
+    }
+
+    /// The request as a curl command line for a POSIX shell. Secrets are masked unless `reveal`.
+    pub fn to_curl(&self, reveal: bool) -> String {
+        let mut first = String::from("curl -sS");
+        if self.method != Method::Get {
+            first.push_str(" -X ");
+            first.push_str(self.method.as_str());
+        }
+        first.push(' ');
+        first.push_str(&shell_quote(&self.url));
+        let mut lines = vec![first];
+        for (name, value) in &self.headers {
+            lines.push(format!(
+                "-H {}",
+                shell_quote(&format!("{name}: {}", value.shown(reveal)))
+            ));
+        }
+        for (name, value) in self.form.iter().flatten() {
+            // --data-urlencode encodes the value exactly as the form serializer does.
+            lines.push(format!(
+                "--data-urlencode {}",
+                shell_quote(&format!("{name}={}", value.shown(reveal)))
+            ));
+        }
+        lines.join(" \\\n  ")
+    }
+}
+
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// A request as kept in a run record and shown to a user: secrets masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordedRequest {
+    pub method: Method,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+}
+
+/// A response exactly as the server sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    pub status: u16,
+    /// Names as received (lower-case over HTTP/2), in order, repeated names kept.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// The first value of a header, compared case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum TransportError {
+    #[error("{url:?} is not a usable URL: {reason}")]
+    InvalidUrl { url: String, reason: String },
+    #[error("could not connect to {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error("no response from {url} within {seconds} s (the timeout can be raised)")]
+    Timeout { url: String, seconds: u64 },
+    #[error("TLS failure talking to {url}: {reason}")]
+    Tls { url: String, reason: String },
+    #[error("request to {url} failed: {reason}")]
+    Other { url: String, reason: String },
+}
+
+/// Carries a request to a server. Injected, so tests can check the exact request with no network.
+#[async_trait]
+pub trait HttpClient: Send + Sync {
+    async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError>;
+}
+
+/// How Baton talks to one server.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    pub timeout: Duration,
+    /// An extra CA certificate (PEM) to trust, for servers with a private CA.
+    pub ca_file: Option<PathBuf>,
+    /// Accept any certificate. Only for a lab server whose certificate cannot be fixed.
+    pub danger_accept_invalid_certs: bool,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(30),
+            ca_file: None,
+            danger_accept_invalid_certs: false,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HttpSetupError {
+    #[error("could not read the CA file {path}: {source}")]
+    ReadCa {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the CA file {path} holds no usable PEM certificate: {reason}")]
+    BadCa { path: PathBuf, reason: String },
+    #[error("could not set up the HTTP client: {0}")]
+    Build(String),
+}
+
+/// The real client: reqwest with rustls. Redirects are never followed: a token endpoint that
+/// redirects is shown as it is, since following it could send credentials elsewhere.
+#[derive(Debug, Clone)]
+pub struct ReqwestClient {
+    inner: reqwest::Client,
+    timeout: Duration,
+}
+
+impl ReqwestClient {
+    pub fn new(settings: &HttpSettings) -> Result<Self, HttpSetupError> {
+        let mut builder = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(settings.timeout)
+            .user_agent(concat!("baton/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = &settings.ca_file {
+            builder = builder.add_root_certificate(read_ca(path)?);
+        }
+        if settings.danger_accept_invalid_certs {
+            builder = builder.tls_danger_accept_invalid_certs(true);
+        }
+        let inner = builder
+            .build()
+            .map_err(|e| HttpSetupError::Build(error_chain(&e)))?;
+        Ok(Self {
+            inner,
+            timeout: settings.timeout,
+        })
+    }
+}
+
+fn read_ca(path: &Path) -> Result<reqwest::Certificate, HttpSetupError> {
+    let pem = std::fs::read(path).map_err(|source| HttpSetupError::ReadCa {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") {
+        return Err(HttpSetupError::BadCa {
+            path: path.to_path_buf(),
+            reason: "no -----BEGIN CERTIFICATE----- block".into(),
+        });
+    }
+    reqwest::Certificate::from_pem(&pem).map_err(|e| HttpSetupError::BadCa {
+        path: path.to_path_buf(),
+        reason: error_chain(&e),
+    })
+}
+
+#[async_trait]
+impl HttpClient for ReqwestClient {
+    async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
+        let url = reqwest::Url::parse(&request.url).map_err(|e| TransportError::InvalidUrl {
+            url: request.url.clone(),
+            reason: e.to_string(),
+        })?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(TransportError::InvalidUrl {
+                url: request.url.clone(),
+                reason: "only http and https are supported".into(),
+            });
+        }
+        let method = match request.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+        };
+        let mut builder = self.inner.request(method, url);
+        for (name, value) in &request.headers {
+            builder = builder.header(name.as_str(), value.exposed());
+        }
+        if let Some(body) = request.body() {
+            builder = builder.body(body);
+        }
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| self.classify(&request.url, &e))?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| self.classify(&request.url, &e))?
+            .to_vec();
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+impl ReqwestClient {
+    fn classify(&self, url: &str, e: &reqwest::Error) -> TransportError {
+        let url = url.to_string();
+        let reason = error_chain(e);
+        if e.is_timeout() {
+            return TransportError::Timeout {
+                url,
+                seconds: self.timeout.as_secs(),
+            };
+        }
+        let lower = reason.to_ascii_lowercase();
+        if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+            return TransportError::Tls { url, reason };
+        }
+        if e.is_connect() {
+            return TransportError::Unreachable { url, reason };
+        }
+        TransportError::Other { url, reason }
+    }
+}
+
+/// An error with its causes, since reqwest's top-level message alone rarely says what happened.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> HttpRequest {
+        let mut r = HttpRequest::post_form("https://as.example/token");
+        r.push_header("Authorization", Value::Secret(Secret::new("Basic abc")));
+        r.push_form("grant_type", Value::Plain("client_credentials".into()));
+        r.push_form("scope", Value::Plain("a b".into()));
+        r.push_form("client_secret", Value::Secret(Secret::new("s3cr&t")));
+        r
+    }
+
+    #[test]
+    fn body_is_form_encoded_in_order_with_secrets() {
+        assert_eq!(
+            sample().body().as_deref(),
+            Some("grant_type=client_credentials&scope=a+b&client_secret=s3cr%26t")
+        );
+    }
+
+    #[test]
+    fn recorded_request_masks_secrets() {
+        let rec = sample().recorded();
+        assert_eq!(
+            rec.body.as_deref(),
+            Some("grant_type=client_credentials&scope=a+b&client_secret=****")
+        );
+        assert!(
+            rec.headers
+                .contains(&("Authorization".into(), "****".into()))
+        );
+        assert!(!format!("{rec:?}").contains("s3cr"));
+    }
+
+    #[test]
+    fn curl_masks_unless_revealed_and_quotes_for_the_shell() {
+        let masked = sample().to_curl(false);
+        assert!(masked.contains("'Authorization: ****'"));
+        assert!(masked.contains("--data-urlencode 'client_secret=****'"));
+        assert!(masked.contains("--data-urlencode 'scope=a b'"));
+        assert!(!masked.contains("s3cr"));
+        let revealed = sample().to_curl(true);
+        assert!(revealed.contains("'client_secret=s3cr&t'"));
+        assert!(revealed.starts_with("curl -sS -X POST https://as.example/token"));
+    }
+
+    #[test]
+    fn shell_quote_escapes_single_quotes() {
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote(""), "''");
+    }
+}

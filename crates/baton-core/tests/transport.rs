@@ -1,0 +1,102 @@
+//! The real HTTP client against loopback: unreachable servers, timeouts, redirects not followed.
+
+use std::time::Duration;
+
+use baton_core::http::{HttpClient, HttpRequest, HttpSettings, ReqwestClient, TransportError};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+fn client(timeout_ms: u64) -> ReqwestClient {
+    ReqwestClient::new(&HttpSettings {
+        timeout: Duration::from_millis(timeout_ms),
+        ..HttpSettings::default()
+    })
+    .expect("client")
+}
+
+#[tokio::test]
+async fn unreachable_server_is_named() {
+    // Bind then drop, so the port is very likely closed.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let url = format!("http://127.0.0.1:{port}/token");
+    let err = client(2000)
+        .send(&HttpRequest::post_form(&url))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, TransportError::Unreachable { url: u, .. } if *u == url),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains(&url));
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}/token", listener.local_addr().expect("addr"));
+    let holder = tokio::spawn(async move {
+        let (socket, _) = listener.accept().await.expect("accept");
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        drop(socket);
+    });
+    let err = client(300)
+        .send(&HttpRequest::post_form(&url))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, TransportError::Timeout { .. }), "{err:?}");
+    holder.abort();
+}
+
+#[tokio::test]
+async fn redirects_are_shown_not_followed() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}/token", listener.local_addr().expect("addr"));
+    let server = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.expect("accept");
+        let mut buf = [0u8; 4096];
+        let _ = socket.read(&mut buf).await;
+        socket
+            .write_all(b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/elsewhere\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            .await
+            .expect("write");
+    });
+    let response = client(2000)
+        .send(&HttpRequest::post_form(&url))
+        .await
+        .expect("response");
+    assert_eq!(response.status, 302);
+    assert_eq!(
+        response.header("location"),
+        Some("http://127.0.0.1:1/elsewhere")
+    );
+    server.await.expect("server");
+}
+
+#[tokio::test]
+async fn a_bad_url_is_reported() {
+    let err = client(1000)
+        .send(&HttpRequest::get("ftp://x/y"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, TransportError::InvalidUrl { .. }));
+    let err = client(1000)
+        .send(&HttpRequest::get("not a url"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, TransportError::InvalidUrl { .. }));
+}
+
+#[test]
+fn a_missing_ca_file_is_named() {
+    let err = ReqwestClient::new(&HttpSettings {
+        ca_file: Some("/nonexistent/ca.pem".into()),
+        ..HttpSettings::default()
+    })
+    .unwrap_err();
+    assert!(err.to_string().contains("/nonexistent/ca.pem"));
+}
