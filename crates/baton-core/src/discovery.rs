@@ -148,9 +148,8 @@ fn build(
         return Err(DiscoveryError::NoTokenEndpoint { url });
     }
     let mut findings = Vec::new();
-    if metadata.issuer.as_deref().map(|i| i.trim_end_matches('/'))
-        != Some(issuer.trim_end_matches('/'))
-    {
+    // RFC 8414 §3.3: identical, character for character; a trailing slash is a different issuer.
+    if metadata.issuer.as_deref() != Some(issuer) {
         findings.push(Finding {
             id: "discovery.issuer.mismatch".into(),
             severity: Severity::Error,

@@ -169,6 +169,19 @@ fn check_success(c: &ResponseCheck<'_>, out: &mut Vec<Finding>) {
             "the response carries tokens but no `Cache-Control: no-store`",
         ));
     }
+    let pragma = c
+        .response
+        .headers
+        .iter()
+        .any(|(n, v)| n.eq_ignore_ascii_case("pragma") && v.to_ascii_lowercase().contains("no-cache"));
+    if !pragma {
+        out.push(Finding::new(
+            "response.pragma",
+            Severity::Info,
+            "RFC 6749 §5.1",
+            "no `Pragma: no-cache` (RFC 6749 asks for it; RFC 9111 has since deprecated Pragma, so Cache-Control is what matters)",
+        ));
+    }
     for (member, expected) in [
         ("access_token", "a string"),
         ("issued_token_type", "a string"),

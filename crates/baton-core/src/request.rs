@@ -51,13 +51,25 @@ pub struct TokenRequest {
     pub extra: Vec<(String, String)>,
 }
 
-/// Parameters that Baton sets itself; an extra parameter may not smuggle in a second copy.
-const RESERVED: [&str; 5] = [
+/// Parameters that have their own option; an extra parameter may not send a second copy of one
+/// (RFC 6749 §3.2: a parameter is not repeated unless its definition allows it).
+const RESERVED: [&str; 16] = [
     "grant_type",
     "client_id",
     "client_secret",
     "client_assertion",
     "client_assertion_type",
+    "subject_token",
+    "subject_token_type",
+    "actor_token",
+    "actor_token_type",
+    "requested_token_type",
+    "audience",
+    "resource",
+    "scope",
+    "username",
+    "password",
+    "refresh_token",
 ];
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -74,7 +86,7 @@ pub enum RequestError {
         "an actor token type is given without an actor token (RFC 8693 §2.1 requires both or neither)"
     )]
     ActorTypeWithoutToken,
-    #[error("the extra parameter {0:?} is set by Baton itself; use its own option instead")]
+    #[error("the extra parameter {0:?} has its own option; use that instead")]
     ReservedExtra(String),
     #[error("an extra parameter has an empty name")]
     EmptyExtraName,

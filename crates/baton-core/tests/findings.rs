@@ -62,6 +62,7 @@ fn good_headers() -> Vec<(String, String)> {
             "application/json;charset=UTF-8".into(),
         ),
         ("cache-control".into(), "no-store".into()),
+        ("pragma".into(), "no-cache".into()),
     ]
 }
 
