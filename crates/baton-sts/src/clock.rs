@@ -1,0 +1,78 @@
+//! Time and identifiers: the system clock and random ids normally, a frozen clock and counters
+//! in deterministic mode so that the same requests give byte-identical tokens.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+
+/// 2026-01-01T00:00:00Z, the deterministic mode's "now".
+pub const DETERMINISTIC_NOW: u64 = 1_767_225_600;
+
+pub(crate) enum Clock {
+    System,
+    /// Does not advance: a token issued in deterministic mode is valid for as long as the
+    /// process runs, and the same request gives the same `iat`/`exp`.
+    Fixed(u64),
+}
+
+impl Clock {
+    /// Seconds since the Unix epoch.
+    pub(crate) fn now(&self) -> u64 {
+        match self {
+            Clock::System => SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
+            Clock::Fixed(t) => *t,
+        }
+    }
+}
+
+/// Makes `jti` values and opaque refresh tokens.
+pub(crate) enum IdSource {
+    Random,
+    Counter(AtomicU64),
+}
+
+impl IdSource {
+    pub(crate) fn counter() -> IdSource {
+        IdSource::Counter(AtomicU64::new(0))
+    }
+
+    /// A new id with `prefix` (e.g. `jti`, `rt`): 256 random bits, or the next counter value.
+    pub(crate) fn next(&self, prefix: &str) -> String {
+        match self {
+            IdSource::Random => {
+                let mut bytes = [0u8; 32];
+                rand::rngs::OsRng.fill_bytes(&mut bytes);
+                format!("{prefix}_{}", URL_SAFE_NO_PAD.encode(bytes))
+            }
+            IdSource::Counter(n) => {
+                format!("{prefix}_{:06}", n.fetch_add(1, Ordering::Relaxed) + 1)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deterministic_now_is_2026() {
+        assert_eq!(DETERMINISTIC_NOW % 86400, 0);
+        assert_eq!((DETERMINISTIC_NOW - 1_735_689_600) / 86400, 365); // 2025-01-01 + 365 days
+        assert_eq!(Clock::Fixed(DETERMINISTIC_NOW).now(), DETERMINISTIC_NOW);
+    }
+
+    #[test]
+    fn counter_ids_are_sequential_and_random_ids_differ() {
+        let c = IdSource::counter();
+        assert_eq!(c.next("jti"), "jti_000001");
+        assert_eq!(c.next("rt"), "rt_000002");
+        let r = IdSource::Random;
+        assert_ne!(r.next("jti"), r.next("jti"));
+    }
+}

@@ -1,0 +1,127 @@
+//! Errors: OAuth error responses (RFC 6749 §5.2, RFC 8693 §2.2.2) and failures to start.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use serde_json::json;
+
+use crate::keys::KeyError;
+use crate::policy::PolicyError;
+use crate::response::json_no_store;
+
+/// The registered error codes the lab uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ErrorCode {
+    InvalidRequest,
+    InvalidClient,
+    InvalidGrant,
+    UnauthorizedClient,
+    UnsupportedGrantType,
+    InvalidScope,
+    /// RFC 8693 §2.2.2.
+    InvalidTarget,
+    /// The lab itself failed (e.g. signing); sent with status 500.
+    ServerError,
+}
+
+impl ErrorCode {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidRequest => "invalid_request",
+            ErrorCode::InvalidClient => "invalid_client",
+            ErrorCode::InvalidGrant => "invalid_grant",
+            ErrorCode::UnauthorizedClient => "unauthorized_client",
+            ErrorCode::UnsupportedGrantType => "unsupported_grant_type",
+            ErrorCode::InvalidScope => "invalid_scope",
+            ErrorCode::InvalidTarget => "invalid_target",
+            ErrorCode::ServerError => "server_error",
+        }
+    }
+}
+
+/// An error response the token or introspection endpoint sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OAuthError {
+    pub(crate) code: ErrorCode,
+    pub(crate) description: String,
+    /// The client tried HTTP Basic: a 401 must then challenge with `WWW-Authenticate: Basic`.
+    pub(crate) basic_challenge: bool,
+}
+
+impl OAuthError {
+    pub(crate) fn new(code: ErrorCode, description: impl Into<String>) -> Self {
+        OAuthError {
+            code,
+            description: description.into(),
+            basic_challenge: false,
+        }
+    }
+
+    pub(crate) fn invalid_request(d: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidRequest, d)
+    }
+    pub(crate) fn invalid_client(d: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidClient, d)
+    }
+    pub(crate) fn invalid_grant(d: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidGrant, d)
+    }
+    pub(crate) fn unauthorized_client(d: impl Into<String>) -> Self {
+        Self::new(ErrorCode::UnauthorizedClient, d)
+    }
+    pub(crate) fn invalid_scope(d: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidScope, d)
+    }
+    pub(crate) fn invalid_target(d: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidTarget, d)
+    }
+    pub(crate) fn server_error(d: impl Into<String>) -> Self {
+        Self::new(ErrorCode::ServerError, d)
+    }
+    pub(crate) fn missing(param: &str) -> Self {
+        Self::invalid_request(format!("missing required parameter {param}"))
+    }
+
+    pub(crate) fn with_basic_challenge(mut self, basic: bool) -> Self {
+        self.basic_challenge = basic;
+        self
+    }
+
+    pub(crate) fn status(&self) -> StatusCode {
+        match self.code {
+            ErrorCode::InvalidClient => StatusCode::UNAUTHORIZED,
+            ErrorCode::ServerError => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    pub(crate) fn into_response(self) -> Response {
+        let body = json!({ "error": self.code.as_str(), "error_description": self.description });
+        let mut response = json_no_store(self.status(), &body);
+        if self.code == ErrorCode::InvalidClient && self.basic_challenge {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"baton-lab\""),
+            );
+        }
+        response
+    }
+}
+
+/// Why the lab token service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StsError {
+    #[error("invalid lab policy: {0}")]
+    Policy(#[from] PolicyError),
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error("client {client_id:?}: public_key_pem: {reason}")]
+    ClientKey { client_id: String, reason: String },
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Bind {
+        port: u16,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the signing key task failed: {0}")]
+    KeyTask(#[source] tokio::task::JoinError),
+}

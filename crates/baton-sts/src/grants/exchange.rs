@@ -1,0 +1,241 @@
+//! RFC 8693 token exchange: validate the subject (and actor) token, decide delegation or
+//! impersonation, honour `may_act`, narrow audience and scope, build the `act` chain.
+
+use serde_json::{Map, Value, json};
+
+use super::target::{audience_scopes, narrow_scope, parse_scope, resolve_audiences};
+use super::{Granted, may_act_claim};
+use crate::errors::OAuthError;
+use crate::form::Form;
+use crate::lab::Lab;
+use crate::policy::Client;
+use crate::tokens::{TYPE_ACCESS_TOKEN, TYPE_ID_TOKEN, TYPE_JWT, TokenKind, TokenSpec, Verified};
+
+/// Token types the lab accepts as subject or actor: all of them mean "one of the lab's JWTs".
+const ACCEPTED_INPUT_TYPES: &[&str] = &[TYPE_ACCESS_TOKEN, TYPE_JWT, TYPE_ID_TOKEN];
+
+pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, OAuthError> {
+    let subject_token = form.required("subject_token")?;
+    let subject_type = form.required("subject_token_type")?;
+    // RFC 8693 §2.1: actor_token_type is required with actor_token and forbidden without it.
+    let actor = match (
+        form.single("actor_token")?,
+        form.single("actor_token_type")?,
+    ) {
+        (Some(token), Some(kind)) => Some((token, kind)),
+        (None, None) => None,
+        (Some(_), None) => {
+            return Err(OAuthError::invalid_request(
+                "actor_token_type is required when actor_token is present",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(OAuthError::invalid_request(
+                "actor_token_type was sent without an actor_token",
+            ));
+        }
+    };
+    let requested_kind = match form.single("requested_token_type")? {
+        None => TokenKind::AccessToken,
+        Some(uri) => TokenKind::from_uri(uri).ok_or_else(|| {
+            OAuthError::invalid_request(format!(
+                "cannot issue requested_token_type {uri:?}: the lab issues access_token, jwt, id_token and refresh_token"
+            ))
+        })?,
+    };
+    check_input_type("subject_token_type", subject_type)?;
+    if let Some((_, kind)) = actor {
+        check_input_type("actor_token_type", kind)?;
+    }
+
+    // Whether this client may exchange this way at all, before looking at the tokens.
+    let id = &client.client_id;
+    if actor.is_some() && !client.may_delegate {
+        return Err(OAuthError::unauthorized_client(format!(
+            "client {id:?} may not delegate: the policy does not let it exchange with an actor_token"
+        )));
+    }
+    if actor.is_none() && !client.may_impersonate {
+        return Err(OAuthError::unauthorized_client(format!(
+            "client {id:?} may not impersonate: the policy requires an actor_token (delegation) from it"
+        )));
+    }
+
+    let subject = lab.verify_jwt(subject_token).map_err(|why| {
+        OAuthError::invalid_request(format!("subject_token is not acceptable: {why}"))
+    })?;
+    let actor = match actor {
+        Some((token, _)) => Some(lab.verify_jwt(token).map_err(|why| {
+            OAuthError::invalid_request(format!("actor_token is not acceptable: {why}"))
+        })?),
+        None => None,
+    };
+    let prior_depth = match subject.act() {
+        Some(act) => act_depth(act).map_err(|why| {
+            OAuthError::invalid_request(format!("subject_token has a malformed act claim: {why}"))
+        })?,
+        None => 0,
+    };
+
+    // RFC 8693 §4.4: the subject token may name who is allowed to act for its subject.
+    if let Some(may_act) = subject.may_act() {
+        let (role, who, iss) = match &actor {
+            Some(a) => ("actor", a.sub().to_owned(), a.iss().to_owned()),
+            None => ("client", id.clone(), lab.issuer.clone()),
+        };
+        let allowed = may_act_allows(may_act, &who, &iss).map_err(|why| {
+            OAuthError::invalid_request(format!(
+                "subject_token has a malformed may_act claim: {why}"
+            ))
+        })?;
+        if !allowed {
+            return Err(OAuthError::invalid_request(format!(
+                "{role} {who:?} is not named in the subject token's may_act ({may_act})"
+            )));
+        }
+    }
+
+    let aud = resolve_audiences(
+        &lab.policy,
+        client,
+        &form.all("audience"),
+        &form.all("resource"),
+    )?;
+    let allowed = audience_scopes(&lab.policy, &aud);
+    let requested = parse_scope(form.single("scope")?)?;
+    let scopes = narrow_scope(
+        requested.as_deref(),
+        &subject.scopes(),
+        "the subject token",
+        &allowed,
+        &aud,
+    )?;
+
+    let (act, depth) = match &actor {
+        Some(a) => (Some(delegation_act(a, &subject)), prior_depth + 1),
+        // Impersonation adds no actor; prior actors stay on record.
+        None => (subject.act().cloned(), prior_depth),
+    };
+    if depth > lab.policy.max_chain_depth {
+        return Err(OAuthError::invalid_request(format!(
+            "the issued token's act chain would be {depth} deep, more than the policy's max_chain_depth of {}",
+            lab.policy.max_chain_depth
+        )));
+    }
+
+    let spec = TokenSpec {
+        sub: subject.sub().to_owned(),
+        client_id: id.clone(),
+        aud,
+        scopes,
+        act,
+        may_act: client.may_act.as_ref().map(may_act_claim),
+        extra: Map::new(),
+        // The new token must not outlive the one it was exchanged for.
+        not_after: Some(subject.exp()),
+    };
+    let token = match requested_kind {
+        TokenKind::RefreshToken => lab.mint_refresh(&spec),
+        kind => lab.mint_jwt(&spec, kind)?,
+    };
+    Ok(Granted {
+        token,
+        refresh_token: None,
+        exchange: true,
+    })
+}
+
+fn check_input_type(param: &str, uri: &str) -> Result<(), OAuthError> {
+    if ACCEPTED_INPUT_TYPES.contains(&uri) {
+        Ok(())
+    } else {
+        Err(OAuthError::invalid_request(format!(
+            "{param} {uri:?} is not supported: the lab accepts its own JWTs as {}",
+            ACCEPTED_INPUT_TYPES.join(", ")
+        )))
+    }
+}
+
+/// `act` for a delegated token: the current actor outermost, the subject's prior chain inside.
+fn delegation_act(actor: &Verified, subject: &Verified) -> Value {
+    let mut act = Map::new();
+    act.insert("sub".into(), json!(actor.sub()));
+    if let Some(cid) = actor.client_id()
+        && cid != actor.sub()
+    {
+        act.insert("client_id".into(), json!(cid));
+    }
+    if let Some(prior) = subject.act() {
+        act.insert("act".into(), prior.clone());
+    }
+    Value::Object(act)
+}
+
+/// The depth of an `act` chain: each level an object with a string `sub`.
+pub(crate) fn act_depth(act: &Value) -> Result<usize, String> {
+    let mut depth = 0;
+    let mut current = Some(act);
+    while let Some(level) = current {
+        let Value::Object(obj) = level else {
+            return Err(format!("level {} is not a JSON object", depth + 1));
+        };
+        if !obj.get("sub").is_some_and(Value::is_string) {
+            return Err(format!("level {} has no string sub", depth + 1));
+        }
+        depth += 1;
+        current = obj.get("act");
+    }
+    Ok(depth)
+}
+
+/// Whether `may_act` (an object, or leniently an array of objects) names `sub` (and `iss`, when
+/// the entry has one).
+fn may_act_allows(may_act: &Value, sub: &str, iss: &str) -> Result<bool, String> {
+    let entries: Vec<&Value> = match may_act {
+        Value::Array(items) => items.iter().collect(),
+        other => vec![other],
+    };
+    let mut allowed = false;
+    for entry in entries {
+        let Value::Object(obj) = entry else {
+            return Err("it is not a JSON object".to_owned());
+        };
+        let Some(entry_sub) = obj.get("sub").and_then(Value::as_str) else {
+            return Err("it has no string sub".to_owned());
+        };
+        let iss_ok = obj
+            .get("iss")
+            .and_then(Value::as_str)
+            .is_none_or(|i| i == iss);
+        allowed |= entry_sub == sub && iss_ok;
+    }
+    Ok(allowed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn act_depth_counts_levels() {
+        assert_eq!(act_depth(&json!({"sub": "a"})), Ok(1));
+        assert_eq!(
+            act_depth(&json!({"sub": "a", "act": {"sub": "b", "act": {"sub": "c"}}})),
+            Ok(3)
+        );
+        assert!(act_depth(&json!({"act": {"sub": "b"}})).is_err());
+        assert!(act_depth(&json!({"sub": "a", "act": "b"})).is_err());
+    }
+
+    #[test]
+    fn may_act_matching() {
+        let m = json!({"sub": "planner-agent"});
+        assert_eq!(may_act_allows(&m, "planner-agent", "http://lab"), Ok(true));
+        assert_eq!(may_act_allows(&m, "flight-agent", "http://lab"), Ok(false));
+        let m = json!({"sub": "planner-agent", "iss": "http://other"});
+        assert_eq!(may_act_allows(&m, "planner-agent", "http://lab"), Ok(false));
+        let m = json!([{"sub": "a"}, {"sub": "b"}]);
+        assert_eq!(may_act_allows(&m, "b", "x"), Ok(true));
+        assert!(may_act_allows(&json!("a"), "a", "x").is_err());
+    }
+}

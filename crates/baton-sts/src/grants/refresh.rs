@@ -1,0 +1,73 @@
+//! RFC 6749 §6: refreshing. Refresh tokens are opaque, kept in memory, bound to the client they
+//! were issued to, and rotated on use (RFC 9700 §4.14.2) keeping their original expiry.
+
+use super::Granted;
+use super::target::{parse_scope, resolve_audiences};
+use crate::errors::OAuthError;
+use crate::form::Form;
+use crate::lab::Lab;
+use crate::policy::Client;
+use crate::tokens::TokenKind;
+
+pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, OAuthError> {
+    let presented = form.required("refresh_token")?;
+    let now = lab.clock.now();
+    let record = {
+        let mut store = lab.refresh_tokens();
+        let Some(record) = store.get(presented).cloned() else {
+            return Err(OAuthError::invalid_grant(
+                "unknown refresh token (already used, or from another lab run)",
+            ));
+        };
+        if now >= record.exp {
+            store.remove(presented);
+            return Err(OAuthError::invalid_grant(format!(
+                "the refresh token expired at {}",
+                record.exp
+            )));
+        }
+        if record.spec.client_id != client.client_id {
+            return Err(OAuthError::invalid_grant(format!(
+                "the refresh token was issued to client {:?}, not {:?}",
+                record.spec.client_id, client.client_id
+            )));
+        }
+        record
+    };
+
+    let mut spec = record.spec.clone();
+    // A refresh may narrow scope (RFC 6749 §6) and audience (RFC 8707 §2.2), never widen them.
+    if let Some(requested) = parse_scope(form.single("scope")?)? {
+        if let Some(extra) = requested.iter().find(|s| !record.spec.scopes.contains(s)) {
+            return Err(OAuthError::invalid_scope(format!(
+                "scope {extra:?} was not granted with this refresh token (granted: {})",
+                record.spec.scopes.join(" ")
+            )));
+        }
+        spec.scopes = requested;
+    }
+    let (audiences, resources) = (form.all("audience"), form.all("resource"));
+    if !audiences.is_empty() || !resources.is_empty() {
+        let aud = resolve_audiences(&lab.policy, client, &audiences, &resources)?;
+        if let Some(extra) = aud.iter().find(|a| !record.spec.aud.contains(a)) {
+            return Err(OAuthError::invalid_target(format!(
+                "audience {extra:?} was not granted with this refresh token (granted: {})",
+                record.spec.aud.join(", ")
+            )));
+        }
+        spec.aud = aud;
+    }
+    // Used up only once the request is known to be good, so a typo in `scope` costs nothing.
+    if lab.refresh_tokens().remove(presented).is_none() {
+        return Err(OAuthError::invalid_grant(
+            "the refresh token was used by a concurrent request",
+        ));
+    }
+    let token = lab.mint_jwt(&spec, TokenKind::AccessToken)?;
+    let rotated = lab.store_refresh(record.spec, now, record.exp);
+    Ok(Granted {
+        token,
+        refresh_token: Some(rotated),
+        exchange: false,
+    })
+}

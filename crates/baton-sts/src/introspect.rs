@@ -1,0 +1,130 @@
+//! RFC 7662 token introspection, for the lab's JWTs and refresh tokens.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde_json::{Map, Value, json};
+
+use crate::client_auth::{self, Endpoint};
+use crate::errors::OAuthError;
+use crate::form::Form;
+use crate::lab::{INTROSPECTION_PATH, Lab};
+use crate::log::{RequestLogEntry, RequestOutcome};
+use crate::response::json_no_store;
+
+pub(crate) async fn introspection_endpoint(
+    State(lab): State<Arc<Lab>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut client_id = None;
+    let (response, outcome, status) = match introspect(&lab, &headers, &body, &mut client_id) {
+        Ok(answer) => {
+            let active = answer
+                .get("active")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            (
+                json_no_store(StatusCode::OK, &answer),
+                RequestOutcome::Introspected { active },
+                200,
+            )
+        }
+        Err(e) => {
+            let outcome = RequestOutcome::Refused {
+                error: e.code.as_str().to_owned(),
+                description: e.description.clone(),
+            };
+            let status = e.status().as_u16();
+            (e.into_response(), outcome, status)
+        }
+    };
+    lab.log.push(RequestLogEntry {
+        time: SystemTime::now(),
+        endpoint: INTROSPECTION_PATH.to_owned(),
+        grant_type: None,
+        client_id,
+        outcome,
+        status,
+    });
+    response
+}
+
+fn introspect(
+    lab: &Lab,
+    headers: &HeaderMap,
+    body: &[u8],
+    client_id: &mut Option<String>,
+) -> Result<Value, OAuthError> {
+    let form = Form::parse(headers, body)?;
+    client_auth::authenticate(lab, headers, &form, Endpoint::Introspection, client_id)?;
+    let token = form.required("token")?;
+    // token_type_hint is optional and only an optimisation (RFC 7662 §2.1); both kinds are
+    // looked up regardless.
+    let now = lab.clock.now();
+    let refresh = lab.refresh_tokens().get(token).cloned();
+    if let Some(record) = refresh
+        && now < record.exp
+    {
+        let spec = &record.spec;
+        let mut out = Map::new();
+        out.insert("active".into(), json!(true));
+        out.insert("iss".into(), json!(lab.issuer));
+        out.insert("sub".into(), json!(spec.sub));
+        out.insert("aud".into(), aud_value(&spec.aud));
+        out.insert("scope".into(), json!(spec.scopes.join(" ")));
+        out.insert("client_id".into(), json!(spec.client_id));
+        out.insert("exp".into(), json!(record.exp));
+        out.insert("iat".into(), json!(record.iat));
+        if let Some(act) = &spec.act {
+            out.insert("act".into(), act.clone());
+        }
+        if let Some(may_act) = &spec.may_act {
+            out.insert("may_act".into(), may_act.clone());
+        }
+        return Ok(Value::Object(out));
+    }
+    let Ok(verified) = lab.verify_jwt(token) else {
+        // RFC 7662 §2.2: an invalid, expired or unknown token is just inactive, with no detail.
+        return Ok(json!({ "active": false }));
+    };
+    let mut out = Map::new();
+    out.insert("active".into(), json!(true));
+    for claim in [
+        "iss",
+        "sub",
+        "aud",
+        "exp",
+        "iat",
+        "jti",
+        "client_id",
+        "scope",
+    ] {
+        if let Some(v) = verified.claims.get(claim) {
+            out.insert(claim.into(), v.clone());
+        }
+    }
+    let token_type = if verified.typ.as_deref() == Some("at+jwt") {
+        "Bearer"
+    } else {
+        "N_A"
+    };
+    out.insert("token_type".into(), json!(token_type));
+    for claim in ["act", "may_act"] {
+        if let Some(v) = verified.claims.get(claim) {
+            out.insert(claim.into(), v.clone());
+        }
+    }
+    Ok(Value::Object(out))
+}
+
+fn aud_value(aud: &[String]) -> Value {
+    match aud {
+        [one] => json!(one),
+        many => json!(many),
+    }
+}

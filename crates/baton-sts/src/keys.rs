@@ -1,0 +1,304 @@
+//! The lab's signing key (fresh per start, or fixed in deterministic mode) and the public keys
+//! of `private_key_jwt` clients.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::jwk::{Jwk, ThumbprintHash};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde_json::{Map, Value, json};
+
+use crate::policy::SigningAlg;
+
+/// Seeds of the deterministic-mode keys. Public on purpose: deterministic mode exists so that
+/// runs can be compared byte for byte, never to protect anything.
+const DEMO_P256_SEED: &[u8; 32] = b"baton-lab-demo-p256-key-00000001";
+const DEMO_ED25519_SEED: &[u8; 32] = b"baton-lab-demo-ed25519-key-00001";
+/// A fixed RSA key for deterministic RS256, generated once with `openssl genpkey`. DEMO KEY:
+/// published in the source, never to be trusted for anything.
+const DEMO_RSA_PKCS8_PEM: &str = include_str!("keys/demo-rs256-key.pem");
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("cannot create the lab's {alg} signing key: {reason}")]
+    Create { alg: &'static str, reason: String },
+    #[error("cannot sign a token: {0}")]
+    Sign(#[source] jsonwebtoken::errors::Error),
+}
+
+/// The key the lab signs every token with.
+pub(crate) struct SigningKey {
+    alg: Algorithm,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    kid: String,
+    /// The public JWK as served at `/jwks`.
+    public_jwk: Value,
+}
+
+fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+impl SigningKey {
+    pub(crate) fn create(alg: SigningAlg, deterministic: bool) -> Result<SigningKey, KeyError> {
+        let fail = |reason: String| KeyError::Create {
+            alg: alg.as_str(),
+            reason,
+        };
+        let (jws_alg, encoding, public) = match alg {
+            SigningAlg::ES256 => {
+                use p256::pkcs8::EncodePrivateKey;
+                let secret = if deterministic {
+                    p256::SecretKey::from_slice(DEMO_P256_SEED).map_err(|e| fail(e.to_string()))?
+                } else {
+                    p256::SecretKey::random(&mut rand::rngs::OsRng)
+                };
+                let der = secret.to_pkcs8_der().map_err(|e| fail(e.to_string()))?;
+                let point = p256::elliptic_curve::sec1::ToEncodedPoint::to_encoded_point(
+                    &secret.public_key(),
+                    false,
+                );
+                let (Some(x), Some(y)) = (point.x(), point.y()) else {
+                    return Err(fail("the public key has no affine coordinates".to_owned()));
+                };
+                let public = json!({ "kty": "EC", "crv": "P-256", "x": b64(x), "y": b64(y) });
+                (
+                    Algorithm::ES256,
+                    EncodingKey::from_ec_der(der.as_bytes()),
+                    public,
+                )
+            }
+            SigningAlg::EdDSA => {
+                use ed25519_dalek::pkcs8::EncodePrivateKey;
+                let signing = if deterministic {
+                    ed25519_dalek::SigningKey::from_bytes(DEMO_ED25519_SEED)
+                } else {
+                    ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng)
+                };
+                let der = signing.to_pkcs8_der().map_err(|e| fail(e.to_string()))?;
+                let x = signing.verifying_key().to_bytes();
+                let public = json!({ "kty": "OKP", "crv": "Ed25519", "x": b64(&x) });
+                (
+                    Algorithm::EdDSA,
+                    EncodingKey::from_ed_der(der.as_bytes()),
+                    public,
+                )
+            }
+            SigningAlg::RS256 => {
+                use rsa::pkcs1::EncodeRsaPrivateKey;
+                use rsa::pkcs8::DecodePrivateKey;
+                use rsa::traits::PublicKeyParts;
+                let private = if deterministic {
+                    rsa::RsaPrivateKey::from_pkcs8_pem(DEMO_RSA_PKCS8_PEM)
+                        .map_err(|e| fail(e.to_string()))?
+                } else {
+                    rsa::RsaPrivateKey::new(&mut rand::rngs::OsRng, 2048)
+                        .map_err(|e| fail(e.to_string()))?
+                };
+                let der = private.to_pkcs1_der().map_err(|e| fail(e.to_string()))?;
+                let public = json!({
+                    "kty": "RSA",
+                    "n": b64(&private.n().to_bytes_be()),
+                    "e": b64(&private.e().to_bytes_be()),
+                });
+                (
+                    Algorithm::RS256,
+                    EncodingKey::from_rsa_der(der.as_bytes()),
+                    public,
+                )
+            }
+        };
+        let jwk: Jwk = serde_json::from_value(public.clone()).map_err(|e| fail(e.to_string()))?;
+        let decoding = DecodingKey::from_jwk(&jwk).map_err(|e| fail(e.to_string()))?;
+        // RFC 7638 thumbprint: the kid changes exactly when the key does.
+        let kid = jwk
+            .thumbprint(ThumbprintHash::SHA256)
+            .map_err(|e| fail(e.to_string()))?;
+        let mut public_jwk = public;
+        if let Value::Object(map) = &mut public_jwk {
+            map.insert("kid".into(), Value::String(kid.clone()));
+            map.insert("alg".into(), Value::String(alg.as_str().to_owned()));
+            map.insert("use".into(), Value::String("sig".to_owned()));
+        }
+        Ok(SigningKey {
+            alg: jws_alg,
+            encoding,
+            decoding,
+            kid,
+            public_jwk,
+        })
+    }
+
+    pub(crate) fn public_jwk(&self) -> &Value {
+        &self.public_jwk
+    }
+
+    pub(crate) fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    /// Signs `claims` with header `typ` (`at+jwt` for access tokens, `JWT` otherwise).
+    pub(crate) fn sign(&self, typ: &str, claims: &Map<String, Value>) -> Result<String, KeyError> {
+        let mut header = Header::new(self.alg);
+        header.typ = Some(typ.to_owned());
+        header.kid = Some(self.kid.clone());
+        jsonwebtoken::encode(&header, claims, &self.encoding).map_err(KeyError::Sign)
+    }
+
+    /// Checks the signature (and that `alg` is the lab's) and returns the header and claims.
+    /// Time and issuer are checked by the caller, against the lab's clock.
+    pub(crate) fn verify(&self, token: &str) -> Result<(Header, Map<String, Value>), String> {
+        let header = jsonwebtoken::decode_header(token).map_err(|e| describe_jwt_error(&e))?;
+        if header.alg != self.alg {
+            return Err(format!(
+                "it is signed with {:?}, the lab signs with {:?}",
+                header.alg, self.alg
+            ));
+        }
+        if let Some(kid) = &header.kid
+            && kid != &self.kid
+        {
+            return Err(format!(
+                "it was signed by another key (kid {kid:?}, the lab's is {:?})",
+                self.kid
+            ));
+        }
+        let data = jsonwebtoken::decode::<Map<String, Value>>(
+            token,
+            &self.decoding,
+            &unchecked_time(self.alg),
+        )
+        .map_err(|e| describe_jwt_error(&e))?;
+        Ok((data.header, data.claims))
+    }
+}
+
+/// A validation that checks only the signature and algorithm: the lab checks `exp`, `iss` and
+/// `aud` itself, with its own clock (which is fixed in deterministic mode).
+fn unchecked_time(alg: Algorithm) -> Validation {
+    let mut v = Validation::new(alg);
+    v.validate_exp = false;
+    v.validate_nbf = false;
+    v.validate_aud = false;
+    v.required_spec_claims.clear();
+    v
+}
+
+pub(crate) fn describe_jwt_error(e: &jsonwebtoken::errors::Error) -> String {
+    use jsonwebtoken::errors::ErrorKind;
+    match e.kind() {
+        ErrorKind::InvalidToken => {
+            "it is not a JWS compact serialisation (three base64url parts)".to_owned()
+        }
+        ErrorKind::InvalidSignature => "its signature does not verify".to_owned(),
+        ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => {
+            "its alg is not accepted".to_owned()
+        }
+        ErrorKind::Base64(_) => "it is not valid base64url".to_owned(),
+        ErrorKind::Json(_) => "its header or claims are not a JSON object".to_owned(),
+        ErrorKind::Utf8(_) => "it is not valid UTF-8".to_owned(),
+        _ => format!("it cannot be verified ({e})"),
+    }
+}
+
+/// A `private_key_jwt` client's verification key and the algorithms that key can verify.
+#[derive(Clone)]
+pub(crate) struct ClientKey {
+    pub(crate) key: DecodingKey,
+    pub(crate) algorithms: Vec<Algorithm>,
+}
+
+/// Reads an SPKI (`-----BEGIN PUBLIC KEY-----`) PEM: EC P-256/P-384, Ed25519 or RSA.
+pub(crate) fn client_key_from_pem(pem: &str) -> Result<ClientKey, String> {
+    if let Ok(key) = DecodingKey::from_ec_pem(pem.as_bytes()) {
+        return Ok(ClientKey {
+            key,
+            algorithms: vec![Algorithm::ES256, Algorithm::ES384],
+        });
+    }
+    if let Ok(key) = DecodingKey::from_ed_pem(pem.as_bytes()) {
+        return Ok(ClientKey {
+            key,
+            algorithms: vec![Algorithm::EdDSA],
+        });
+    }
+    if let Ok(key) = DecodingKey::from_rsa_pem(pem.as_bytes()) {
+        return Ok(ClientKey {
+            key,
+            algorithms: vec![
+                Algorithm::RS256,
+                Algorithm::RS384,
+                Algorithm::RS512,
+                Algorithm::PS256,
+                Algorithm::PS384,
+                Algorithm::PS512,
+            ],
+        });
+    }
+    Err(
+        "not a PEM public key (expected -----BEGIN PUBLIC KEY----- with an EC, Ed25519 or RSA key)"
+            .to_owned(),
+    )
+}
+
+/// The client assertion algorithms the lab verifies, for the metadata.
+pub(crate) const CLIENT_ASSERTION_ALGS: &[&str] = &[
+    "ES256", "ES384", "EdDSA", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims() -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("sub".into(), json!("alice"));
+        m.insert("exp".into(), json!(1_800_000_000u64));
+        m
+    }
+
+    #[test]
+    fn every_alg_signs_and_verifies() {
+        for alg in [SigningAlg::ES256, SigningAlg::EdDSA, SigningAlg::RS256] {
+            let key = SigningKey::create(alg, true).expect("key");
+            let token = key.sign("at+jwt", &claims()).expect("sign");
+            let (header, got) = key.verify(&token).expect("verify");
+            assert_eq!(header.typ.as_deref(), Some("at+jwt"));
+            assert_eq!(header.kid.as_deref(), Some(key.kid()));
+            assert_eq!(got, claims());
+            assert_eq!(key.public_jwk()["alg"], alg.as_str());
+        }
+    }
+
+    #[test]
+    fn deterministic_keys_sign_identically() {
+        for alg in [SigningAlg::ES256, SigningAlg::EdDSA, SigningAlg::RS256] {
+            let a = SigningKey::create(alg, true).expect("key");
+            let b = SigningKey::create(alg, true).expect("key");
+            assert_eq!(a.kid(), b.kid());
+            assert_eq!(a.sign("JWT", &claims()).ok(), b.sign("JWT", &claims()).ok());
+        }
+    }
+
+    #[test]
+    fn fresh_keys_differ_and_reject_each_other() {
+        let a = SigningKey::create(SigningAlg::ES256, false).expect("key");
+        let b = SigningKey::create(SigningAlg::ES256, false).expect("key");
+        assert_ne!(a.kid(), b.kid());
+        let token = a.sign("JWT", &claims()).expect("sign");
+        assert!(b.verify(&token).is_err());
+    }
+
+    #[test]
+    fn client_keys_are_recognised() {
+        use p256::pkcs8::EncodePublicKey;
+        let sk = p256::SecretKey::from_slice(DEMO_P256_SEED).expect("key");
+        let pem = sk
+            .public_key()
+            .to_public_key_pem(p256::pkcs8::LineEnding::LF)
+            .expect("pem");
+        let key = client_key_from_pem(&pem).expect("ec key");
+        assert_eq!(key.algorithms[0], Algorithm::ES256);
+        assert!(client_key_from_pem("garbage").is_err());
+    }
+}

@@ -1,0 +1,61 @@
+//! RFC 8414 authorization server metadata and the JWKS.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use axum::extract::State;
+use axum::http::{StatusCode, Uri};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use crate::keys::CLIENT_ASSERTION_ALGS;
+use crate::lab::Lab;
+use crate::log::{RequestLogEntry, RequestOutcome};
+use crate::policy::Grant;
+use crate::response::json;
+
+pub(crate) fn metadata_document(lab: &Lab) -> Value {
+    json!({
+        "issuer": lab.issuer,
+        "token_endpoint": lab.token_endpoint(),
+        "jwks_uri": lab.jwks_uri(),
+        "introspection_endpoint": lab.introspection_endpoint(),
+        "grant_types_supported": [
+            Grant::ClientCredentials.grant_type(),
+            Grant::Password.grant_type(),
+            Grant::RefreshToken.grant_type(),
+            Grant::TokenExchange.grant_type(),
+        ],
+        // No authorization endpoint, so no response types.
+        "response_types_supported": [],
+        "scopes_supported": lab.policy.all_scopes(),
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
+        "token_endpoint_auth_signing_alg_values_supported": CLIENT_ASSERTION_ALGS,
+        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt"],
+        "introspection_endpoint_auth_signing_alg_values_supported": CLIENT_ASSERTION_ALGS,
+        // For clients that read the OpenID Connect discovery document of the same server.
+        "id_token_signing_alg_values_supported": [lab.policy.signing_alg.as_str()],
+        "subject_types_supported": ["public"],
+    })
+}
+
+pub(crate) async fn metadata_endpoint(State(lab): State<Arc<Lab>>, uri: Uri) -> Response {
+    log_served(&lab, uri.path());
+    json(StatusCode::OK, &metadata_document(&lab))
+}
+
+pub(crate) async fn jwks_endpoint(State(lab): State<Arc<Lab>>, uri: Uri) -> Response {
+    log_served(&lab, uri.path());
+    json(StatusCode::OK, &json!({ "keys": [lab.key.public_jwk()] }))
+}
+
+fn log_served(lab: &Lab, path: &str) {
+    lab.log.push(RequestLogEntry {
+        time: SystemTime::now(),
+        endpoint: path.to_owned(),
+        grant_type: None,
+        client_id: None,
+        outcome: RequestOutcome::Served,
+        status: 200,
+    });
+}

@@ -1,0 +1,552 @@
+//! The policy's TOML form: the file structs serde reads and writes, and errors that point at the
+//! line and column of the problem.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::validate::{self, Issue, Seg};
+use super::{Audience, Client, ClientAuth, Grant, MayAct, Policy, SigningAlg, User};
+use crate::secret::Secret;
+
+/// A policy that could not be read, parsed or validated.
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    #[error("cannot read policy file {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Not TOML, or not the policy's shape (unknown key, wrong type, missing field).
+    #[error("{}: {message}", location(origin, *line, *column))]
+    Syntax {
+        origin: String,
+        line: Option<usize>,
+        column: Option<usize>,
+        message: String,
+    },
+    /// Well-formed but inconsistent (unknown audience, duplicate client id, bad key…).
+    #[error("{}: {message}", location(origin, *line, *column))]
+    Invalid {
+        origin: String,
+        line: Option<usize>,
+        column: Option<usize>,
+        message: String,
+    },
+}
+
+impl PolicyError {
+    /// The 1-based line of the problem, when known.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            PolicyError::Read { .. } => None,
+            PolicyError::Syntax { line, .. } | PolicyError::Invalid { line, .. } => *line,
+        }
+    }
+}
+
+fn location(origin: &str, line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!("{origin}:{l}:{c}"),
+        (Some(l), None) => format!("{origin}:{l}"),
+        _ => origin.to_owned(),
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(src: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(src.len());
+    let before = src.get(..offset).unwrap_or(src);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (line, column)
+}
+
+fn default_access_token_lifetime() -> u64 {
+    3600
+}
+fn default_refresh_token_lifetime() -> u64 {
+    86400
+}
+fn default_max_chain_depth() -> usize {
+    4
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    issuer: Option<String>,
+    #[serde(default)]
+    signing_alg: AlgFile,
+    #[serde(default = "default_access_token_lifetime")]
+    access_token_lifetime: u64,
+    #[serde(default = "default_refresh_token_lifetime")]
+    refresh_token_lifetime: u64,
+    #[serde(default = "default_max_chain_depth")]
+    max_chain_depth: usize,
+    #[serde(default)]
+    audiences: Vec<AudienceFile>,
+    #[serde(default)]
+    users: Vec<UserFile>,
+    #[serde(default)]
+    clients: Vec<ClientFile>,
+}
+
+#[derive(Debug, Default, Clone, Copy, Serialize, Deserialize)]
+enum AlgFile {
+    #[default]
+    ES256,
+    RS256,
+    EdDSA,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AudienceFile {
+    name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    resources: Vec<String>,
+    scopes: Vec<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserFile {
+    username: String,
+    password: String,
+    #[serde(default)]
+    scopes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    may_act: Option<MayActFile>,
+    #[serde(default, skip_serializing_if = "toml::Table::is_empty")]
+    claims: toml::Table,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MayActFile {
+    sub: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    iss: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum AuthFile {
+    None,
+    ClientSecret,
+    PrivateKeyJwt,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+enum GrantFile {
+    #[serde(rename = "client_credentials")]
+    ClientCredentials,
+    #[serde(rename = "password")]
+    Password,
+    #[serde(rename = "refresh_token")]
+    RefreshToken,
+    #[serde(
+        rename = "token-exchange",
+        alias = "urn:ietf:params:oauth:grant-type:token-exchange"
+    )]
+    TokenExchange,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClientFile {
+    client_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    auth: AuthFile,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    secret: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    public_key_pem: Option<String>,
+    grants: Vec<GrantFile>,
+    #[serde(default)]
+    may_delegate: bool,
+    #[serde(default)]
+    may_impersonate: bool,
+    #[serde(default)]
+    audiences: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    default_audience: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    scopes: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    may_act: Option<MayActFile>,
+}
+
+pub(super) fn parse(src: &str, origin: &str) -> Result<Policy, PolicyError> {
+    let file: PolicyFile = toml::from_str(src).map_err(|e| {
+        let (line, column) = match e.span() {
+            Some(span) => {
+                let (l, c) = line_column(src, span.start);
+                (Some(l), Some(c))
+            }
+            None => (None, None),
+        };
+        PolicyError::Syntax {
+            origin: origin.to_owned(),
+            line,
+            column,
+            message: e.message().trim_end().to_owned(),
+        }
+    })?;
+    let policy = from_file(file).map_err(|issue| at_issue(src, origin, issue))?;
+    match validate::issues(&policy).into_iter().next() {
+        None => Ok(policy),
+        Some(issue) => Err(at_issue(src, origin, issue)),
+    }
+}
+
+fn at_issue(src: &str, origin: &str, issue: Issue) -> PolicyError {
+    let (line, column) = match span_of(src, &issue.path) {
+        Some(offset) => {
+            let (l, c) = line_column(src, offset);
+            (Some(l), Some(c))
+        }
+        None => (None, None),
+    };
+    PolicyError::Invalid {
+        origin: origin.to_owned(),
+        line,
+        column,
+        message: issue.message,
+    }
+}
+
+/// The byte offset of the deepest part of `path` that exists in the document (a defaulted field
+/// is absent, so its table is the best place to point at).
+fn span_of(src: &str, path: &[Seg]) -> Option<usize> {
+    let root = toml::de::DeTable::parse(src).ok()?;
+    let mut best = None;
+    let mut current: Option<&toml::Spanned<toml::de::DeValue<'_>>> = None;
+    for seg in path {
+        let next = match (seg, current) {
+            (Seg::Key(k), None) => root.get_ref().get(*k),
+            (Seg::Key(k), Some(v)) => v.get_ref().get(*k),
+            (Seg::Index(i), Some(v)) => v.get_ref().get(*i),
+            (Seg::Index(_), None) => None,
+        };
+        match next {
+            Some(v) => {
+                best = Some(v.span().start);
+                current = Some(v);
+            }
+            None => break,
+        }
+    }
+    best
+}
+
+fn may_act_from(m: Option<MayActFile>) -> Option<MayAct> {
+    m.map(|m| MayAct {
+        sub: m.sub,
+        iss: m.iss,
+    })
+}
+
+fn may_act_to(m: &Option<MayAct>) -> Option<MayActFile> {
+    m.as_ref().map(|m| MayActFile {
+        sub: m.sub.clone(),
+        iss: m.iss.clone(),
+    })
+}
+
+fn from_file(f: PolicyFile) -> Result<Policy, Issue> {
+    let mut clients = Vec::with_capacity(f.clients.len());
+    for (i, c) in f.clients.into_iter().enumerate() {
+        let field = |k| vec![Seg::Key("clients"), Seg::Index(i), Seg::Key(k)];
+        let owner = &c.client_id;
+        let auth = match (c.auth, c.secret, c.public_key_pem) {
+            (AuthFile::None, None, None) => ClientAuth::None,
+            (AuthFile::ClientSecret, Some(s), None) => ClientAuth::ClientSecret(Secret::new(s)),
+            (AuthFile::PrivateKeyJwt, None, Some(pem)) => ClientAuth::PrivateKeyJwt {
+                public_key_pem: pem,
+            },
+            (AuthFile::ClientSecret, None, _) => {
+                return Err(Issue {
+                    path: field("auth"),
+                    message: format!("client {owner:?}: auth = \"client_secret\" needs a secret"),
+                });
+            }
+            (AuthFile::PrivateKeyJwt, _, None) => {
+                return Err(Issue {
+                    path: field("auth"),
+                    message: format!(
+                        "client {owner:?}: auth = \"private_key_jwt\" needs public_key_pem"
+                    ),
+                });
+            }
+            (_, Some(_), _) => {
+                return Err(Issue {
+                    path: field("secret"),
+                    message: format!(
+                        "client {owner:?}: a secret only goes with auth = \"client_secret\""
+                    ),
+                });
+            }
+            (_, _, Some(_)) => {
+                return Err(Issue {
+                    path: field("public_key_pem"),
+                    message: format!(
+                        "client {owner:?}: public_key_pem only goes with auth = \"private_key_jwt\""
+                    ),
+                });
+            }
+        };
+        let mut grants: Vec<Grant> = Vec::new();
+        for g in c.grants {
+            let g = match g {
+                GrantFile::ClientCredentials => Grant::ClientCredentials,
+                GrantFile::Password => Grant::Password,
+                GrantFile::RefreshToken => Grant::RefreshToken,
+                GrantFile::TokenExchange => Grant::TokenExchange,
+            };
+            if !grants.contains(&g) {
+                grants.push(g);
+            }
+        }
+        clients.push(Client {
+            client_id: c.client_id,
+            description: c.description,
+            auth,
+            grants,
+            may_delegate: c.may_delegate,
+            may_impersonate: c.may_impersonate,
+            audiences: c.audiences,
+            default_audience: c.default_audience,
+            scopes: c.scopes,
+            may_act: may_act_from(c.may_act),
+        });
+    }
+    Ok(Policy {
+        issuer: f.issuer,
+        signing_alg: match f.signing_alg {
+            AlgFile::ES256 => SigningAlg::ES256,
+            AlgFile::RS256 => SigningAlg::RS256,
+            AlgFile::EdDSA => SigningAlg::EdDSA,
+        },
+        access_token_lifetime: f.access_token_lifetime,
+        refresh_token_lifetime: f.refresh_token_lifetime,
+        max_chain_depth: f.max_chain_depth,
+        audiences: f
+            .audiences
+            .into_iter()
+            .map(|a| Audience {
+                name: a.name,
+                description: a.description,
+                resources: a.resources,
+                scopes: a.scopes,
+            })
+            .collect(),
+        users: f
+            .users
+            .into_iter()
+            .map(|u| User {
+                username: u.username,
+                password: Secret::new(u.password),
+                scopes: u.scopes,
+                may_act: may_act_from(u.may_act),
+                claims: u.claims,
+            })
+            .collect(),
+        clients,
+    })
+}
+
+pub(super) fn to_toml_string(p: &Policy) -> String {
+    let file = PolicyFile {
+        issuer: p.issuer.clone(),
+        signing_alg: match p.signing_alg {
+            SigningAlg::ES256 => AlgFile::ES256,
+            SigningAlg::RS256 => AlgFile::RS256,
+            SigningAlg::EdDSA => AlgFile::EdDSA,
+        },
+        access_token_lifetime: p.access_token_lifetime,
+        refresh_token_lifetime: p.refresh_token_lifetime,
+        max_chain_depth: p.max_chain_depth,
+        audiences: p
+            .audiences
+            .iter()
+            .map(|a| AudienceFile {
+                name: a.name.clone(),
+                description: a.description.clone(),
+                resources: a.resources.clone(),
+                scopes: a.scopes.clone(),
+            })
+            .collect(),
+        users: p
+            .users
+            .iter()
+            .map(|u| UserFile {
+                username: u.username.clone(),
+                // The policy file is where secrets are written in clear (see `Secret`).
+                password: u.password.expose().to_owned(),
+                scopes: u.scopes.clone(),
+                may_act: may_act_to(&u.may_act),
+                claims: u.claims.clone(),
+            })
+            .collect(),
+        clients: p
+            .clients
+            .iter()
+            .map(|c| {
+                let (auth, secret, public_key_pem) = match &c.auth {
+                    ClientAuth::None => (AuthFile::None, None, None),
+                    ClientAuth::ClientSecret(s) => {
+                        (AuthFile::ClientSecret, Some(s.expose().to_owned()), None)
+                    }
+                    ClientAuth::PrivateKeyJwt { public_key_pem } => {
+                        (AuthFile::PrivateKeyJwt, None, Some(public_key_pem.clone()))
+                    }
+                };
+                ClientFile {
+                    client_id: c.client_id.clone(),
+                    description: c.description.clone(),
+                    auth,
+                    secret,
+                    public_key_pem,
+                    grants: c
+                        .grants
+                        .iter()
+                        .map(|g| match g {
+                            Grant::ClientCredentials => GrantFile::ClientCredentials,
+                            Grant::Password => GrantFile::Password,
+                            Grant::RefreshToken => GrantFile::RefreshToken,
+                            Grant::TokenExchange => GrantFile::TokenExchange,
+                        })
+                        .collect(),
+                    may_delegate: c.may_delegate,
+                    may_impersonate: c.may_impersonate,
+                    audiences: c.audiences.clone(),
+                    default_audience: c.default_audience.clone(),
+                    scopes: c.scopes.clone(),
+                    may_act: may_act_to(&c.may_act),
+                }
+            })
+            .collect(),
+    };
+    match toml::to_string_pretty(&file) {
+        Ok(s) => s,
+        // Every field is a string, number, bool or TOML value, so serialisation cannot fail; if it
+        // ever does, the output still says so rather than being silently empty.
+        Err(e) => format!("# could not serialise the policy: {e}\n"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(src: &str) -> PolicyError {
+        match Policy::from_toml_str(src, "test.toml") {
+            Ok(_) => panic!("expected an error for:\n{src}"),
+            Err(e) => e,
+        }
+    }
+
+    const AUD: &str = "[[audiences]]\nname = \"api\"\nscopes = [\"read\"]\n";
+
+    #[test]
+    fn line_column_counts_characters() {
+        assert_eq!(line_column("abc", 0), (1, 1));
+        assert_eq!(line_column("a\nbc", 3), (2, 2));
+        assert_eq!(line_column("é\né", 4), (2, 2));
+    }
+
+    #[test]
+    fn syntax_error_has_line_and_column() {
+        let e = err("access_token_lifetime = 60\nmax_chain_depth = \"deep\"\n");
+        assert!(matches!(e, PolicyError::Syntax { .. }), "{e:?}");
+        assert_eq!(e.line(), Some(2));
+        assert!(e.to_string().starts_with("test.toml:2:"), "{e}");
+    }
+
+    #[test]
+    fn unknown_key_is_reported_where_it_is() {
+        let src = format!(
+            "{AUD}\n[[clients]]\nclient_id = \"c\"\nauth = \"none\"\ngrants = [\"password\"]\naudience = [\"api\"]\n"
+        );
+        let e = err(&src);
+        assert_eq!(e.line(), Some(9), "{e}");
+        assert!(e.to_string().contains("unknown field `audience`"), "{e}");
+    }
+
+    #[test]
+    fn unknown_audience_names_client_and_line() {
+        let src = format!(
+            "{AUD}\n[[clients]]\nclient_id = \"shop\"\nauth = \"none\"\ngrants = [\"password\"]\naudiences = [\"api\", \"nope\"]\n"
+        );
+        let e = err(&src);
+        assert!(matches!(e, PolicyError::Invalid { .. }), "{e:?}");
+        assert_eq!(e.line(), Some(9), "{e}");
+        let text = e.to_string();
+        // Points at the offending entry, not just the line.
+        assert!(text.starts_with("test.toml:9:21:"), "{text}");
+        assert!(
+            text.contains("\"shop\"") && text.contains("\"nope\""),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn duplicate_client_id_is_reported_at_the_second() {
+        let client = "[[clients]]\nclient_id = \"twin\"\nauth = \"none\"\ngrants = [\"password\"]\naudiences = [\"api\"]\n";
+        let src = format!("{AUD}\n{client}\n{client}");
+        let e = err(&src);
+        assert_eq!(e.line(), Some(12), "{e}");
+        assert!(e.to_string().contains("\"twin\" is defined twice"), "{e}");
+    }
+
+    #[test]
+    fn secret_without_client_secret_auth_is_refused() {
+        let src = format!(
+            "{AUD}[[clients]]\nclient_id = \"c\"\nauth = \"none\"\nsecret = \"x\"\ngrants = [\"password\"]\naudiences = [\"api\"]\n"
+        );
+        let e = err(&src);
+        assert!(e.to_string().contains("secret only goes with"), "{e}");
+        assert_eq!(e.line(), Some(7), "{e}");
+    }
+
+    #[test]
+    fn bad_public_key_is_refused() {
+        let src = format!(
+            "{AUD}[[clients]]\nclient_id = \"k\"\nauth = \"private_key_jwt\"\npublic_key_pem = \"not a key\"\ngrants = [\"client_credentials\"]\naudiences = [\"api\"]\n"
+        );
+        let e = err(&src);
+        assert!(e.to_string().contains("public_key_pem"), "{e}");
+        assert_eq!(e.line(), Some(7), "{e}");
+    }
+
+    #[test]
+    fn reserved_user_claim_is_refused() {
+        let src = "[[users]]\nusername = \"u\"\npassword = \"p\"\nclaims = { sub = \"admin\" }\n";
+        assert!(err(src).to_string().contains("\"sub\" is set by the lab"));
+    }
+
+    #[test]
+    fn defaults_apply() {
+        let p = Policy::from_toml_str(AUD, "t").expect("parses");
+        assert_eq!(p.access_token_lifetime, 3600);
+        assert_eq!(p.refresh_token_lifetime, 86400);
+        assert_eq!(p.max_chain_depth, 4);
+        assert_eq!(p.signing_alg, SigningAlg::ES256);
+        assert_eq!(p.issuer, None);
+    }
+
+    #[test]
+    fn secrets_do_not_leak_through_debug() {
+        let dump = format!("{:?}", Policy::lab_default());
+        assert!(!dump.contains("alice-password"));
+        assert!(!dump.contains("web-app-secret"));
+    }
+}

@@ -1,0 +1,362 @@
+//! The lab's policy: who may log in, which clients exist and what they may do, which audiences
+//! tokens can be issued for. Read from TOML (see `POLICY.md`); validated before a server starts.
+
+mod file;
+mod validate;
+
+use std::path::Path;
+
+pub use file::PolicyError;
+pub(crate) use validate::is_scope_token as validate_scope_token;
+
+use crate::secret::Secret;
+
+/// The default policy: the demo stories' users, clients and audiences (see `POLICY.md`).
+const LAB_POLICY_TOML: &str = include_str!("../lab-policy.toml");
+
+/// Everything the lab token service decides from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    /// `iss` of issued tokens and the metadata's `issuer`. `None`: the server's base URL.
+    pub issuer: Option<String>,
+    pub signing_alg: SigningAlg,
+    /// Lifetime of issued JWTs, in seconds.
+    pub access_token_lifetime: u64,
+    /// Lifetime of refresh tokens, in seconds.
+    pub refresh_token_lifetime: u64,
+    /// The deepest `act` nesting an issued token may carry (1 = one actor, no prior actors).
+    pub max_chain_depth: usize,
+    pub audiences: Vec<Audience>,
+    pub users: Vec<User>,
+    pub clients: Vec<Client>,
+}
+
+/// The algorithm the lab signs its tokens with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SigningAlg {
+    #[default]
+    ES256,
+    RS256,
+    EdDSA,
+}
+
+impl SigningAlg {
+    /// The JOSE `alg` name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SigningAlg::ES256 => "ES256",
+            SigningAlg::RS256 => "RS256",
+            SigningAlg::EdDSA => "EdDSA",
+        }
+    }
+}
+
+/// A resource server tokens can be issued for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Audience {
+    /// The `aud` value, also what a client sends as `audience`.
+    pub name: String,
+    pub description: Option<String>,
+    /// `resource` parameter values (RFC 8707) that mean this audience.
+    pub resources: Vec<String>,
+    /// The scopes a token for this audience may carry.
+    pub scopes: Vec<String>,
+}
+
+/// A demo user for the password grant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    pub username: String,
+    pub password: Secret,
+    /// The scopes this user may be granted.
+    pub scopes: Vec<String>,
+    /// Put into this user's password-grant tokens (RFC 8693 §4.4): who may act for them.
+    pub may_act: Option<MayAct>,
+    /// Extra claims for this user's password-grant tokens (e.g. `email`).
+    pub claims: toml::Table,
+}
+
+/// An RFC 8693 §4.4 `may_act` value: the party allowed to act for the token's subject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MayAct {
+    pub sub: String,
+    pub iss: Option<String>,
+}
+
+/// A registered client.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Client {
+    pub client_id: String,
+    pub description: Option<String>,
+    pub auth: ClientAuth,
+    pub grants: Vec<Grant>,
+    /// May exchange with an actor token (delegation: the issued token carries `act`).
+    pub may_delegate: bool,
+    /// May exchange without an actor token (impersonation: no new `act`).
+    pub may_impersonate: bool,
+    /// The audiences this client may request.
+    pub audiences: Vec<String>,
+    /// Used when a request names no `audience` or `resource`.
+    pub default_audience: Option<String>,
+    /// Scopes of this client's own client_credentials tokens. `None`: all its audience allows.
+    pub scopes: Option<Vec<String>>,
+    /// Put into every token issued to this client: who may act for the token's subject next.
+    pub may_act: Option<MayAct>,
+}
+
+/// How a client authenticates at the token and introspection endpoints.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientAuth {
+    /// A public client: sends only its `client_id`.
+    None,
+    /// `client_secret_basic` or `client_secret_post`.
+    ClientSecret(Secret),
+    /// RFC 7523 `private_key_jwt`, verified with this SPKI public key (EC P-256, Ed25519 or RSA).
+    PrivateKeyJwt { public_key_pem: String },
+}
+
+impl ClientAuth {
+    /// The RFC 8414 name of the method.
+    pub fn method_name(&self) -> &'static str {
+        match self {
+            ClientAuth::None => "none",
+            ClientAuth::ClientSecret(_) => "client_secret_basic / client_secret_post",
+            ClientAuth::PrivateKeyJwt { .. } => "private_key_jwt",
+        }
+    }
+}
+
+/// A grant type a client may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Grant {
+    ClientCredentials,
+    Password,
+    RefreshToken,
+    TokenExchange,
+}
+
+impl Grant {
+    /// The policy file's name for the grant.
+    pub fn policy_name(self) -> &'static str {
+        match self {
+            Grant::ClientCredentials => "client_credentials",
+            Grant::Password => "password",
+            Grant::RefreshToken => "refresh_token",
+            Grant::TokenExchange => "token-exchange",
+        }
+    }
+
+    /// The `grant_type` value on the wire.
+    pub fn grant_type(self) -> &'static str {
+        match self {
+            Grant::ClientCredentials => "client_credentials",
+            Grant::Password => "password",
+            Grant::RefreshToken => "refresh_token",
+            Grant::TokenExchange => "urn:ietf:params:oauth:grant-type:token-exchange",
+        }
+    }
+
+    pub fn from_grant_type(value: &str) -> Option<Grant> {
+        [
+            Grant::ClientCredentials,
+            Grant::Password,
+            Grant::RefreshToken,
+            Grant::TokenExchange,
+        ]
+        .into_iter()
+        .find(|g| g.grant_type() == value)
+    }
+}
+
+impl Policy {
+    /// The built-in lab policy (`src/lab-policy.toml`).
+    pub fn lab_default() -> Policy {
+        match Policy::from_toml_str(LAB_POLICY_TOML, "lab-policy.toml (built in)") {
+            Ok(policy) => policy,
+            // The file is compiled in and a unit test parses it, so this cannot happen in a
+            // released build; failing loudly beats serving a half-configured lab.
+            Err(e) => panic!("the built-in lab policy is invalid: {e}"),
+        }
+    }
+
+    /// The built-in lab policy's TOML source, e.g. for `baton sts --print-policy`.
+    pub fn lab_default_toml() -> &'static str {
+        LAB_POLICY_TOML
+    }
+
+    /// Parses and validates a policy. `origin` names the source in error messages (a path).
+    pub fn from_toml_str(src: &str, origin: &str) -> Result<Policy, PolicyError> {
+        file::parse(src, origin)
+    }
+
+    pub fn from_file(path: &Path) -> Result<Policy, PolicyError> {
+        let src = std::fs::read_to_string(path).map_err(|source| PolicyError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Policy::from_toml_str(&src, &path.display().to_string())
+    }
+
+    /// The policy as TOML that [`Policy::from_toml_str`] reads back to an equal policy.
+    /// Secrets are written in clear: this is the policy file format.
+    pub fn to_toml_string(&self) -> String {
+        file::to_toml_string(self)
+    }
+
+    /// Checks the rules a file's structure cannot express (unknown audiences, duplicate ids…).
+    /// [`Policy::from_toml_str`] already does this; call it for a policy built in code.
+    pub fn validate(&self) -> Result<(), PolicyError> {
+        match validate::issues(self).into_iter().next() {
+            None => Ok(()),
+            Some(issue) => Err(PolicyError::Invalid {
+                origin: "policy".to_owned(),
+                line: None,
+                column: None,
+                message: issue.message,
+            }),
+        }
+    }
+
+    pub fn client(&self, client_id: &str) -> Option<&Client> {
+        self.clients.iter().find(|c| c.client_id == client_id)
+    }
+
+    pub fn user(&self, username: &str) -> Option<&User> {
+        self.users.iter().find(|u| u.username == username)
+    }
+
+    pub fn audience(&self, name: &str) -> Option<&Audience> {
+        self.audiences.iter().find(|a| a.name == name)
+    }
+
+    /// The audience a `resource` parameter value maps to.
+    pub fn audience_for_resource(&self, resource: &str) -> Option<&Audience> {
+        self.audiences
+            .iter()
+            .find(|a| a.resources.iter().any(|r| r == resource))
+    }
+
+    /// Every scope any audience allows, sorted, for the metadata's `scopes_supported`.
+    pub fn all_scopes(&self) -> Vec<String> {
+        let mut scopes: Vec<String> = self
+            .audiences
+            .iter()
+            .flat_map(|a| a.scopes.iter().cloned())
+            .collect();
+        scopes.sort();
+        scopes.dedup();
+        scopes
+    }
+}
+
+impl Client {
+    pub fn allows_grant(&self, grant: Grant) -> bool {
+        self.grants.contains(&grant)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lab_policy_parses_and_round_trips() {
+        let policy = Policy::from_toml_str(LAB_POLICY_TOML, "lab-policy.toml")
+            .expect("built-in policy parses");
+        let again = Policy::from_toml_str(&policy.to_toml_string(), "round trip")
+            .expect("serialised policy parses");
+        assert_eq!(policy, again);
+    }
+
+    #[test]
+    fn lab_policy_has_the_demo_cast() {
+        let p = Policy::lab_default();
+        for id in [
+            "web-app",
+            "order-service",
+            "api-gateway",
+            "ci-workload",
+            "cloud-federation",
+            "app-a",
+            "app-b",
+            "travel-assistant",
+            "planner-agent",
+            "flight-agent",
+            "payment-agent",
+            "baton-cli",
+        ] {
+            assert!(p.client(id).is_some(), "client {id} missing");
+        }
+        for aud in [
+            "orders-api",
+            "payments-api",
+            "shipping-api",
+            "backend-api",
+            "cloud-storage",
+            "app-b",
+            "airline-booking",
+        ] {
+            assert!(p.audience(aud).is_some(), "audience {aud} missing");
+        }
+        let alice = p.user("alice").expect("alice");
+        assert!(alice.password.matches("alice-password"));
+        let web = p.client("web-app").expect("web-app");
+        assert_eq!(
+            web.auth,
+            ClientAuth::ClientSecret(Secret::new("web-app-secret"))
+        );
+        assert_eq!(
+            p.client("baton-cli").map(|c| &c.auth),
+            Some(&ClientAuth::None)
+        );
+        assert_eq!(p.signing_alg, SigningAlg::ES256);
+        assert_eq!(p.max_chain_depth, 4);
+    }
+
+    #[test]
+    fn grant_names_round_trip() {
+        for g in [
+            Grant::ClientCredentials,
+            Grant::Password,
+            Grant::RefreshToken,
+            Grant::TokenExchange,
+        ] {
+            assert_eq!(Grant::from_grant_type(g.grant_type()), Some(g));
+        }
+        assert_eq!(Grant::from_grant_type("authorization_code"), None);
+    }
+
+    #[test]
+    fn resources_map_to_audiences() {
+        let p = Policy::lab_default();
+        let aud = p.audience_for_resource("https://payments.example.com/");
+        assert_eq!(aud.map(|a| a.name.as_str()), Some("payments-api"));
+        assert!(
+            p.audience_for_resource("https://unknown.example.com/")
+                .is_none()
+        );
+    }
+}
+
+#[cfg(test)]
+mod doc_tests {
+    use super::*;
+
+    /// The complete example in POLICY.md must stay a valid policy.
+    #[test]
+    fn policy_md_example_parses() {
+        let doc = include_str!("../../POLICY.md");
+        let start = doc
+            .find("```toml\n")
+            .map(|i| i + "```toml\n".len())
+            .expect("toml block");
+        let len = doc[start..].find("```").expect("end of block");
+        let policy = Policy::from_toml_str(&doc[start..start + len], "POLICY.md example")
+            .expect("example parses");
+        assert_eq!(policy.max_chain_depth, 3);
+        assert!(matches!(
+            policy.client("batch-job").map(|c| &c.auth),
+            Some(ClientAuth::PrivateKeyJwt { .. })
+        ));
+    }
+}

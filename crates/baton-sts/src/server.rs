@@ -1,0 +1,211 @@
+//! Starting and stopping the lab: bind 127.0.0.1, serve, shut down gracefully.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::clock::{Clock, DETERMINISTIC_NOW, IdSource};
+use crate::errors::StsError;
+use crate::keys::{SigningKey, client_key_from_pem};
+use crate::lab::{
+    INTROSPECTION_PATH, JWKS_PATH, Lab, METADATA_PATH, OPENID_METADATA_PATH, TOKEN_PATH,
+};
+use crate::log::{RequestLog, RequestLogEntry};
+use crate::policy::{ClientAuth, Policy};
+use crate::{grants, introspect, metadata};
+
+/// How long [`StsHandle::stop`] lets open connections finish before cutting them.
+const GRACEFUL_STOP: Duration = Duration::from_secs(5);
+
+/// How to run the lab.
+#[derive(Debug, Clone)]
+pub struct StsConfig {
+    pub policy: Policy,
+    /// 0 picks a free port.
+    pub port: u16,
+    /// Fixed keys, a clock frozen at 2026-01-01T00:00:00Z and counter-based ids, so the same
+    /// requests give byte-identical tokens. Tokens include `iss`, which defaults to the base URL:
+    /// use a fixed `port` (or set `issuer` in the policy) to compare runs.
+    pub deterministic: bool,
+}
+
+impl Default for StsConfig {
+    fn default() -> Self {
+        StsConfig {
+            policy: Policy::lab_default(),
+            port: 0,
+            deterministic: false,
+        }
+    }
+}
+
+/// A running lab. Dropping it stops the server too (without waiting).
+pub struct StsHandle {
+    lab: Arc<Lab>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+/// Starts the lab on `127.0.0.1:config.port` and returns once it accepts connections.
+pub async fn spawn(config: StsConfig) -> Result<StsHandle, StsError> {
+    let StsConfig {
+        policy,
+        port,
+        deterministic,
+    } = config;
+    // A policy built in code has not been through the file checks.
+    policy.validate()?;
+    let mut client_keys = HashMap::new();
+    for client in &policy.clients {
+        if let ClientAuth::PrivateKeyJwt { public_key_pem } = &client.auth {
+            let key =
+                client_key_from_pem(public_key_pem).map_err(|reason| StsError::ClientKey {
+                    client_id: client.client_id.clone(),
+                    reason,
+                })?;
+            client_keys.insert(client.client_id.clone(), key);
+        }
+    }
+    let alg = policy.signing_alg;
+    // RSA key generation takes a noticeable moment; keep it off the async workers.
+    let key = tokio::task::spawn_blocking(move || SigningKey::create(alg, deterministic))
+        .await
+        .map_err(StsError::KeyTask)??;
+
+    // Loopback only: the lab holds demo credentials anyone could read.
+    let listener = TcpListener::bind(("127.0.0.1", port))
+        .await
+        .map_err(|source| StsError::Bind { port, source })?;
+    let bound = listener
+        .local_addr()
+        .map_err(|source| StsError::Bind { port, source })?;
+    let base_url = format!("http://127.0.0.1:{}", bound.port());
+
+    let (clock, ids) = if deterministic {
+        (Clock::Fixed(DETERMINISTIC_NOW), IdSource::counter())
+    } else {
+        (Clock::System, IdSource::Random)
+    };
+    let lab = Arc::new(Lab::new(
+        policy,
+        base_url,
+        key,
+        client_keys,
+        clock,
+        ids,
+        Arc::new(RequestLog::default()),
+    ));
+
+    let router = Router::new()
+        .route(METADATA_PATH, get(metadata::metadata_endpoint))
+        .route(OPENID_METADATA_PATH, get(metadata::metadata_endpoint))
+        .route(JWKS_PATH, get(metadata::jwks_endpoint))
+        .route(TOKEN_PATH, post(grants::token_endpoint))
+        .route(INTROSPECTION_PATH, post(introspect::introspection_endpoint))
+        .with_state(lab.clone());
+
+    let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let serve = axum::serve(listener, router).with_graceful_shutdown(async {
+            // Either an explicit stop or the handle being dropped (sender gone) ends the server.
+            let _ = shutdown_rx.await;
+        });
+        // The only error axum::serve reports is from accept, after which serving is over anyway.
+        let _ = serve.await;
+    });
+    Ok(StsHandle {
+        lab,
+        shutdown: Some(shutdown_tx),
+        task: Some(task),
+    })
+}
+
+impl StsHandle {
+    /// `http://127.0.0.1:PORT`
+    pub fn base_url(&self) -> &str {
+        &self.lab.base_url
+    }
+
+    pub fn port(&self) -> u16 {
+        self.lab
+            .base_url
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0)
+    }
+
+    pub fn issuer(&self) -> &str {
+        &self.lab.issuer
+    }
+
+    pub fn token_endpoint(&self) -> String {
+        self.lab.token_endpoint()
+    }
+
+    pub fn introspection_endpoint(&self) -> String {
+        self.lab.introspection_endpoint()
+    }
+
+    pub fn jwks_uri(&self) -> String {
+        self.lab.jwks_uri()
+    }
+
+    /// The RFC 8414 metadata URL.
+    pub fn metadata_url(&self) -> String {
+        format!("{}{METADATA_PATH}", self.lab.base_url)
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.lab.policy
+    }
+
+    /// The `kid` of the lab's signing key.
+    pub fn key_id(&self) -> &str {
+        self.lab.key.kid()
+    }
+
+    /// The most recent requests (at most [`crate::REQUEST_LOG_CAPACITY`]), oldest first.
+    pub fn recent_requests(&self) -> Vec<RequestLogEntry> {
+        self.lab.log.snapshot()
+    }
+
+    /// Stops accepting, lets open requests finish (up to a few seconds), and returns once the
+    /// port is free.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(mut task) = self.task.take()
+            && tokio::time::timeout(GRACEFUL_STOP, &mut task)
+                .await
+                .is_err()
+        {
+            task.abort();
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for StsHandle {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl std::fmt::Debug for StsHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StsHandle")
+            .field("base_url", &self.lab.base_url)
+            .field("issuer", &self.lab.issuer)
+            .finish()
+    }
+}

@@ -1,0 +1,251 @@
+//! The lab's own tokens: minting JWTs and opaque refresh tokens, and verifying JWTs presented
+//! back to it (subject and actor tokens, introspection).
+
+use serde_json::{Map, Value, json};
+
+use crate::errors::OAuthError;
+use crate::lab::Lab;
+
+pub(crate) const TYPE_ACCESS_TOKEN: &str = "urn:ietf:params:oauth:token-type:access_token";
+pub(crate) const TYPE_REFRESH_TOKEN: &str = "urn:ietf:params:oauth:token-type:refresh_token";
+pub(crate) const TYPE_ID_TOKEN: &str = "urn:ietf:params:oauth:token-type:id_token";
+pub(crate) const TYPE_JWT: &str = "urn:ietf:params:oauth:token-type:jwt";
+
+/// The kinds of token the lab can issue (RFC 8693 §3 token type identifiers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokenKind {
+    AccessToken,
+    Jwt,
+    IdToken,
+    RefreshToken,
+}
+
+impl TokenKind {
+    pub(crate) fn from_uri(uri: &str) -> Option<TokenKind> {
+        match uri {
+            TYPE_ACCESS_TOKEN => Some(TokenKind::AccessToken),
+            TYPE_JWT => Some(TokenKind::Jwt),
+            TYPE_ID_TOKEN => Some(TokenKind::IdToken),
+            TYPE_REFRESH_TOKEN => Some(TokenKind::RefreshToken),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn uri(self) -> &'static str {
+        match self {
+            TokenKind::AccessToken => TYPE_ACCESS_TOKEN,
+            TokenKind::Jwt => TYPE_JWT,
+            TokenKind::IdToken => TYPE_ID_TOKEN,
+            TokenKind::RefreshToken => TYPE_REFRESH_TOKEN,
+        }
+    }
+
+    /// RFC 8693 §2.2.1: `Bearer` for an access token usable as one, `N_A` for everything else.
+    pub(crate) fn token_type(self) -> &'static str {
+        match self {
+            TokenKind::AccessToken => "Bearer",
+            _ => "N_A",
+        }
+    }
+
+    /// The JWT header `typ`: RFC 9068 `at+jwt` for access tokens only.
+    fn jwt_typ(self) -> &'static str {
+        match self {
+            TokenKind::AccessToken => "at+jwt",
+            _ => "JWT",
+        }
+    }
+}
+
+/// What a token says, before it gets an `iat`, `exp` and `jti`.
+#[derive(Debug, Clone)]
+pub(crate) struct TokenSpec {
+    pub(crate) sub: String,
+    pub(crate) client_id: String,
+    pub(crate) aud: Vec<String>,
+    pub(crate) scopes: Vec<String>,
+    pub(crate) act: Option<Value>,
+    pub(crate) may_act: Option<Value>,
+    /// Extra claims (a user's `claims` from the policy).
+    pub(crate) extra: Map<String, Value>,
+    /// The token must not outlive this instant (the subject token's `exp` in an exchange).
+    pub(crate) not_after: Option<u64>,
+}
+
+/// A token the lab issued.
+#[derive(Debug, Clone)]
+pub(crate) struct Issued {
+    pub(crate) token: String,
+    pub(crate) kind: TokenKind,
+    pub(crate) iat: u64,
+    pub(crate) exp: u64,
+    pub(crate) scopes: Vec<String>,
+}
+
+impl Issued {
+    pub(crate) fn expires_in(&self) -> u64 {
+        self.exp.saturating_sub(self.iat)
+    }
+}
+
+/// A refresh token the lab handed out, kept in memory.
+#[derive(Debug, Clone)]
+pub(crate) struct RefreshRecord {
+    pub(crate) spec: TokenSpec,
+    pub(crate) iat: u64,
+    pub(crate) exp: u64,
+}
+
+/// A JWT the lab verified: its own signature, its own issuer, not expired.
+#[derive(Debug, Clone)]
+pub(crate) struct Verified {
+    pub(crate) typ: Option<String>,
+    pub(crate) claims: Map<String, Value>,
+}
+
+impl Verified {
+    pub(crate) fn sub(&self) -> &str {
+        self.claims
+            .get("sub")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+    pub(crate) fn iss(&self) -> &str {
+        self.claims
+            .get("iss")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+    pub(crate) fn exp(&self) -> u64 {
+        self.claims
+            .get("exp")
+            .and_then(Value::as_u64)
+            .unwrap_or_default()
+    }
+    pub(crate) fn client_id(&self) -> Option<&str> {
+        self.claims.get("client_id").and_then(Value::as_str)
+    }
+    pub(crate) fn scopes(&self) -> Vec<String> {
+        self.claims
+            .get("scope")
+            .and_then(Value::as_str)
+            .map(|s| {
+                s.split(' ')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    pub(crate) fn act(&self) -> Option<&Value> {
+        self.claims.get("act")
+    }
+    pub(crate) fn may_act(&self) -> Option<&Value> {
+        self.claims.get("may_act")
+    }
+}
+
+impl Lab {
+    /// Signs a JWT for `spec`. Lifetime: the policy's, cut short by `spec.not_after`.
+    pub(crate) fn mint_jwt(&self, spec: &TokenSpec, kind: TokenKind) -> Result<Issued, OAuthError> {
+        let iat = self.clock.now();
+        let exp = self.expiry(iat, self.policy.access_token_lifetime, spec.not_after);
+        let mut claims = Map::new();
+        claims.insert("iss".into(), json!(self.issuer));
+        claims.insert("sub".into(), json!(spec.sub));
+        // One audience as a string, several as an array (RFC 7519 §4.1.3 allows both).
+        claims.insert(
+            "aud".into(),
+            match spec.aud.as_slice() {
+                [one] => json!(one),
+                many => json!(many),
+            },
+        );
+        claims.insert("exp".into(), json!(exp));
+        claims.insert("iat".into(), json!(iat));
+        claims.insert("jti".into(), json!(self.ids.next("jti")));
+        claims.insert("client_id".into(), json!(spec.client_id));
+        claims.insert("scope".into(), json!(spec.scopes.join(" ")));
+        if let Some(act) = &spec.act {
+            claims.insert("act".into(), act.clone());
+        }
+        if let Some(may_act) = &spec.may_act {
+            claims.insert("may_act".into(), may_act.clone());
+        }
+        for (k, v) in &spec.extra {
+            claims.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        let token = self
+            .key
+            .sign(kind.jwt_typ(), &claims)
+            .map_err(|e| OAuthError::server_error(e.to_string()))?;
+        Ok(Issued {
+            token,
+            kind,
+            iat,
+            exp,
+            scopes: spec.scopes.clone(),
+        })
+    }
+
+    /// Creates an opaque refresh token and remembers what it stands for.
+    pub(crate) fn mint_refresh(&self, spec: &TokenSpec) -> Issued {
+        let iat = self.clock.now();
+        let exp = self.expiry(iat, self.policy.refresh_token_lifetime, spec.not_after);
+        self.store_refresh(spec.clone(), iat, exp)
+    }
+
+    /// Stores a refresh token with a given expiry (rotation keeps the original expiry).
+    pub(crate) fn store_refresh(&self, spec: TokenSpec, iat: u64, exp: u64) -> Issued {
+        let token = self.ids.next("rt");
+        let scopes = spec.scopes.clone();
+        self.refresh_tokens()
+            .insert(token.clone(), RefreshRecord { spec, iat, exp });
+        Issued {
+            token,
+            kind: TokenKind::RefreshToken,
+            iat,
+            exp,
+            scopes,
+        }
+    }
+
+    fn expiry(&self, iat: u64, lifetime: u64, not_after: Option<u64>) -> u64 {
+        let exp = iat.saturating_add(lifetime);
+        not_after.map_or(exp, |limit| exp.min(limit))
+    }
+
+    /// Verifies one of the lab's JWTs. The error says why, for a description naming `which`
+    /// token (e.g. "subject_token is expired: …").
+    pub(crate) fn verify_jwt(&self, token: &str) -> Result<Verified, String> {
+        let (header, claims) = self.key.verify(token)?;
+        match claims.get("iss").and_then(Value::as_str) {
+            Some(iss) if iss == self.issuer => {}
+            Some(iss) => {
+                return Err(format!(
+                    "it was issued by {iss:?}, not by this lab ({:?})",
+                    self.issuer
+                ));
+            }
+            None => return Err("it has no iss claim".to_owned()),
+        }
+        let Some(exp) = claims.get("exp").and_then(Value::as_u64) else {
+            return Err("it has no numeric exp claim".to_owned());
+        };
+        let now = self.clock.now();
+        // RFC 7519 §4.1.4: valid only strictly before exp.
+        if now >= exp {
+            return Err(format!(
+                "it expired at {exp}, {} s ago by the lab's clock",
+                now - exp
+            ));
+        }
+        if !claims.get("sub").is_some_and(Value::is_string) {
+            return Err("it has no sub claim".to_owned());
+        }
+        Ok(Verified {
+            typ: header.typ,
+            claims,
+        })
+    }
+}
