@@ -1,0 +1,229 @@
+//! The command line: every command, its options, and an example for each.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "baton",
+    version,
+    about = "Explore and test OAuth 2.0 Token Exchange (RFC 8693)",
+    after_help = "Exit codes: 0 success; 1 the server refused (OAuth error), sent an unreadable response, or a token failed verification; 2 bad command line or input; 3 the server could not be reached, timed out, or TLS failed.\n\nSecrets (client secrets, passwords, refresh tokens) are read from environment variables named with --*-env, or prompted for on a terminal; they are never taken from the command line and never printed."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the lab token service on 127.0.0.1 until Ctrl-C.
+    #[command(
+        after_help = "Examples:\n  baton sts\n  baton sts --port 8787 --deterministic\n  baton sts --policy my-lab.toml"
+    )]
+    Sts(StsArgs),
+    /// Obtain a first token: client credentials, password or refresh token.
+    #[command(
+        after_help = "Examples (against `baton sts --port 8787`):\n  export WEB_APP_SECRET=web-app-secret ALICE_PASSWORD=alice-password\n  baton token --server http://127.0.0.1:8787/token --client-id web-app --client-secret-env WEB_APP_SECRET \\\n      --grant password --username alice --password-env ALICE_PASSWORD --scope 'orders:read payments:charge'\n  SUBJECT=$(baton token ... --print-token)"
+    )]
+    Token(TokenArgs),
+    /// Perform one token exchange (RFC 8693) and show the response, the issued token and findings.
+    #[command(
+        after_help = "Example (delegation: order-service acts for alice):\n  export ORDER_SERVICE_SECRET=order-service-secret\n  baton exchange --issuer http://127.0.0.1:8787 --client-id order-service --client-secret-env ORDER_SERVICE_SECRET \\\n      --subject-token \"$SUBJECT\" --subject-token-type access_token \\\n      --actor-token \"$ACTOR\" --actor-token-type access_token \\\n      --audience payments-api --scope payments:charge\n\nToken types take the registered URIs or their aliases: access_token, refresh_token, id_token, jwt, saml1, saml2.\nWith --curl the request is printed as a curl command (secrets masked) instead of being sent."
+    )]
+    Exchange(ExchangeArgs),
+    /// Decode a token without trusting it; verify it against a JWKS if one is given.
+    #[command(
+        after_help = "Examples:\n  baton inspect eyJhbGciOi...\n  pbpaste | baton inspect -\n  baton inspect \"$TOKEN\" --jwks http://127.0.0.1:8787/jwks --issuer http://127.0.0.1:8787"
+    )]
+    Inspect(InspectArgs),
+    /// Start the lab token service and walk through delegation and impersonation against it.
+    #[command(
+        after_help = "Example:\n  baton demo          # runs the demo, then keeps the lab running until Ctrl-C\n  baton demo --exit   # runs the demo and stops"
+    )]
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StsArgs {
+    /// A policy file (TOML); the built-in demo policy if not given.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// The port to listen on (127.0.0.1 only); 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Fixed keys and a frozen clock, so the same requests always give the same tokens.
+    #[arg(long)]
+    pub deterministic: bool,
+    /// Print the built-in policy (TOML) and exit, as a starting point for your own.
+    #[arg(long)]
+    pub print_policy: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AuthArg {
+    /// client_secret_basic: id and secret in the Authorization header.
+    Basic,
+    /// client_secret_post: id and secret in the form body.
+    Post,
+    /// private_key_jwt (RFC 7523): an assertion signed with --private-key.
+    PrivateKeyJwt,
+    /// A public client: client_id only.
+    None,
+}
+
+/// Where to send the request and who Baton is there.
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// The token endpoint URL.
+    #[arg(
+        long,
+        value_name = "TOKEN_URL",
+        required_unless_present = "issuer",
+        conflicts_with = "issuer"
+    )]
+    pub server: Option<String>,
+    /// The issuer URL: the token endpoint and JWKS are discovered (RFC 8414, then OpenID Connect).
+    #[arg(long, value_name = "URL")]
+    pub issuer: Option<String>,
+    /// The client id Baton authenticates as.
+    #[arg(long, value_name = "ID")]
+    pub client_id: String,
+    /// The environment variable holding the client secret (prompted for if needed and not given).
+    #[arg(long, value_name = "VAR")]
+    pub client_secret_env: Option<String>,
+    /// Client authentication; by default basic with a secret, private-key-jwt with a key, else none.
+    #[arg(long, value_enum)]
+    pub auth: Option<AuthArg>,
+    /// A PEM private key (RSA, P-256 or Ed25519) for private-key-jwt.
+    #[arg(long, value_name = "FILE")]
+    pub private_key: Option<PathBuf>,
+    /// The kid to put in the client assertion's header.
+    #[arg(long, value_name = "KID")]
+    pub key_id: Option<String>,
+    /// Seconds to wait for the server.
+    #[arg(long, default_value_t = 30, value_name = "SECS")]
+    pub timeout: u64,
+    /// An extra CA certificate (PEM) to trust for this server.
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+}
+
+/// What every token request shares: targets, scope, extra parameters and output.
+#[derive(Debug, Args)]
+pub struct RequestArgs {
+    /// An audience (repeatable).
+    #[arg(long, value_name = "A")]
+    pub audience: Vec<String>,
+    /// A resource URI (repeatable).
+    #[arg(long, value_name = "URI")]
+    pub resource: Vec<String>,
+    /// The requested scope (space-separated).
+    #[arg(long, value_name = "SCOPE")]
+    pub scope: Option<String>,
+    /// An extra form parameter, sent as given (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Print the request as a curl command instead of sending it.
+    #[arg(long)]
+    pub curl: bool,
+    /// With --curl: include the secrets instead of masking them.
+    #[arg(long, requires = "curl")]
+    pub reveal_secrets: bool,
+    /// Print the whole result as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Verify the issued token against this JWKS (URL or file); with --issuer the server's own.
+    #[arg(long, value_name = "URL|FILE")]
+    pub jwks: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GrantArg {
+    ClientCredentials,
+    Password,
+    RefreshToken,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    #[command(flatten)]
+    pub server: ServerArgs,
+    #[arg(long, value_enum, default_value = "client-credentials")]
+    pub grant: GrantArg,
+    /// The user, for the password grant.
+    #[arg(long, required_if_eq("grant", "password"))]
+    pub username: Option<String>,
+    /// The environment variable holding the user's password (prompted for if not given).
+    #[arg(long, value_name = "VAR")]
+    pub password_env: Option<String>,
+    /// The environment variable holding the refresh token (prompted for if not given).
+    #[arg(long, value_name = "VAR")]
+    pub refresh_token_env: Option<String>,
+    #[command(flatten)]
+    pub request: RequestArgs,
+    /// Print only the issued token, for use in scripts.
+    #[arg(long, conflicts_with = "json")]
+    pub print_token: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExchangeArgs {
+    #[command(flatten)]
+    pub server: ServerArgs,
+    /// The subject token; `-` reads it from standard input.
+    #[arg(long, value_name = "TOKEN")]
+    pub subject_token: String,
+    /// The subject token's type (URI or alias).
+    #[arg(long, value_name = "URI", default_value = "access_token")]
+    pub subject_token_type: String,
+    /// The actor token (delegation); `-` reads it from standard input.
+    #[arg(long, value_name = "TOKEN")]
+    pub actor_token: Option<String>,
+    /// The actor token's type (URI or alias); access_token if an actor token is given without it.
+    #[arg(long, value_name = "URI")]
+    pub actor_token_type: Option<String>,
+    /// The type of token wanted back (URI or alias).
+    #[arg(long, value_name = "URI")]
+    pub requested_token_type: Option<String>,
+    #[command(flatten)]
+    pub request: RequestArgs,
+    /// Print only the issued token, for use in scripts.
+    #[arg(long, conflicts_with = "json")]
+    pub print_token: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The token; `-` reads it from standard input.
+    pub token: String,
+    /// Verify against this JWKS: a URL or a file.
+    #[arg(long, value_name = "URL|FILE")]
+    pub jwks: Option<String>,
+    /// With --jwks: the issuer the token must name.
+    #[arg(long, value_name = "ISS")]
+    pub issuer: Option<String>,
+    /// With --jwks: an audience the token must name.
+    #[arg(long, value_name = "AUD")]
+    pub audience: Option<String>,
+    /// Clock skew tolerated on exp and nbf, in seconds.
+    #[arg(long, default_value_t = 60, value_name = "SECS")]
+    pub leeway: i64,
+    /// Check the token as an access token (RFC 9068 profile).
+    #[arg(long)]
+    pub access_token: bool,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Stop the lab when the demo has run instead of keeping it up.
+    #[arg(long)]
+    pub exit: bool,
+    /// The port for the lab (127.0.0.1 only); 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+}

@@ -1,0 +1,114 @@
+//! `baton sts`: the lab token service in the foreground.
+
+use baton_sts::{ClientAuth, Policy, StsConfig, StsHandle, spawn};
+
+use crate::cli::StsArgs;
+use crate::error::{CliError, usage};
+
+pub async fn run(args: StsArgs) -> Result<(), CliError> {
+    if args.print_policy {
+        print!("{}", Policy::lab_default_toml());
+        return Ok(());
+    }
+    let policy = match &args.policy {
+        Some(path) => Policy::from_file(path).map_err(|e| usage(e.to_string()))?,
+        None => Policy::lab_default(),
+    };
+    let lab = start(policy, args.port, args.deterministic).await?;
+    print!("{}", describe(&lab, args.deterministic));
+    println!("\nPress Ctrl-C to stop.");
+    wait_for_ctrl_c().await;
+    lab.stop().await;
+    Ok(())
+}
+
+pub async fn start(policy: Policy, port: u16, deterministic: bool) -> Result<StsHandle, CliError> {
+    spawn(StsConfig {
+        policy,
+        port,
+        deterministic,
+    })
+    .await
+    .map_err(|e| usage(format!("the lab token service could not start: {e}")))
+}
+
+pub async fn wait_for_ctrl_c() {
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        eprintln!("could not wait for Ctrl-C ({e}); stopping");
+    }
+}
+
+/// The lab's address, endpoints, clients and users, as a trainer needs them on screen.
+pub fn describe(lab: &StsHandle, deterministic: bool) -> String {
+    use std::fmt::Write;
+    let policy = lab.policy();
+    let mut out = String::new();
+    let _ = writeln!(out, "Baton lab token service");
+    let _ = writeln!(out, "  issuer          {}", lab.issuer());
+    let _ = writeln!(out, "  metadata        {}", lab.metadata_url());
+    let _ = writeln!(out, "  token endpoint  {}", lab.token_endpoint());
+    let _ = writeln!(out, "  jwks            {}", lab.jwks_uri());
+    let _ = writeln!(out, "  introspection   {}", lab.introspection_endpoint());
+    let _ = writeln!(
+        out,
+        "  signing         {} (kid {}){}",
+        policy.signing_alg.as_str(),
+        lab.key_id(),
+        if deterministic {
+            ", deterministic: fixed keys and clock"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        out,
+        "\nClients (demo secrets; this lab listens on 127.0.0.1 only)"
+    );
+    for c in &policy.clients {
+        let secret = match &c.auth {
+            ClientAuth::None => "public, no secret".to_string(),
+            ClientAuth::ClientSecret(s) => format!("secret {}", s.expose()),
+            ClientAuth::PrivateKeyJwt { .. } => "private_key_jwt".to_string(),
+        };
+        let mut rights = Vec::new();
+        if c.may_delegate {
+            rights.push("delegate");
+        }
+        if c.may_impersonate {
+            rights.push("impersonate");
+        }
+        let grants: Vec<&str> = c.grants.iter().map(|g| g.policy_name()).collect();
+        let _ = writeln!(
+            out,
+            "  {:<18} {:<28} grants {}{}  audiences {}",
+            c.client_id,
+            secret,
+            grants.join(","),
+            if rights.is_empty() {
+                String::new()
+            } else {
+                format!("  may {}", rights.join("+"))
+            },
+            c.audiences.join(",")
+        );
+    }
+    let _ = writeln!(out, "\nUsers (password grant)");
+    for u in &policy.users {
+        let _ = writeln!(
+            out,
+            "  {:<8} password {}{}",
+            u.username,
+            u.password.expose(),
+            u.may_act
+                .as_ref()
+                .map(|m| format!("  (may_act: {})", m.sub))
+                .unwrap_or_default()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nTry it:\n  export WEB_APP_SECRET=web-app-secret ALICE_PASSWORD=alice-password\n  baton token --issuer {} --client-id web-app --client-secret-env WEB_APP_SECRET --grant password --username alice --password-env ALICE_PASSWORD",
+        lab.issuer()
+    );
+    out
+}

@@ -1,0 +1,163 @@
+//! Turning the server options into a client, a token endpoint and credentials.
+
+use std::io::Read;
+use std::sync::Arc;
+use std::time::Duration;
+
+use baton_core::discovery::{Discovery, discover};
+use baton_core::http::{HttpSettings, ReqwestClient};
+use baton_core::verify::{Jwks, Verification, VerifyOptions, verify};
+use baton_core::{ClientAuth, Secret, SigningKey, SystemClock, TokenClient};
+
+use crate::cli::{AuthArg, RequestArgs, ServerArgs};
+use crate::error::{CliError, usage};
+use crate::secrets::read_secret;
+
+pub struct Connection {
+    pub client: TokenClient,
+    pub token_endpoint: String,
+    pub auth: ClientAuth,
+    pub discovery: Option<Discovery>,
+}
+
+pub async fn connect(args: &ServerArgs) -> Result<Connection, CliError> {
+    let http = ReqwestClient::new(&HttpSettings {
+        timeout: Duration::from_secs(args.timeout),
+        ca_file: args.ca_file.clone(),
+        danger_accept_invalid_certs: false,
+    })
+    .map_err(|e| usage(e.to_string()))?;
+    let client = TokenClient::new(Arc::new(http), Arc::new(SystemClock));
+    let (token_endpoint, discovery) = match (&args.server, &args.issuer) {
+        (Some(server), _) => (server.clone(), None),
+        (None, Some(issuer)) => {
+            let d = discover(client.http(), issuer).await.map_err(|e| match e {
+                baton_core::discovery::DiscoveryError::Transport(t) => {
+                    CliError::Transport(t.to_string())
+                }
+                other => usage(other.to_string()),
+            })?;
+            let endpoint = d.metadata.token_endpoint.clone().unwrap_or_default();
+            (endpoint, Some(d))
+        }
+        (None, None) => return Err(usage("give --server TOKEN_URL or --issuer URL")),
+    };
+    let auth = client_auth(args)?;
+    Ok(Connection {
+        client,
+        token_endpoint,
+        auth,
+        discovery,
+    })
+}
+
+fn client_auth(args: &ServerArgs) -> Result<ClientAuth, CliError> {
+    let method = args.auth.unwrap_or(if args.client_secret_env.is_some() {
+        AuthArg::Basic
+    } else if args.private_key.is_some() {
+        AuthArg::PrivateKeyJwt
+    } else {
+        AuthArg::None
+    });
+    let client_id = args.client_id.clone();
+    let secret = || -> Result<Secret, CliError> {
+        read_secret(args.client_secret_env.as_deref(), "client secret", true)?
+            .ok_or_else(|| usage("a client secret is needed: --client-secret-env VAR"))
+    };
+    Ok(match method {
+        AuthArg::Basic => ClientAuth::SecretBasic {
+            client_id,
+            secret: secret()?,
+        },
+        AuthArg::Post => ClientAuth::SecretPost {
+            client_id,
+            secret: secret()?,
+        },
+        AuthArg::PrivateKeyJwt => {
+            let path = args
+                .private_key
+                .as_ref()
+                .ok_or_else(|| usage("--auth private-key-jwt needs --private-key FILE"))?;
+            let pem = std::fs::read_to_string(path).map_err(|e| {
+                usage(format!(
+                    "could not read the private key {}: {e}",
+                    path.display()
+                ))
+            })?;
+            let key = SigningKey::from_pem(&Secret::new(pem), None, args.key_id.clone())
+                .map_err(|e| usage(format!("{}: {e}", path.display())))?;
+            ClientAuth::PrivateKeyJwt {
+                client_id,
+                key,
+                audience: None,
+            }
+        }
+        AuthArg::None => ClientAuth::None { client_id },
+    })
+}
+
+/// `NAME=VALUE` pairs from `--param`.
+pub fn extra_params(args: &RequestArgs) -> Result<Vec<(String, String)>, CliError> {
+    args.params
+        .iter()
+        .map(|p| {
+            p.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .ok_or_else(|| usage(format!("--param {p:?} is not NAME=VALUE")))
+        })
+        .collect()
+}
+
+/// A token argument: `-` reads standard input (once), anything else is the token itself.
+pub fn token_arg(value: &str, stdin_used: &mut bool) -> Result<String, CliError> {
+    if value != "-" {
+        return Ok(value.trim().to_string());
+    }
+    if *stdin_used {
+        return Err(usage("only one token can be read from standard input"));
+    }
+    *stdin_used = true;
+    let mut buf = String::new();
+    std::io::stdin()
+        .read_to_string(&mut buf)
+        .map_err(|e| usage(format!("could not read the token from standard input: {e}")))?;
+    let token = buf.trim().to_string();
+    if token.is_empty() {
+        return Err(usage("standard input held no token"));
+    }
+    Ok(token)
+}
+
+/// Loads a JWKS from a URL or a file.
+pub async fn load_jwks(client: &TokenClient, source: &str) -> Result<Jwks, CliError> {
+    let result = if source.starts_with("http://") || source.starts_with("https://") {
+        Jwks::fetch(client.http(), source).await
+    } else {
+        Jwks::from_file(std::path::Path::new(source))
+    };
+    result.map_err(|e| match e {
+        baton_core::verify::JwksError::Transport(t) => CliError::Transport(t.to_string()),
+        other => usage(other.to_string()),
+    })
+}
+
+pub fn verify_with(
+    token: &str,
+    jwks: &Jwks,
+    now: i64,
+    issuer: Option<String>,
+    audience: Option<String>,
+    leeway: i64,
+) -> Verification {
+    let mut options = VerifyOptions::new(now);
+    options.issuer = issuer;
+    options.audience = audience;
+    options.leeway_secs = leeway;
+    verify(token, jwks, &options)
+}
+
+/// A client for commands that only fetch (JWKS for inspect).
+pub fn plain_client() -> Result<TokenClient, CliError> {
+    let http = ReqwestClient::new(&HttpSettings::default()).map_err(|e| usage(e.to_string()))?;
+    Ok(TokenClient::new(Arc::new(http), Arc::new(SystemClock)))
+}

@@ -1,0 +1,45 @@
+//! `baton`: Baton's command line.
+
+mod cli;
+mod commands;
+mod connect;
+mod error;
+mod render;
+mod secrets;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: could not start the async runtime: {e}");
+            return ExitCode::from(error::exit::USAGE);
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Sts(args) => commands::sts::run(args).await,
+            Command::Token(args) => commands::token::run(args).await,
+            Command::Exchange(args) => commands::exchange::run(args).await,
+            Command::Inspect(args) => commands::inspect::run(args).await,
+            Command::Demo(args) => commands::demo::run(args).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.code())
+        }
+    }
+}

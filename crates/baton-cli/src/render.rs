@@ -1,0 +1,244 @@
+//! How results look on a terminal: the response, the decoded token with its act chain, the
+//! verification and the findings. JSON output goes through serde instead.
+
+use std::fmt::Write;
+
+use baton_core::discovery::Discovery;
+use baton_core::jwt::{DecodedToken, Jwt};
+use baton_core::response::{Outcome, TokenResponse};
+use baton_core::token_type;
+use baton_core::verify::Verification;
+use baton_core::{Finding, TokenResult};
+use serde_json::Value;
+
+pub fn status_line(result: &TokenResult) -> String {
+    format!(
+        "{} {} -> HTTP {} ({} ms)",
+        result.request.method.as_str(),
+        result.request.url,
+        result.response.status,
+        result.elapsed_ms
+    )
+}
+
+pub fn response(out: &mut String, response: &TokenResponse) {
+    match &response.outcome {
+        Outcome::Success(s) => {
+            let _ = writeln!(out, "\nIssued");
+            if let Some(t) = &s.issued_token_type {
+                let short = token_type::short_name(t)
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "  issued_token_type  {t}{short}");
+            }
+            if let Some(t) = &s.token_type {
+                let _ = writeln!(out, "  token_type         {t}");
+            }
+            if let Some(e) = s.expires_in {
+                let _ = writeln!(out, "  expires_in         {e} s");
+            }
+            if let Some(sc) = &s.scope {
+                let _ = writeln!(out, "  scope              {sc}");
+            }
+            if s.refresh_token.is_some() {
+                let _ = writeln!(out, "  refresh_token      (present)");
+            }
+            if let Some(t) = &s.access_token {
+                let _ = writeln!(out, "  access_token       {t}");
+            }
+        }
+        Outcome::Error(e) => {
+            let _ = writeln!(out, "\nOAuth error  {}", e.error);
+            if let Some(d) = &e.error_description {
+                let _ = writeln!(out, "  {d}");
+            }
+            if let Some(u) = &e.error_uri {
+                let _ = writeln!(out, "  see {u}");
+            }
+        }
+        Outcome::Unreadable {
+            problem,
+            preview,
+            detail,
+        } => {
+            let _ = writeln!(
+                out,
+                "\nThe response could not be read: {}",
+                problem.describe()
+            );
+            if let Some(ct) = response.header("content-type") {
+                let _ = writeln!(out, "  Content-Type: {ct}");
+            }
+            if let Some(d) = detail {
+                let _ = writeln!(out, "  ({d})");
+            }
+            let _ = writeln!(out, "  It begins: {preview:?}");
+        }
+    }
+}
+
+pub fn decoded(out: &mut String, token: &DecodedToken, now: i64) {
+    match token {
+        DecodedToken::Opaque(o) => {
+            let _ = writeln!(
+                out,
+                "\nToken: opaque ({} characters)\n  {}",
+                o.length, o.reason
+            );
+        }
+        DecodedToken::Jwt(jwt) => jwt_summary(out, jwt, now),
+    }
+}
+
+fn jwt_summary(out: &mut String, jwt: &Jwt, now: i64) {
+    let _ = writeln!(out, "\nToken: JWT");
+    let _ = writeln!(out, "  header   {}", Value::Object(jwt.header.clone()));
+    let line = |out: &mut String, name: &str, value: Option<String>| {
+        if let Some(v) = value {
+            let _ = writeln!(out, "  {name:<8} {v}");
+        }
+    };
+    line(out, "iss", jwt.iss().map(str::to_string));
+    line(out, "sub", jwt.sub().map(str::to_string));
+    let aud = jwt.aud();
+    line(out, "aud", (!aud.is_empty()).then(|| aud.join(", ")));
+    line(out, "scope", jwt.scopes().map(|s| s.join(" ")));
+    line(
+        out,
+        "client",
+        jwt.claim_str("client_id").map(str::to_string),
+    );
+    for name in ["iat", "nbf", "exp"] {
+        line(
+            out,
+            name,
+            jwt.time(name)
+                .map(|t| format!("{} ({})", utc(t), relative(t, now))),
+        );
+    }
+    let chain = &jwt.act_chain;
+    if !chain.actors.is_empty() {
+        let names: Vec<String> = chain.actors.iter().map(|p| p.label()).collect();
+        let _ = writeln!(
+            out,
+            "  act      {}   (current actor first, then prior actors; on behalf of {})",
+            names.join(" <- "),
+            jwt.sub().unwrap_or("?")
+        );
+    }
+    if let Some(problem) = &chain.problem {
+        let _ = writeln!(out, "  act      malformed: {problem}");
+    }
+    if let Some(may_act) = &jwt.may_act {
+        let _ = writeln!(out, "  may_act  {may_act}");
+    }
+    let pretty =
+        serde_json::to_string_pretty(&Value::Object(jwt.claims.clone())).unwrap_or_default();
+    let _ = writeln!(out, "  claims   {}", pretty.replace('\n', "\n           "));
+}
+
+pub fn verification(out: &mut String, v: &Verification) {
+    if v.valid {
+        let _ = writeln!(
+            out,
+            "\nSignature: valid ({} key {})",
+            v.alg.as_deref().unwrap_or("?"),
+            v.kid.as_deref().unwrap_or("without kid")
+        );
+    } else {
+        let _ = writeln!(out, "\nSignature: NOT VALID");
+        for p in &v.problems {
+            let _ = writeln!(out, "  - {p}");
+        }
+    }
+}
+
+pub fn findings(out: &mut String, findings: &[Finding]) {
+    if findings.is_empty() {
+        let _ = writeln!(out, "\nFindings: none");
+        return;
+    }
+    let _ = writeln!(out, "\nFindings ({})", findings.len());
+    let mut sorted: Vec<&Finding> = findings.iter().collect();
+    sorted.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    for f in sorted {
+        let _ = writeln!(
+            out,
+            "  {:<7}  {}  [{}]\n           {}",
+            f.severity.as_str(),
+            f.id,
+            f.reference,
+            f.message
+        );
+    }
+}
+
+pub fn discovery(out: &mut String, d: &Discovery) {
+    let _ = writeln!(
+        out,
+        "Discovered {} (token exchange {})",
+        d.metadata_url,
+        if d.token_exchange_advertised {
+            "advertised"
+        } else {
+            "NOT advertised"
+        }
+    );
+}
+
+/// `2026-11-25 21:30:00 UTC`, computed without a time library (days-from-civil, inverted).
+pub fn utc(epoch: i64) -> String {
+    let days = epoch.div_euclid(86_400);
+    let secs = epoch.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+pub fn relative(t: i64, now: i64) -> String {
+    let d = t - now;
+    let span = |s: i64| match s {
+        s if s < 120 => format!("{s} s"),
+        s if s < 7200 => format!("{} min", s / 60),
+        s if s < 172_800 => format!("{} h", s / 3600),
+        s => format!("{} days", s / 86_400),
+    };
+    match d {
+        0 => "now".into(),
+        d if d > 0 => format!("in {}", span(d)),
+        d => format!("{} ago", span(-d)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_dates() {
+        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc(1_767_225_600), "2026-01-01 00:00:00 UTC");
+        assert_eq!(utc(951_782_400), "2000-02-29 00:00:00 UTC");
+        assert_eq!(utc(1_700_000_000), "2023-11-14 22:13:20 UTC");
+    }
+
+    #[test]
+    fn relative_times() {
+        assert_eq!(relative(100, 100), "now");
+        assert_eq!(relative(130, 100), "in 30 s");
+        assert_eq!(relative(100, 400), "5 min ago");
+        assert_eq!(relative(100 + 3 * 86_400, 100), "in 3 days");
+    }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test Baton has: formatting and lints, unit tests, crate integration tests against the
+# lab token service, the CLI end to end, and interop against authgent-server (from PyPI) on loopback.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+need_rust
+need_python_venv
+
+say "formatting (cargo fmt --check)"
+cargo fmt --all -- --check || die "code is not formatted: run cargo fmt --all"
+
+say "lints (cargo clippy, warnings denied)"
+cargo clippy --locked --workspace --all-targets -- -D warnings
+
+say "tests (unit, integration against the lab, CLI end to end, interop)"
+cargo test --locked --workspace --no-fail-fast 2>&1 | tee target/test-output.log
+status=${PIPESTATUS[0]}
+
+# One closing line for the whole run, summed over every test binary.
+awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "%d passed, %d failed, %d skipped\n", p, f, i }' target/test-output.log
+exit "$status"
