@@ -169,11 +169,9 @@ fn check_success(c: &ResponseCheck<'_>, out: &mut Vec<Finding>) {
             "the response carries tokens but no `Cache-Control: no-store`",
         ));
     }
-    let pragma = c
-        .response
-        .headers
-        .iter()
-        .any(|(n, v)| n.eq_ignore_ascii_case("pragma") && v.to_ascii_lowercase().contains("no-cache"));
+    let pragma = c.response.headers.iter().any(|(n, v)| {
+        n.eq_ignore_ascii_case("pragma") && v.to_ascii_lowercase().contains("no-cache")
+    });
     if !pragma {
         out.push(Finding::new(
             "response.pragma",
