@@ -7,7 +7,7 @@ use std::time::Duration;
 use baton_core::discovery::{Discovery, discover};
 use baton_core::http::{HttpSettings, ReqwestClient};
 use baton_core::verify::{Jwks, Verification, VerifyOptions, verify};
-use baton_core::{ClientAuth, Secret, SigningKey, SystemClock, TokenClient};
+use baton_core::{ClientAuth, Secret, SigningKey, SystemClock, TokenClient, TokenRequest};
 
 use crate::cli::{AuthArg, RequestArgs, ServerArgs};
 use crate::error::{CliError, usage};
@@ -96,16 +96,24 @@ fn client_auth(args: &ServerArgs) -> Result<ClientAuth, CliError> {
     })
 }
 
-/// `NAME=VALUE` pairs from `--param`.
-pub fn extra_params(args: &RequestArgs) -> Result<Vec<(String, String)>, CliError> {
-    args.params
+/// Adds the options every token request shares: audiences, resources, scope and `--param`s.
+pub fn with_request_args(
+    mut request: TokenRequest,
+    args: &RequestArgs,
+) -> Result<TokenRequest, CliError> {
+    request.audience = args.audience.clone();
+    request.resource = args.resource.clone();
+    request.scope = args.scope.clone();
+    request.extra = args
+        .params
         .iter()
         .map(|p| {
             p.split_once('=')
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .ok_or_else(|| usage(format!("--param {p:?} is not NAME=VALUE")))
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    Ok(request)
 }
 
 /// A token argument: `-` reads standard input (once), anything else is the token itself.

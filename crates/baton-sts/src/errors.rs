@@ -5,6 +5,7 @@ use axum::response::Response;
 use serde_json::json;
 
 use crate::keys::KeyError;
+use crate::log::RequestOutcome;
 use crate::policy::PolicyError;
 use crate::response::json_no_store;
 
@@ -104,6 +105,16 @@ impl OAuthError {
             );
         }
         response
+    }
+
+    /// The refusal as sent, with what the request log keeps of it.
+    pub(crate) fn into_logged(self) -> (Response, RequestOutcome, u16) {
+        let outcome = RequestOutcome::Refused {
+            error: self.code.as_str().to_owned(),
+            description: self.description.clone(),
+        };
+        let status = self.status().as_u16();
+        (self.into_response(), outcome, status)
     }
 }
 

@@ -34,14 +34,7 @@ pub(crate) async fn introspection_endpoint(
                 200,
             )
         }
-        Err(e) => {
-            let outcome = RequestOutcome::Refused {
-                error: e.code.as_str().to_owned(),
-                description: e.description.clone(),
-            };
-            let status = e.status().as_u16();
-            (e.into_response(), outcome, status)
-        }
+        Err(e) => e.into_logged(),
     };
     lab.log.push(RequestLogEntry {
         time: SystemTime::now(),

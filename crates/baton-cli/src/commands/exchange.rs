@@ -4,7 +4,7 @@ use baton_core::{ExchangeParams, TokenRequest, token_type};
 
 use crate::cli::ExchangeArgs;
 use crate::commands::send::send;
-use crate::connect::{connect, extra_params, token_arg};
+use crate::connect::{connect, token_arg, with_request_args};
 use crate::error::{CliError, usage};
 
 pub async fn run(args: ExchangeArgs) -> Result<(), CliError> {
@@ -27,11 +27,7 @@ pub async fn run(args: ExchangeArgs) -> Result<(), CliError> {
         args.requested_token_type.as_deref().map(token_type::expand),
     )
     .map_err(|e| usage(e.to_string()))?;
-    let mut request = TokenRequest::exchange(params);
-    request.audience = args.request.audience.clone();
-    request.resource = args.request.resource.clone();
-    request.scope = args.request.scope.clone();
-    request.extra = extra_params(&args.request)?;
+    let request = with_request_args(TokenRequest::exchange(params), &args.request)?;
     let conn = connect(&args.server).await?;
     send(&conn, &request, &args.request, args.print_token).await
 }

@@ -4,7 +4,7 @@ use baton_core::{Grant, TokenRequest};
 
 use crate::cli::{GrantArg, TokenArgs};
 use crate::commands::send::send;
-use crate::connect::{connect, extra_params};
+use crate::connect::{connect, with_request_args};
 use crate::error::{CliError, usage};
 use crate::secrets::read_secret;
 
@@ -26,11 +26,7 @@ pub async fn run(args: TokenArgs) -> Result<(), CliError> {
             })?,
         },
     };
-    let mut request = TokenRequest::new(grant);
-    request.audience = args.request.audience.clone();
-    request.resource = args.request.resource.clone();
-    request.scope = args.request.scope.clone();
-    request.extra = extra_params(&args.request)?;
+    let request = with_request_args(TokenRequest::new(grant), &args.request)?;
     let conn = connect(&args.server).await?;
     send(&conn, &request, &args.request, args.print_token).await
 }
