@@ -3,7 +3,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
 use crate::response::integer;
@@ -11,7 +11,7 @@ use crate::response::integer;
 /// `act` nesting deeper than this is reported as malformed rather than walked.
 pub const MAX_ACT_DEPTH: usize = 32;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DecodedToken {
     Jwt(Box<Jwt>),
@@ -28,14 +28,14 @@ impl DecodedToken {
 }
 
 /// A token that is not a readable JWT, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Opaque {
     pub reason: String,
     pub length: usize,
 }
 
 /// One party in an act chain (RFC 8693 §4.1): the identifying members of one `act` level.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Principal {
     pub sub: Option<String>,
     pub iss: Option<String>,
@@ -67,7 +67,7 @@ impl Principal {
 }
 
 /// The act chain, or what is wrong with it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActChain {
     /// Outermost (the current actor) first, then prior actors.
     pub actors: Vec<Principal>,
@@ -75,7 +75,7 @@ pub struct ActChain {
     pub problem: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Jwt {
     pub header: Map<String, Json>,
     pub claims: Map<String, Json>,

@@ -10,6 +10,7 @@ pub mod http;
 pub mod jwt;
 pub mod request;
 pub mod response;
+pub mod scenario;
 pub mod secret;
 pub mod token_type;
 pub mod verify;

@@ -1,6 +1,6 @@
 //! A token endpoint's response, kept whole and parsed without losing what the server sent.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
 use crate::http::HttpResponse;
@@ -9,8 +9,8 @@ use crate::http::HttpResponse;
 const PREVIEW_CHARS: usize = 300;
 
 /// An error code from RFC 6749 §5.2 or RFC 8693 §2.2.2, or whatever else the server sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", from = "String")]
 pub enum ErrorCode {
     InvalidRequest,
     InvalidClient,
@@ -55,6 +55,12 @@ impl ErrorCode {
     }
 }
 
+impl From<String> for ErrorCode {
+    fn from(code: String) -> Self {
+        ErrorCode::parse(&code)
+    }
+}
+
 impl From<ErrorCode> for String {
     fn from(code: ErrorCode) -> Self {
         code.as_str().to_string()
@@ -70,7 +76,7 @@ impl std::fmt::Display for ErrorCode {
 /// A successful token response (RFC 6749 §5.1, RFC 8693 §2.2.1). Values are exactly as sent:
 /// `token_type` keeps its case (`N_A`, `bearer`), and members of the wrong JSON type are kept in
 /// `members` for the findings to report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TokenSuccess {
     pub access_token: Option<String>,
     pub issued_token_type: Option<String>,
@@ -83,7 +89,7 @@ pub struct TokenSuccess {
 }
 
 /// An OAuth error response (RFC 6749 §5.2).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OAuthError {
     pub error: ErrorCode,
     pub error_description: Option<String>,
@@ -102,7 +108,7 @@ impl std::fmt::Display for OAuthError {
 }
 
 /// Why a body could not be read as a token response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BodyProblem {
     Empty,
@@ -127,7 +133,7 @@ impl BodyProblem {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Outcome {
     Success(TokenSuccess),
@@ -141,7 +147,7 @@ pub enum Outcome {
 }
 
 /// The whole response: status, headers and raw body, plus what Baton made of it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TokenResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,

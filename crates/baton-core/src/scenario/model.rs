@@ -1,0 +1,539 @@
+//! What a user saves: a collection of servers, clients, environments and scenarios. These types
+//! are the plain-file format (see docs/collection-format.md) and what the store keeps, so their
+//! field names are the RFC parameter names and their order is the order written to files.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+use crate::auth::AuthMethod;
+use crate::findings::Severity;
+
+/// A named set of servers, clients, environments and scenarios, saved and shared as one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Collection {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub servers: Vec<Server>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clients: Vec<Client>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub environments: Vec<Environment>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<Scenario>,
+}
+
+/// An authorization server. Every URL may use `{{env.NAME}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Server {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The expected `iss` of its tokens; checked when they are verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    pub token_endpoint: String,
+    /// Where its signing keys are; without it, tokens are decoded but not verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwks_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub introspection_endpoint: Option<String>,
+}
+
+/// A client registered at a server, and how it authenticates. Credentials are references only
+/// (`{{secret.NAME}}`): a collection file never holds a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Client {
+    pub id: String,
+    /// The `id` of its server in this collection.
+    pub server: String,
+    pub client_id: String,
+    pub auth: AuthMethod,
+    /// `client_secret_basic` and `client_secret_post`: a `{{secret.NAME}}` reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// `private_key_jwt`: a `{{secret.NAME}}` reference to a PEM private key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+}
+
+/// Named values for `{{env.NAME}}`. A value may itself refer to other variables.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Environment {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub variables: BTreeMap<String, String>,
+}
+
+/// An ordered list of steps that tells one story, with what each step must show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Step>,
+}
+
+/// One step: exactly one action (`token`, `exchange`, `introspect` or `inspect`) and its
+/// assertions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "StepFields", into = "StepFields")]
+pub struct Step {
+    pub id: String,
+    pub name: String,
+    /// Shown beside the step when it is presented.
+    pub notes: Option<String>,
+    pub action: Action,
+    pub assertions: Vec<Assertion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Action {
+    Token(TokenStep),
+    Exchange(ExchangeStep),
+    Introspect(IntrospectStep),
+    Inspect(InspectStep),
+}
+
+impl Action {
+    pub fn kind(&self) -> StepKind {
+        match self {
+            Action::Token(_) => StepKind::Token,
+            Action::Exchange(_) => StepKind::Exchange,
+            Action::Introspect(_) => StepKind::Introspect,
+            Action::Inspect(_) => StepKind::Inspect,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    Token,
+    Exchange,
+    Introspect,
+    Inspect,
+}
+
+impl StepKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepKind::Token => "token",
+            StepKind::Exchange => "exchange",
+            StepKind::Introspect => "introspect",
+            StepKind::Inspect => "inspect",
+        }
+    }
+}
+
+/// The grants that obtain a first token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FirstGrant {
+    ClientCredentials,
+    Password,
+    RefreshToken,
+}
+
+/// Obtain a token: client credentials, a user's password, or a refresh token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenStep {
+    /// The `id` of a client in this collection.
+    pub client: String,
+    pub grant: FirstGrant,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// A `{{secret.NAME}}` reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// Usually `{{steps.ID.refresh_token}}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audience: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resource: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// Further form parameters, sent after the standard ones.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, String>,
+}
+
+/// A token exchange (RFC 8693 §2.1), every parameter of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExchangeStep {
+    pub client: String,
+    pub subject_token: String,
+    /// A token type URI or its short alias (`access_token`, `jwt`, `id_token`, …).
+    pub subject_token_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor_token_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_token_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audience: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resource: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, String>,
+}
+
+/// Token introspection (RFC 7662) at the client's server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntrospectStep {
+    pub client: String,
+    pub token: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_type_hint: Option<String>,
+}
+
+/// Decode a given token and, when `server` names one with a `jwks_uri`, verify it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InspectStep {
+    pub token: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+}
+
+/// What a step must show. The token checked is the step's token: the one issued (`token`,
+/// `exchange`), the one inspected (`inspect`), or the introspection response (`introspect`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "AssertionFields", into = "AssertionFields")]
+pub enum Assertion {
+    /// The HTTP status of the response.
+    Status(u16),
+    /// The OAuth error code of a refusal (RFC 6749 §5.2, RFC 8693 §2.2.2).
+    Error(String),
+    /// A claim, by dotted path (`act.sub`, `may_act.sub`, `aud`).
+    Claim { path: String, check: ClaimCheck },
+    /// Every granted scope is one of these.
+    ScopeSubsetOf(Vec<String>),
+    /// Every granted scope was in the subject token's scope.
+    ScopeSubsetOfSubject,
+    /// `aud` holds this value.
+    AudContains(String),
+    /// `sub` is the subject token's `sub`.
+    SubPreserved,
+    /// The act chain, current actor first, by each actor's `sub` (or `client_id`).
+    ActChain(Vec<String>),
+    /// How many actors the act chain has.
+    ActDepth(usize),
+    /// No finding at or above this severity.
+    NoFindingsAtOrAbove(Severity),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimCheck {
+    Equals(Json),
+    /// A string contains the text, or an array holds the value.
+    Contains(Json),
+    /// A string value matches this regular expression.
+    Matches(String),
+    Exists,
+    Absent,
+}
+
+/// How a step is written in a file: the action under its own key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StepFields {
+    id: String,
+    name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    notes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    token: Option<TokenStep>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    exchange: Option<ExchangeStep>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    introspect: Option<IntrospectStep>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    inspect: Option<InspectStep>,
+    #[serde(default, rename = "assert", skip_serializing_if = "Vec::is_empty")]
+    assertions: Vec<Assertion>,
+}
+
+impl TryFrom<StepFields> for Step {
+    type Error = String;
+
+    fn try_from(f: StepFields) -> Result<Self, String> {
+        let mut actions: Vec<Action> = [
+            f.token.map(Action::Token),
+            f.exchange.map(Action::Exchange),
+            f.introspect.map(Action::Introspect),
+            f.inspect.map(Action::Inspect),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let action = match actions.len() {
+            1 => actions.remove(0),
+            0 => {
+                return Err(format!(
+                    "step {:?} has no action: give it one of `token`, `exchange`, `introspect` or `inspect`",
+                    f.id
+                ));
+            }
+            _ => {
+                let kinds: Vec<&str> = actions.iter().map(|a| a.kind().as_str()).collect();
+                return Err(format!(
+                    "step {:?} has {} actions ({}); a step does exactly one",
+                    f.id,
+                    kinds.len(),
+                    kinds.join(", ")
+                ));
+            }
+        };
+        Ok(Step {
+            id: f.id,
+            name: f.name,
+            notes: f.notes,
+            action,
+            assertions: f.assertions,
+        })
+    }
+}
+
+impl From<Step> for StepFields {
+    fn from(s: Step) -> Self {
+        let mut f = StepFields {
+            id: s.id,
+            name: s.name,
+            notes: s.notes,
+            token: None,
+            exchange: None,
+            introspect: None,
+            inspect: None,
+            assertions: s.assertions,
+        };
+        match s.action {
+            Action::Token(a) => f.token = Some(a),
+            Action::Exchange(a) => f.exchange = Some(a),
+            Action::Introspect(a) => f.introspect = Some(a),
+            Action::Inspect(a) => f.inspect = Some(a),
+        }
+        f
+    }
+}
+
+/// How an assertion is written in a file: one small table, e.g. `{ status = 200 }`,
+/// `{ claim = "act.sub", equals = "order-service" }`, `{ act_chain = ["b", "a"] }`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AssertionFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    status: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    claim: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    equals: Option<Json>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    contains: Option<Json>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    matches: Option<String>,
+    /// `true`: the claim is present; `false`: it is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    exists: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    scope_subset_of: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    scope_subset_of_subject: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    aud_contains: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sub_preserved: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    act_chain: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    act_depth: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    no_findings_at_or_above: Option<Severity>,
+}
+
+const ASSERTION_KINDS: &str = "status, error, claim (with equals, contains, matches or exists), \
+     scope_subset_of, scope_subset_of_subject, aud_contains, sub_preserved, act_chain, act_depth, \
+     no_findings_at_or_above";
+
+impl TryFrom<AssertionFields> for Assertion {
+    type Error = String;
+
+    fn try_from(f: AssertionFields) -> Result<Self, String> {
+        let mut found: Vec<Assertion> = Vec::new();
+        let mut names: Vec<&str> = Vec::new();
+        let mut push = |name: &'static str, a: Option<Assertion>| {
+            if let Some(a) = a {
+                names.push(name);
+                found.push(a);
+            }
+        };
+        push("status", f.status.map(Assertion::Status));
+        push("error", f.error.map(Assertion::Error));
+        push(
+            "scope_subset_of",
+            f.scope_subset_of.map(Assertion::ScopeSubsetOf),
+        );
+        push("aud_contains", f.aud_contains.map(Assertion::AudContains));
+        push("act_chain", f.act_chain.map(Assertion::ActChain));
+        push("act_depth", f.act_depth.map(Assertion::ActDepth));
+        push(
+            "no_findings_at_or_above",
+            f.no_findings_at_or_above
+                .map(Assertion::NoFindingsAtOrAbove),
+        );
+        for (name, flag, assertion) in [
+            (
+                "scope_subset_of_subject",
+                f.scope_subset_of_subject,
+                Assertion::ScopeSubsetOfSubject,
+            ),
+            ("sub_preserved", f.sub_preserved, Assertion::SubPreserved),
+        ] {
+            match flag {
+                Some(true) => push(name, Some(assertion)),
+                Some(false) => {
+                    return Err(format!(
+                        "`{name} = false` asserts nothing; remove it, or write `{name} = true`"
+                    ));
+                }
+                None => {}
+            }
+        }
+        let checks: Vec<(&str, ClaimCheck)> = [
+            ("equals", f.equals.map(ClaimCheck::Equals)),
+            ("contains", f.contains.map(ClaimCheck::Contains)),
+            ("matches", f.matches.map(ClaimCheck::Matches)),
+            (
+                "exists",
+                f.exists.map(|e| {
+                    if e {
+                        ClaimCheck::Exists
+                    } else {
+                        ClaimCheck::Absent
+                    }
+                }),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(n, c)| c.map(|c| (n, c)))
+        .collect();
+        match (f.claim, checks.len()) {
+            (Some(path), 1) => {
+                if let Some((_, ClaimCheck::Matches(pattern))) = checks.first() {
+                    regex::Regex::new(pattern)
+                        .map_err(|e| format!("`matches` is not a valid pattern: {e}"))?;
+                }
+                let check = checks.into_iter().map(|(_, c)| c).next();
+                if let Some(check) = check {
+                    push("claim", Some(Assertion::Claim { path, check }));
+                }
+            }
+            (Some(path), 0) => {
+                return Err(format!(
+                    "the assertion on claim {path:?} needs one of equals, contains, matches or exists"
+                ));
+            }
+            (Some(path), _) => {
+                let names: Vec<&str> = checks.iter().map(|(n, _)| *n).collect();
+                return Err(format!(
+                    "the assertion on claim {path:?} has {}; write one assertion per check",
+                    names.join(" and ")
+                ));
+            }
+            (None, 0) => {}
+            (None, _) => {
+                let names: Vec<&str> = checks.iter().map(|(n, _)| *n).collect();
+                return Err(format!(
+                    "`{}` needs `claim = \"PATH\"` to say which claim it checks",
+                    names.join("`, `")
+                ));
+            }
+        }
+        match found.len() {
+            1 => Ok(found.remove(0)),
+            0 => Err(format!("an assertion needs one of: {ASSERTION_KINDS}")),
+            _ => Err(format!(
+                "one assertion checks one thing, this one has {}; split it into one table per check",
+                names.join(", ")
+            )),
+        }
+    }
+}
+
+impl From<Assertion> for AssertionFields {
+    fn from(a: Assertion) -> Self {
+        let mut f = AssertionFields::default();
+        match a {
+            Assertion::Status(s) => f.status = Some(s),
+            Assertion::Error(e) => f.error = Some(e),
+            Assertion::Claim { path, check } => {
+                f.claim = Some(path);
+                match check {
+                    ClaimCheck::Equals(v) => f.equals = Some(v),
+                    ClaimCheck::Contains(v) => f.contains = Some(v),
+                    ClaimCheck::Matches(p) => f.matches = Some(p),
+                    ClaimCheck::Exists => f.exists = Some(true),
+                    ClaimCheck::Absent => f.exists = Some(false),
+                }
+            }
+            Assertion::ScopeSubsetOf(s) => f.scope_subset_of = Some(s),
+            Assertion::ScopeSubsetOfSubject => f.scope_subset_of_subject = Some(true),
+            Assertion::AudContains(a) => f.aud_contains = Some(a),
+            Assertion::SubPreserved => f.sub_preserved = Some(true),
+            Assertion::ActChain(c) => f.act_chain = Some(c),
+            Assertion::ActDepth(d) => f.act_depth = Some(d),
+            Assertion::NoFindingsAtOrAbove(s) => f.no_findings_at_or_above = Some(s),
+        }
+        f
+    }
+}
+
+impl Collection {
+    pub fn server(&self, id: &str) -> Option<&Server> {
+        self.servers.iter().find(|s| s.id == id)
+    }
+    pub fn client(&self, id: &str) -> Option<&Client> {
+        self.clients.iter().find(|c| c.id == id)
+    }
+    pub fn environment(&self, name: &str) -> Option<&Environment> {
+        self.environments.iter().find(|e| e.name == name)
+    }
+    pub fn scenario(&self, id: &str) -> Option<&Scenario> {
+        self.scenarios.iter().find(|s| s.id == id)
+    }
+}
+
+impl Step {
+    /// The client this step authenticates as, if it talks to a server.
+    pub fn client(&self) -> Option<&str> {
+        match &self.action {
+            Action::Token(t) => Some(&t.client),
+            Action::Exchange(e) => Some(&e.client),
+            Action::Introspect(i) => Some(&i.client),
+            Action::Inspect(_) => None,
+        }
+    }
+}
