@@ -4,6 +4,7 @@
 pub mod graph;
 pub mod model;
 pub mod record;
+pub mod secrets;
 
 pub use graph::{EdgeRole, ExchangeEdge, ExchangeKind, Graph, TokenNode};
 pub use model::{
@@ -14,3 +15,4 @@ pub use record::{
     AssertionOutcome, InputRole, InputToken, RunOutcome, RunRecord, StepRecord, StepStatus,
     TokenRecord, VerificationRecord,
 };
+pub use secrets::{Chain, EnvSecrets, MapSecrets, SecretSource};
