@@ -169,6 +169,25 @@ impl Grant {
 }
 
 impl Policy {
+    /// The credentials of the policy's clients and users, named the way collections refer to
+    /// them: `<client_id>` for a client's secret, `<username>.password` for a user's password.
+    /// Public clients and private_key_jwt clients have no secret here.
+    pub fn credentials(&self) -> Vec<(String, String)> {
+        let clients = self.clients.iter().filter_map(|c| match &c.auth {
+            ClientAuth::ClientSecret(secret) => {
+                Some((c.client_id.clone(), secret.expose().to_string()))
+            }
+            ClientAuth::None | ClientAuth::PrivateKeyJwt { .. } => None,
+        });
+        let users = self.users.iter().map(|u| {
+            (
+                format!("{}.password", u.username),
+                u.password.expose().to_string(),
+            )
+        });
+        clients.chain(users).collect()
+    }
+
     /// The built-in lab policy (`src/lab-policy.toml`).
     pub fn lab_default() -> Policy {
         match Policy::from_toml_str(LAB_POLICY_TOML, "lab-policy.toml (built in)") {
@@ -266,6 +285,20 @@ mod tests {
         let again = Policy::from_toml_str(&policy.to_toml_string(), "round trip")
             .expect("serialised policy parses");
         assert_eq!(policy, again);
+    }
+
+    #[test]
+    fn credentials_name_client_secrets_and_user_passwords() {
+        let creds = Policy::lab_default().credentials();
+        let get = |name: &str| {
+            creds
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(get("order-service"), Some("order-service-secret"));
+        assert_eq!(get("alice.password"), Some("alice-password"));
+        assert_eq!(get("baton-cli"), None, "a public client has no secret");
     }
 
     #[test]

@@ -1,0 +1,355 @@
+//! Checking a step's assertions. Each outcome says what was expected and what came, so a failed
+//! run can be understood without opening the raw response.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value as Json};
+
+use crate::findings::Finding;
+use crate::jwt::{Jwt, split_scope};
+use crate::scenario::model::{Assertion, ClaimCheck};
+use crate::scenario::record::AssertionOutcome;
+use crate::scenario::reference::claim_at;
+
+/// What a step produced, as the assertions see it.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Observed<'a> {
+    /// The HTTP status, when the step sent a request.
+    pub status: Option<u16>,
+    /// The OAuth error code of a refusal.
+    pub error: Option<&'a str>,
+    /// The claims checked: the token's, or the introspection response's members.
+    pub claims: Option<&'a Map<String, Json>>,
+    /// Why there are no claims (an opaque token, a refusal), for the messages.
+    pub no_claims_because: Option<&'a str>,
+    /// The decoded token the step produced or examined.
+    pub token: Option<&'a Jwt>,
+    /// The subject token of an exchange.
+    pub subject: Option<&'a Jwt>,
+    pub findings: &'a [Finding],
+}
+
+pub fn check(assertion: &Assertion, o: &Observed<'_>) -> AssertionOutcome {
+    let (passed, message) = evaluate(assertion, o);
+    AssertionOutcome {
+        assertion: assertion.clone(),
+        passed,
+        message,
+    }
+}
+
+fn evaluate(assertion: &Assertion, o: &Observed<'_>) -> (bool, String) {
+    match assertion {
+        Assertion::Status(expected) => match o.status {
+            Some(s) if s == *expected => (true, format!("HTTP status is {s}")),
+            Some(s) => (
+                false,
+                format!(
+                    "HTTP status: expected {expected}, got {s}{}",
+                    o.error.map(|e| format!(" ({e})")).unwrap_or_default()
+                ),
+            ),
+            None => (
+                false,
+                format!("HTTP status: expected {expected}, but this step sent no request"),
+            ),
+        },
+        Assertion::Error(expected) => match (o.error, o.status) {
+            (Some(e), _) if e == expected => (true, format!("refused with {e}")),
+            (Some(e), _) => (false, format!("error: expected {expected}, got {e}")),
+            (None, Some(s)) if (200..300).contains(&s) => (
+                false,
+                format!(
+                    "error: expected a refusal with {expected}, but the server granted it ({s})"
+                ),
+            ),
+            (None, Some(s)) => (
+                false,
+                format!("error: expected {expected}, got HTTP {s} with no OAuth error code"),
+            ),
+            (None, None) => (
+                false,
+                format!("error: expected {expected}, but this step sent no request"),
+            ),
+        },
+        Assertion::Claim { path, check } => claim(path, check, o),
+        Assertion::ScopeSubsetOf(allowed) => {
+            let allowed: BTreeSet<&str> = allowed.iter().map(String::as_str).collect();
+            scope_subset(o, &allowed, "the allowed set")
+        }
+        Assertion::ScopeSubsetOfSubject => match o.subject {
+            None => (
+                false,
+                "scope ⊆ subject's: this step has no subject token that is a JWT".into(),
+            ),
+            Some(subject) => match subject.scopes() {
+                None => (
+                    false,
+                    "scope ⊆ subject's: the subject token has no scope claim".into(),
+                ),
+                Some(s) => {
+                    let allowed: BTreeSet<&str> = s.iter().map(String::as_str).collect();
+                    scope_subset(o, &allowed, "the subject token's scope")
+                }
+            },
+        },
+        Assertion::AudContains(expected) => match token_or_reason(o) {
+            Err(why) => (
+                false,
+                format!("aud: expected to contain {expected:?}, but {why}"),
+            ),
+            Ok(t) => {
+                let aud = t.aud();
+                if aud.iter().any(|a| a == expected) {
+                    (true, format!("aud contains {expected:?}"))
+                } else {
+                    (
+                        false,
+                        format!("aud: expected to contain {expected:?}, got {aud:?}"),
+                    )
+                }
+            }
+        },
+        Assertion::SubPreserved => match (token_or_reason(o), o.subject) {
+            (Err(why), _) => (false, format!("sub preserved: {why}")),
+            (Ok(_), None) => (
+                false,
+                "sub preserved: this step has no subject token that is a JWT".into(),
+            ),
+            (Ok(t), Some(s)) => match (t.sub(), s.sub()) {
+                (Some(a), Some(b)) if a == b => (true, format!("sub {a:?} preserved")),
+                (got, expected) => (
+                    false,
+                    format!("sub: expected the subject's {expected:?}, got {got:?}"),
+                ),
+            },
+        },
+        Assertion::ActChain(expected) => match token_or_reason(o) {
+            Err(why) => (false, format!("act chain: {why}")),
+            Ok(t) => {
+                let got: Vec<String> = t.act_chain.actors.iter().map(|p| p.label()).collect();
+                if let Some(problem) = &t.act_chain.problem {
+                    (
+                        false,
+                        format!(
+                            "act chain: expected {expected:?}, but act is malformed: {problem}"
+                        ),
+                    )
+                } else if &got == expected {
+                    (true, format!("act chain is {}", chain(&got)))
+                } else {
+                    (
+                        false,
+                        format!(
+                            "act chain: expected {}, got {}",
+                            chain(expected),
+                            chain(&got)
+                        ),
+                    )
+                }
+            }
+        },
+        Assertion::ActDepth(expected) => match token_or_reason(o) {
+            Err(why) => (false, format!("act depth: {why}")),
+            Ok(t) => {
+                let got = t.act_chain.actors.len();
+                if got == *expected {
+                    (true, format!("act depth is {got}"))
+                } else {
+                    (
+                        false,
+                        format!(
+                            "act depth: expected {expected}, got {got} ({})",
+                            chain(
+                                &t.act_chain
+                                    .actors
+                                    .iter()
+                                    .map(|p| p.label())
+                                    .collect::<Vec<_>>()
+                            )
+                        ),
+                    )
+                }
+            }
+        },
+        Assertion::NoFindingsAtOrAbove(level) => {
+            let hits: Vec<&Finding> = o.findings.iter().filter(|f| f.severity >= *level).collect();
+            if hits.is_empty() {
+                (true, format!("no findings at {} or above", level.as_str()))
+            } else {
+                let ids: Vec<String> = hits
+                    .iter()
+                    .map(|f| format!("{} ({})", f.id, f.severity.as_str()))
+                    .collect();
+                (
+                    false,
+                    format!(
+                        "expected no findings at {} or above, got {}: {}",
+                        level.as_str(),
+                        hits.len(),
+                        ids.join(", ")
+                    ),
+                )
+            }
+        }
+    }
+}
+
+fn chain(labels: &[String]) -> String {
+    if labels.is_empty() {
+        "no act".into()
+    } else {
+        format!("[{}]", labels.join(", "))
+    }
+}
+
+fn token_or_reason<'a>(o: &Observed<'a>) -> Result<&'a Jwt, String> {
+    o.token.ok_or_else(|| {
+        o.no_claims_because
+            .unwrap_or("the step produced no token")
+            .to_string()
+    })
+}
+
+fn scope_subset(o: &Observed<'_>, allowed: &BTreeSet<&str>, what: &str) -> (bool, String) {
+    let granted = match o.claims.and_then(|c| c.get("scope")) {
+        Some(Json::String(s)) => split_scope(s),
+        _ => match o.token.and_then(Jwt::scopes) {
+            Some(s) => s,
+            None => {
+                let why = if o.claims.is_some() {
+                    "the token has no scope claim"
+                } else {
+                    o.no_claims_because.unwrap_or("the step produced no token")
+                };
+                return (false, format!("scope ⊆ {what}: {why}"));
+            }
+        },
+    };
+    let extra: Vec<&str> = granted
+        .iter()
+        .map(String::as_str)
+        .filter(|s| !allowed.contains(s))
+        .collect();
+    if extra.is_empty() {
+        (true, format!("scope {:?} ⊆ {what}", granted.join(" ")))
+    } else {
+        (
+            false,
+            format!(
+                "scope: {:?} is not within {what} {:?}; not allowed: {}",
+                granted.join(" "),
+                allowed.iter().copied().collect::<Vec<_>>().join(" "),
+                extra.join(", ")
+            ),
+        )
+    }
+}
+
+fn claim(path: &str, check: &ClaimCheck, o: &Observed<'_>) -> (bool, String) {
+    let Some(claims) = o.claims else {
+        let why = o.no_claims_because.unwrap_or("the step produced no token");
+        return (false, format!("claim {path}: {why}"));
+    };
+    let value = claim_at(claims, path);
+    match (check, value) {
+        (ClaimCheck::Exists, Some(v)) => (true, format!("claim {path} is present ({})", short(v))),
+        (ClaimCheck::Exists, None) => {
+            (false, format!("claim {path}: expected present, got absent"))
+        }
+        (ClaimCheck::Absent, None) => (true, format!("claim {path} is absent")),
+        (ClaimCheck::Absent, Some(v)) => (
+            false,
+            format!("claim {path}: expected absent, got {}", short(v)),
+        ),
+        (_, None) => (
+            false,
+            format!(
+                "claim {path}: expected {}, got nothing (no such claim)",
+                describe(check)
+            ),
+        ),
+        (ClaimCheck::Equals(expected), Some(v)) => {
+            if json_equal(v, expected) {
+                (true, format!("claim {path} is {}", short(v)))
+            } else {
+                (
+                    false,
+                    format!(
+                        "claim {path}: expected {}, got {}",
+                        short(expected),
+                        short(v)
+                    ),
+                )
+            }
+        }
+        (ClaimCheck::Contains(expected), Some(v)) => {
+            let holds = match (v, expected) {
+                (Json::String(s), Json::String(needle)) => s.contains(needle.as_str()),
+                (Json::Array(items), e) => items.iter().any(|i| json_equal(i, e)),
+                (Json::Object(map), Json::String(key)) => map.contains_key(key),
+                _ => false,
+            };
+            if holds {
+                (true, format!("claim {path} contains {}", short(expected)))
+            } else {
+                (
+                    false,
+                    format!(
+                        "claim {path}: expected to contain {}, got {}",
+                        short(expected),
+                        short(v)
+                    ),
+                )
+            }
+        }
+        (ClaimCheck::Matches(pattern), Some(v)) => match (regex::Regex::new(pattern), v) {
+            (Err(e), _) => (false, format!("claim {path}: the pattern is invalid: {e}")),
+            (Ok(re), Json::String(s)) if re.is_match(s) => {
+                (true, format!("claim {path} {s:?} matches /{pattern}/"))
+            }
+            (Ok(_), Json::String(s)) => (
+                false,
+                format!("claim {path}: expected to match /{pattern}/, got {s:?}"),
+            ),
+            (Ok(_), other) => (
+                false,
+                format!(
+                    "claim {path}: expected a string matching /{pattern}/, got {}",
+                    short(other)
+                ),
+            ),
+        },
+    }
+}
+
+/// Numbers compare by value (`1` equals `1.0`), everything else structurally.
+fn json_equal(a: &Json, b: &Json) -> bool {
+    match (a, b) {
+        (Json::Number(x), Json::Number(y)) => x.as_f64() == y.as_f64(),
+        (Json::Array(x), Json::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_equal(a, b))
+        }
+        _ => a == b,
+    }
+}
+
+fn describe(check: &ClaimCheck) -> String {
+    match check {
+        ClaimCheck::Equals(v) => short(v),
+        ClaimCheck::Contains(v) => format!("to contain {}", short(v)),
+        ClaimCheck::Matches(p) => format!("to match /{p}/"),
+        ClaimCheck::Exists => "present".into(),
+        ClaimCheck::Absent => "absent".into(),
+    }
+}
+
+/// A value as shown in a message: JSON, cut short when long.
+fn short(v: &Json) -> String {
+    let text = v.to_string();
+    if text.chars().count() > 120 {
+        format!("{}…", text.chars().take(120).collect::<String>())
+    } else {
+        text
+    }
+}

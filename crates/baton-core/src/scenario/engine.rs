@@ -1,0 +1,764 @@
+//! Runs a scenario: resolve each step's references, send its request through the injected HTTP
+//! client, decode and verify the tokens, judge the response, check the assertions, and record
+//! it all. Progress is reported as it happens, so a terminal or a window can follow along.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde_json::{Map, Value as Json};
+use sha2::{Digest, Sha256};
+
+use crate::auth::{AuthMethod, ClientAuth, SigningKey};
+use crate::client::TokenClient;
+use crate::clock::Clock;
+use crate::findings::{Finding, Severity, TokenRole, check_token};
+use crate::http::{HttpClient, HttpRequest, Value};
+use crate::jwt::{DecodedToken, decode};
+use crate::request::{ExchangeParams, Grant, TokenRequest};
+use crate::response::{TokenResponse, parse_token_response};
+use crate::scenario::assert::{Observed, check};
+use crate::scenario::model::{
+    Action, Assertion, Client, Collection, ExchangeStep, FirstGrant, InspectStep, IntrospectStep,
+    Scenario, Server, Step, TokenStep,
+};
+use crate::scenario::record::{
+    InputRole, InputToken, RECORD_VERSION, RunOutcome, RunRecord, StepRecord, StepStatus,
+    TokenRecord, VerificationRecord,
+};
+use crate::scenario::reference::{
+    ResolveError, ResolvedEnv, Resolver, StepOutputs, Unavailable, check_scenario,
+    resolve_environment,
+};
+use crate::scenario::secrets::SecretSource;
+use crate::token_type;
+use crate::verify::{Jwks, VerifyOptions, verify};
+
+/// What a run is given besides the scenario.
+pub struct RunOptions {
+    /// The environment to use; the collection's first when `None`.
+    pub environment: Option<String>,
+    /// Variables set by the caller on top of the environment (`lab` when the lab runs).
+    pub overrides: BTreeMap<String, String>,
+    pub secrets: Arc<dyn SecretSource>,
+}
+
+/// What a run reports while it goes.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress<'a> {
+    StepStarted {
+        scenario: &'a Scenario,
+        index: usize,
+        step: &'a Step,
+    },
+    StepFinished {
+        scenario: &'a Scenario,
+        index: usize,
+        record: &'a StepRecord,
+    },
+}
+
+/// Runs scenarios with one HTTP client and one clock.
+#[derive(Clone)]
+pub struct Engine {
+    client: TokenClient,
+    http: Arc<dyn HttpClient>,
+    clock: Arc<dyn Clock>,
+}
+
+/// What one step's action produced before the assertions.
+struct Produced {
+    status: StepStatus,
+    error: Option<String>,
+    request: Option<crate::http::RecordedRequest>,
+    response: Option<TokenResponse>,
+    sent_at: Option<i64>,
+    inputs: Vec<InputToken>,
+    token: Option<TokenRecord>,
+    introspection: Option<Map<String, Json>>,
+    findings: Vec<Finding>,
+    outputs: StepOutputs,
+}
+
+impl Produced {
+    fn failed(status: StepStatus, error: String) -> Self {
+        Produced {
+            status,
+            error: Some(error),
+            request: None,
+            response: None,
+            sent_at: None,
+            inputs: Vec::new(),
+            token: None,
+            introspection: None,
+            findings: Vec::new(),
+            outputs: StepOutputs::default(),
+        }
+    }
+}
+
+impl Engine {
+    pub fn new(http: Arc<dyn HttpClient>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            client: TokenClient::new(http.clone(), clock.clone()),
+            http,
+            clock,
+        }
+    }
+
+    /// Runs every step of `scenario` in order. A reference that cannot resolve stops the run
+    /// before anything is sent (the `Err`); a step that fails is recorded and the run goes on.
+    pub async fn run(
+        &self,
+        collection: &Collection,
+        scenario: &Scenario,
+        options: &RunOptions,
+        progress: &mut (dyn FnMut(Progress<'_>) + Send),
+    ) -> Result<RunRecord, ResolveError> {
+        let env = resolve_environment(
+            collection,
+            scenario,
+            options.environment.as_deref(),
+            &options.overrides,
+        )?;
+        check_scenario(collection, scenario, &env, options.secrets.as_ref())?;
+
+        let started_at = self.clock.now();
+        let started = Instant::now();
+        let mut run = ScenarioRun {
+            engine: self,
+            collection,
+            env: &env,
+            secrets: options.secrets.as_ref(),
+            outputs: BTreeMap::new(),
+            jwks: HashMap::new(),
+        };
+        let mut steps = Vec::with_capacity(scenario.steps.len());
+        for (index, step) in scenario.steps.iter().enumerate() {
+            progress(Progress::StepStarted {
+                scenario,
+                index,
+                step,
+            });
+            let record = run.step(step).await;
+            progress(Progress::StepFinished {
+                scenario,
+                index,
+                record: &record,
+            });
+            steps.push(record);
+        }
+        let outcome = if steps.iter().all(|s| s.status == StepStatus::Passed) {
+            RunOutcome::Passed
+        } else {
+            RunOutcome::Failed
+        };
+        Ok(RunRecord {
+            record_version: RECORD_VERSION,
+            collection: collection.name.clone(),
+            scenario_id: scenario.id.clone(),
+            scenario_name: scenario.name.clone(),
+            environment: env.name.clone(),
+            started_at,
+            elapsed_ms: millis(started),
+            outcome,
+            steps,
+        })
+    }
+}
+
+/// The state of one scenario's run: earlier steps' outputs and the keys fetched so far.
+struct ScenarioRun<'a> {
+    engine: &'a Engine,
+    collection: &'a Collection,
+    env: &'a ResolvedEnv,
+    secrets: &'a dyn SecretSource,
+    outputs: BTreeMap<String, StepOutputs>,
+    /// JWKS by URL, fetched once per run; an error is kept so it is reported, not retried.
+    jwks: HashMap<String, Result<Arc<Jwks>, String>>,
+}
+
+impl ScenarioRun<'_> {
+    async fn step(&mut self, step: &Step) -> StepRecord {
+        let started = Instant::now();
+        let produced = match &step.action {
+            Action::Token(t) => self.token(t).await,
+            Action::Exchange(e) => self.exchange(e).await,
+            Action::Introspect(i) => self.introspect(i).await,
+            Action::Inspect(i) => self.inspect(i).await,
+        };
+        let elapsed_ms = millis(started);
+        self.outputs
+            .insert(step.id.clone(), produced.outputs.clone());
+        finish(step, produced, elapsed_ms)
+    }
+
+    fn resolver(&self) -> Resolver<'_> {
+        Resolver {
+            env: self.env,
+            secrets: self.secrets,
+            outputs: &self.outputs,
+        }
+    }
+
+    /// The client, its server and its credentials, resolved.
+    fn connect(&self, client_id: &str) -> Result<(Client, ResolvedServer, ClientAuth), String> {
+        let client = self
+            .collection
+            .client(client_id)
+            .ok_or_else(|| format!("client {client_id:?} is not in the collection"))?;
+        let server = self
+            .collection
+            .server(&client.server)
+            .ok_or_else(|| format!("server {:?} is not in the collection", client.server))?;
+        let r = self.resolver();
+        let plain = |t: &str| r.plain(t).map(|v| v.text).map_err(|e| e.to_string());
+        let opt = |t: &Option<String>| t.as_deref().map(plain).transpose();
+        let resolved = ResolvedServer {
+            token_endpoint: plain(&server.token_endpoint)?,
+            issuer: opt(&server.issuer)?,
+            jwks_uri: opt(&server.jwks_uri)?,
+            introspection_endpoint: opt(&server.introspection_endpoint)?,
+            id: server.id.clone(),
+        };
+        let client_id_value = plain(&client.client_id)?;
+        let secret = |field: &Option<String>, what: &str| {
+            let text = field.as_deref().ok_or_else(|| {
+                format!(
+                    "client {:?} authenticates with {} but has no {what}",
+                    client.id,
+                    client.auth.as_str()
+                )
+            })?;
+            r.secret(text).map_err(|e| e.to_string())
+        };
+        let auth = match client.auth {
+            AuthMethod::ClientSecretBasic => ClientAuth::SecretBasic {
+                client_id: client_id_value,
+                secret: secret(&client.secret, "secret")?,
+            },
+            AuthMethod::ClientSecretPost => ClientAuth::SecretPost {
+                client_id: client_id_value,
+                secret: secret(&client.secret, "secret")?,
+            },
+            AuthMethod::PrivateKeyJwt => {
+                let pem = secret(&client.private_key, "private_key")?;
+                let key = SigningKey::from_pem(&pem, None, client.key_id.clone())
+                    .map_err(|e| format!("client {:?}: its private_key: {e}", client.id))?;
+                ClientAuth::PrivateKeyJwt {
+                    client_id: client_id_value,
+                    key,
+                    audience: None,
+                }
+            }
+            AuthMethod::None => ClientAuth::None {
+                client_id: client_id_value,
+            },
+        };
+        Ok((client.clone(), resolved, auth))
+    }
+
+    async fn token(&mut self, t: &TokenStep) -> Produced {
+        let request = match self.token_request(t) {
+            Ok(r) => r,
+            Err(e) => return e,
+        };
+        self.send(&t.client, request, Vec::new()).await
+    }
+
+    fn token_request(&self, t: &TokenStep) -> Result<TokenRequest, Produced> {
+        let r = self.resolver();
+        let grant = match t.grant {
+            FirstGrant::ClientCredentials => Grant::ClientCredentials,
+            FirstGrant::Password => {
+                let username = t
+                    .username
+                    .as_deref()
+                    .ok_or_else(|| bad("the password grant needs `username`"))?;
+                let password = t
+                    .password
+                    .as_deref()
+                    .ok_or_else(|| bad("the password grant needs `password`"))?;
+                Grant::Password {
+                    username: r.plain(username).map_err(skipped)?.text,
+                    password: r.secret(password).map_err(skipped)?,
+                }
+            }
+            FirstGrant::RefreshToken => {
+                let token = t
+                    .refresh_token
+                    .as_deref()
+                    .ok_or_else(|| bad("the refresh_token grant needs `refresh_token`"))?;
+                Grant::RefreshToken {
+                    refresh_token: r.secret(token).map_err(skipped)?,
+                }
+            }
+        };
+        let mut request = TokenRequest::new(grant);
+        apply_common(
+            &r,
+            &mut request,
+            &t.audience,
+            &t.resource,
+            &t.scope,
+            &t.params,
+        )?;
+        Ok(request)
+    }
+
+    async fn exchange(&mut self, e: &ExchangeStep) -> Produced {
+        let r = self.resolver();
+        let built = (|| -> Result<(TokenRequest, Vec<InputToken>), Produced> {
+            let subject = r.plain(&e.subject_token).map_err(skipped)?;
+            let subject_type =
+                token_type::expand(&r.plain(&e.subject_token_type).map_err(skipped)?.text);
+            let actor = e
+                .actor_token
+                .as_deref()
+                .map(|a| r.plain(a))
+                .transpose()
+                .map_err(skipped)?;
+            let actor_type = e
+                .actor_token_type
+                .as_deref()
+                .map(|a| r.plain(a).map(|v| token_type::expand(&v.text)))
+                .transpose()
+                .map_err(skipped)?;
+            let requested = e
+                .requested_token_type
+                .as_deref()
+                .map(|a| r.plain(a).map(|v| token_type::expand(&v.text)))
+                .transpose()
+                .map_err(skipped)?;
+            let mut inputs = vec![InputToken {
+                role: InputRole::Subject,
+                from_step: subject.from_step.clone(),
+                token: token_record(&subject.text, Some(subject_type.clone()), None),
+            }];
+            if let Some(a) = &actor {
+                inputs.push(InputToken {
+                    role: InputRole::Actor,
+                    from_step: a.from_step.clone(),
+                    token: token_record(&a.text, actor_type.clone(), None),
+                });
+            }
+            let params = ExchangeParams::new(
+                subject.text,
+                subject_type,
+                actor.map(|a| a.text),
+                actor_type,
+                requested,
+            )
+            .map_err(|err| Produced::failed(StepStatus::Error, err.to_string()))?;
+            let mut request = TokenRequest::exchange(params);
+            apply_common(
+                &r,
+                &mut request,
+                &e.audience,
+                &e.resource,
+                &e.scope,
+                &e.params,
+            )?;
+            Ok((request, inputs))
+        })();
+        drop(r);
+        match built {
+            Ok((request, inputs)) => self.send(&e.client, request, inputs).await,
+            Err(p) => p,
+        }
+    }
+
+    /// Sends a token request and turns the result into a step's outputs.
+    async fn send(
+        &mut self,
+        client_id: &str,
+        request: TokenRequest,
+        inputs: Vec<InputToken>,
+    ) -> Produced {
+        let (_, server, auth) = match self.connect(client_id) {
+            Ok(c) => c,
+            Err(e) => return Produced::failed(StepStatus::Error, e),
+        };
+        let result = match self
+            .engine
+            .client
+            .execute(&server.token_endpoint, &auth, &request)
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                let mut p = Produced::failed(StepStatus::Error, e.to_string());
+                p.inputs = inputs;
+                return p;
+            }
+        };
+        let mut token = None;
+        if let Some(issued) = &result.issued {
+            let verification = self.verification(&server, &issued.token).await;
+            token = Some(TokenRecord {
+                fingerprint: fingerprint(&issued.token),
+                token: issued.token.clone(),
+                token_type: issued.token_type_uri.clone(),
+                decoded: issued.decoded.clone(),
+                verification,
+            });
+        }
+        let success = result.response.success();
+        let outputs = StepOutputs {
+            access_token: success.and_then(|s| s.access_token.clone()),
+            refresh_token: success.and_then(|s| s.refresh_token.clone()),
+            issued_token_type: success.and_then(|s| s.issued_token_type.clone()),
+            claims: token
+                .as_ref()
+                .and_then(|t| t.decoded.jwt())
+                .map(|j| j.claims.clone()),
+        };
+        Produced {
+            status: StepStatus::Passed,
+            error: None,
+            request: Some(result.request),
+            response: Some(result.response),
+            sent_at: Some(result.sent_at),
+            inputs,
+            token,
+            introspection: None,
+            findings: result.findings,
+            outputs,
+        }
+    }
+
+    async fn introspect(&mut self, i: &IntrospectStep) -> Produced {
+        let r = self.resolver();
+        let token = match r.plain(&i.token) {
+            Ok(t) => t,
+            Err(e) => return skipped(e),
+        };
+        let hint = match i.token_type_hint.as_deref().map(|h| r.plain(h)).transpose() {
+            Ok(h) => h.map(|h| h.text),
+            Err(e) => return skipped(e),
+        };
+        drop(r);
+        let (_, server, auth) = match self.connect(&i.client) {
+            Ok(c) => c,
+            Err(e) => return Produced::failed(StepStatus::Error, e),
+        };
+        let input = InputToken {
+            role: InputRole::Inspected,
+            from_step: token.from_step.clone(),
+            token: token_record(&token.text, None, None),
+        };
+        let Some(endpoint) = server.introspection_endpoint.clone() else {
+            return Produced::failed(
+                StepStatus::Error,
+                format!("server {:?} has no introspection_endpoint", server.id),
+            );
+        };
+        let now = self.engine.clock.now();
+        let mut request = HttpRequest::post_form(&endpoint);
+        request.push_form("token", Value::Plain(token.text.clone()));
+        if let Some(h) = hint {
+            request.push_form("token_type_hint", Value::Plain(h));
+        }
+        if let Err(e) = auth.apply(&mut request, &endpoint, now) {
+            return Produced::failed(StepStatus::Error, e.to_string());
+        }
+        let response = match self.engine.http.send(&request).await {
+            Ok(r) => r,
+            Err(e) => {
+                let mut p = Produced::failed(StepStatus::Error, e.to_string());
+                p.request = Some(request.recorded());
+                p.inputs = vec![input];
+                return p;
+            }
+        };
+        let parsed = parse_token_response(&response);
+        let members = match serde_json::from_slice::<Json>(&response.body) {
+            Ok(Json::Object(m)) => Some(m),
+            _ => None,
+        };
+        let mut findings = Vec::new();
+        if response.status == 200 {
+            match members.as_ref().map(|m| m.get("active")) {
+                Some(Some(Json::Bool(_))) => {}
+                Some(_) => findings.push(Finding {
+                    id: "introspection.active".into(),
+                    severity: Severity::Error,
+                    message: "the introspection response has no boolean \"active\" member".into(),
+                    reference: "RFC 7662 §2.2".into(),
+                }),
+                None => findings.push(Finding {
+                    id: "introspection.not-json".into(),
+                    severity: Severity::Error,
+                    message: "the introspection response is not a JSON object".into(),
+                    reference: "RFC 7662 §2.2".into(),
+                }),
+            }
+        }
+        Produced {
+            status: StepStatus::Passed,
+            error: None,
+            request: Some(request.recorded()),
+            response: Some(parsed),
+            sent_at: Some(now),
+            inputs: vec![input],
+            token: None,
+            introspection: members.clone(),
+            findings,
+            outputs: StepOutputs {
+                claims: members,
+                ..StepOutputs::default()
+            },
+        }
+    }
+
+    async fn inspect(&mut self, i: &InspectStep) -> Produced {
+        let token = match self.resolver().plain(&i.token) {
+            Ok(t) => t,
+            Err(e) => return skipped(e),
+        };
+        let server = match &i.server {
+            None => None,
+            Some(id) => match self.collection.server(id).map(|s| self.resolve_server(s)) {
+                Some(Ok(s)) => Some(s),
+                Some(Err(e)) => return Produced::failed(StepStatus::Error, e),
+                None => {
+                    return Produced::failed(
+                        StepStatus::Error,
+                        format!("server {id:?} is not in the collection"),
+                    );
+                }
+            },
+        };
+        let verification = match &server {
+            Some(s) => self.verification(s, &token.text).await,
+            None => None,
+        };
+        let record = token_record(&token.text, None, verification);
+        let findings = record
+            .decoded
+            .jwt()
+            .map(|j| check_token(j, TokenRole::Unknown))
+            .unwrap_or_default();
+        let claims = record.decoded.jwt().map(|j| j.claims.clone());
+        Produced {
+            status: StepStatus::Passed,
+            error: None,
+            request: None,
+            response: None,
+            sent_at: None,
+            inputs: vec![InputToken {
+                role: InputRole::Inspected,
+                from_step: token.from_step,
+                token: record.clone(),
+            }],
+            token: Some(record),
+            introspection: None,
+            findings,
+            outputs: StepOutputs {
+                access_token: Some(token.text),
+                claims,
+                ..StepOutputs::default()
+            },
+        }
+    }
+
+    fn resolve_server(&self, server: &Server) -> Result<ResolvedServer, String> {
+        let r = self.resolver();
+        let plain = |t: &str| r.plain(t).map(|v| v.text).map_err(|e| e.to_string());
+        let opt = |t: &Option<String>| t.as_deref().map(plain).transpose();
+        Ok(ResolvedServer {
+            id: server.id.clone(),
+            token_endpoint: plain(&server.token_endpoint)?,
+            issuer: opt(&server.issuer)?,
+            jwks_uri: opt(&server.jwks_uri)?,
+            introspection_endpoint: opt(&server.introspection_endpoint)?,
+        })
+    }
+
+    /// Verifies a JWT against its server's keys, when the server has a `jwks_uri`.
+    async fn verification(
+        &mut self,
+        server: &ResolvedServer,
+        token: &str,
+    ) -> Option<VerificationRecord> {
+        let uri = server.jwks_uri.clone()?;
+        decode(token).jwt()?;
+        if !self.jwks.contains_key(&uri) {
+            let fetched = Jwks::fetch(self.engine.http.as_ref(), &uri)
+                .await
+                .map(Arc::new)
+                .map_err(|e| e.to_string());
+            self.jwks.insert(uri.clone(), fetched);
+        }
+        let record = match self.jwks.get(&uri) {
+            Some(Ok(jwks)) => {
+                let mut options = VerifyOptions::new(self.engine.clock.now());
+                options.issuer = server.issuer.clone();
+                let v = verify(token, jwks, &options);
+                VerificationRecord {
+                    valid: v.valid,
+                    jwks_uri: uri,
+                    kid: v.kid,
+                    alg: v.alg,
+                    problems: v.problems.iter().map(ToString::to_string).collect(),
+                }
+            }
+            Some(Err(e)) => VerificationRecord {
+                valid: false,
+                jwks_uri: uri,
+                kid: None,
+                alg: None,
+                problems: vec![format!("the keys could not be fetched: {e}")],
+            },
+            None => return None,
+        };
+        Some(record)
+    }
+}
+
+struct ResolvedServer {
+    id: String,
+    token_endpoint: String,
+    issuer: Option<String>,
+    jwks_uri: Option<String>,
+    introspection_endpoint: Option<String>,
+}
+
+fn apply_common(
+    r: &Resolver<'_>,
+    request: &mut TokenRequest,
+    audience: &[String],
+    resource: &[String],
+    scope: &Option<String>,
+    params: &BTreeMap<String, String>,
+) -> Result<(), Produced> {
+    for a in audience {
+        request.audience.push(r.plain(a).map_err(skipped)?.text);
+    }
+    for res in resource {
+        request.resource.push(r.plain(res).map_err(skipped)?.text);
+    }
+    if let Some(s) = scope {
+        request.scope = Some(r.plain(s).map_err(skipped)?.text);
+    }
+    for (name, value) in params {
+        request
+            .extra
+            .push((name.clone(), r.plain(value).map_err(skipped)?.text));
+    }
+    Ok(())
+}
+
+fn skipped(e: Unavailable) -> Produced {
+    Produced::failed(StepStatus::Skipped, format!("not run: {e}"))
+}
+
+fn bad(message: &str) -> Produced {
+    Produced::failed(StepStatus::Error, message.to_string())
+}
+
+/// The assertions of a step, checked against what it produced. A step that sent a request
+/// and asserts neither `status` nor `error` is expected to succeed.
+fn finish(step: &Step, p: Produced, elapsed_ms: u64) -> StepRecord {
+    let mut assertions = Vec::new();
+    let mut status = p.status;
+    if status == StepStatus::Passed {
+        let error = p
+            .response
+            .as_ref()
+            .and_then(|r| r.error())
+            .map(|e| e.error.as_str().to_string());
+        let token_jwt = p.token.as_ref().and_then(|t| t.decoded.jwt());
+        let subject = p
+            .inputs
+            .iter()
+            .find(|i| i.role == InputRole::Subject)
+            .and_then(|i| i.token.decoded.jwt());
+        let claims = p
+            .introspection
+            .as_ref()
+            .or_else(|| token_jwt.map(|j| &j.claims));
+        let no_claims_because = match (&p.token, &p.response) {
+            (Some(t), _) if t.decoded.jwt().is_none() => Some("the token is opaque (not a JWT)"),
+            (None, Some(r)) if r.error().is_some() => {
+                Some("the server refused; no token was issued")
+            }
+            (None, Some(_)) => Some("the response carried no token"),
+            _ => None,
+        };
+        let observed = Observed {
+            status: p.response.as_ref().map(|r| r.status),
+            error: error.as_deref(),
+            claims,
+            no_claims_because,
+            token: token_jwt,
+            subject,
+            findings: &p.findings,
+        };
+        let expects_outcome = step
+            .assertions
+            .iter()
+            .any(|a| matches!(a, Assertion::Status(_) | Assertion::Error(_)));
+        if p.response.is_some() && !expects_outcome {
+            let mut implicit = check(&Assertion::Status(200), &observed);
+            if !implicit.passed {
+                implicit.message = format!(
+                    "{} (a step without a status or error assertion must succeed)",
+                    implicit.message
+                );
+            }
+            assertions.push(implicit);
+        }
+        assertions.extend(step.assertions.iter().map(|a| check(a, &observed)));
+        if assertions.iter().any(|a| !a.passed) {
+            status = StepStatus::Failed;
+        }
+    }
+    StepRecord {
+        id: step.id.clone(),
+        name: step.name.clone(),
+        kind: step.action.kind(),
+        status,
+        error: p.error,
+        request: p.request,
+        response: p.response,
+        sent_at: p.sent_at,
+        elapsed_ms,
+        inputs: p.inputs,
+        token: p.token,
+        introspection: p.introspection,
+        findings: p.findings,
+        assertions,
+    }
+}
+
+fn token_record(
+    token: &str,
+    token_type: Option<String>,
+    verification: Option<VerificationRecord>,
+) -> TokenRecord {
+    TokenRecord {
+        fingerprint: fingerprint(token),
+        token: token.to_string(),
+        token_type,
+        decoded: decode(token),
+        verification,
+    }
+}
+
+/// The first 16 hex digits of the token's SHA-256.
+pub fn fingerprint(token: &str) -> String {
+    let digest = Sha256::digest(token.trim().as_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+fn millis(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+impl DecodedToken {
+    /// The claims, when the token is a JWT.
+    pub fn claims(&self) -> Option<&Map<String, Json>> {
+        self.jwt().map(|j| &j.claims)
+    }
+}

@@ -1,0 +1,229 @@
+//! The scenario engine against the lab token service on a random loopback port: the demo
+//! collection passes, failures say what was expected, and deterministic runs repeat exactly.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use baton_core::FixedClock;
+use baton_core::http::{HttpSettings, ReqwestClient};
+use baton_core::scenario::{
+    Collection, Engine, MapSecrets, Progress, RunOptions, RunRecord, StepStatus,
+};
+use baton_sts::{DETERMINISTIC_NOW, Policy, StsConfig, StsHandle};
+
+fn demo() -> Collection {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/demo.baton.toml"
+    ))
+    .expect("examples/demo.baton.toml");
+    let mut table: toml::Table = toml::from_str(&text).expect("valid TOML");
+    table.remove("format");
+    table.try_into().expect("a collection")
+}
+
+async fn lab() -> StsHandle {
+    baton_sts::spawn(StsConfig {
+        policy: Policy::lab_default(),
+        port: 0,
+        deterministic: true,
+    })
+    .await
+    .expect("lab starts")
+}
+
+fn options(lab: &StsHandle) -> RunOptions {
+    let mut secrets = MapSecrets::default();
+    for (name, value) in lab.policy().credentials() {
+        secrets.insert(name, value);
+    }
+    RunOptions {
+        environment: None,
+        overrides: BTreeMap::from([("lab".to_string(), lab.base_url().to_string())]),
+        secrets: Arc::new(secrets),
+    }
+}
+
+fn engine() -> Engine {
+    let http = ReqwestClient::new(&HttpSettings::default()).expect("http client");
+    Engine::new(
+        Arc::new(http),
+        Arc::new(FixedClock(i64::try_from(DETERMINISTIC_NOW).expect("fits"))),
+    )
+}
+
+async fn run_all(collection: &Collection, lab: &StsHandle) -> Vec<RunRecord> {
+    let engine = engine();
+    let options = options(lab);
+    let mut records = Vec::new();
+    for scenario in &collection.scenarios {
+        let record = engine
+            .run(collection, scenario, &options, &mut |_| {})
+            .await
+            .expect("references resolve");
+        records.push(record);
+    }
+    records
+}
+
+fn explain(record: &RunRecord) -> String {
+    let mut out = String::new();
+    for step in &record.steps {
+        out.push_str(&format!(
+            "  {} {} {:?}\n",
+            step.status.as_str(),
+            step.id,
+            step.error
+        ));
+        for a in &step.assertions {
+            out.push_str(&format!("    {} {}\n", a.passed, a.message));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_demo_collection_passes_against_the_lab() {
+    let lab = lab().await;
+    let collection = demo();
+    assert_eq!(collection.scenarios.len(), 7);
+    for record in run_all(&collection, &lab).await {
+        assert!(
+            record.passed(),
+            "{} failed:\n{}",
+            record.scenario_id,
+            explain(&record)
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_three_hop_chain_records_every_actor_and_verifies() {
+    let lab = lab().await;
+    let collection = demo();
+    let records = run_all(&collection, &lab).await;
+    let chain = records
+        .iter()
+        .find(|r| r.scenario_id == "agent-chain")
+        .expect("agent-chain ran");
+    let hop3 = chain.steps.iter().find(|s| s.id == "hop-3").expect("hop-3");
+    let token = hop3.token.as_ref().expect("hop-3 issued a token");
+    let jwt = token.decoded.jwt().expect("a JWT");
+    let actors: Vec<String> = jwt.act_chain.actors.iter().map(|p| p.label()).collect();
+    assert_eq!(actors, ["payment-agent", "flight-agent", "planner-agent"]);
+    let verification = token
+        .verification
+        .as_ref()
+        .expect("verified against the lab's JWKS");
+    assert!(verification.valid, "{:?}", verification.problems);
+    // The subject of hop 3 is the token hop 2 issued: the graph can join them.
+    let hop2 = chain.steps.iter().find(|s| s.id == "hop-2").expect("hop-2");
+    let subject = hop3.inputs.first().expect("a subject input");
+    assert_eq!(subject.from_step.as_deref(), Some("hop-2"));
+    assert_eq!(
+        subject.token.fingerprint,
+        hop2.token.as_ref().expect("hop-2 token").fingerprint
+    );
+    // The client secret never reaches the record.
+    let recorded = serde_json::to_string(&hop3.request).expect("serialises");
+    assert!(!recorded.contains("payment-agent-secret"), "{recorded}");
+}
+
+#[tokio::test]
+async fn deterministic_runs_repeat_exactly_apart_from_timings() {
+    // Each `baton run --sts` starts a fresh lab; the port is fixed so `iss` is the same.
+    let first_lab = lab().await;
+    let port = first_lab.port();
+    let collection = demo();
+    // Timings: how long each step took, and the Date header of each response.
+    let strip = |mut records: Vec<RunRecord>| {
+        for r in &mut records {
+            r.elapsed_ms = 0;
+            for s in &mut r.steps {
+                s.elapsed_ms = 0;
+                if let Some(response) = &mut s.response {
+                    response
+                        .headers
+                        .retain(|(name, _)| !name.eq_ignore_ascii_case("date"));
+                }
+            }
+        }
+        serde_json::to_string_pretty(&records).expect("serialises")
+    };
+    let first = strip(run_all(&collection, &first_lab).await);
+    first_lab.stop().await;
+    let second_lab = baton_sts::spawn(StsConfig {
+        policy: Policy::lab_default(),
+        port,
+        deterministic: true,
+    })
+    .await
+    .expect("lab restarts on the same port");
+    let second = strip(run_all(&collection, &second_lab).await);
+    if first != second {
+        let diff: Vec<(&str, &str)> = first
+            .lines()
+            .zip(second.lines())
+            .filter(|(a, b)| a != b)
+            .take(5)
+            .collect();
+        panic!("the runs differ: {diff:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_failing_assertion_says_what_was_expected_and_what_came() {
+    let lab = lab().await;
+    let mut collection = demo();
+    let scenario = collection
+        .scenarios
+        .iter_mut()
+        .find(|s| s.id == "microservices")
+        .expect("microservices");
+    let payments = scenario
+        .steps
+        .iter_mut()
+        .find(|s| s.id == "payments")
+        .expect("payments step");
+    payments.assertions = vec![baton_core::scenario::Assertion::ActChain(vec![
+        "web-app".into(),
+    ])];
+    let scenario = scenario.clone();
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let seen = events.clone();
+    let record = engine()
+        .run(&collection, &scenario, &options(&lab), &mut move |p| {
+            let line = match p {
+                Progress::StepStarted { step, .. } => format!("start {}", step.id),
+                Progress::StepFinished { record, .. } => {
+                    format!("finish {} {}", record.id, record.status.as_str())
+                }
+            };
+            seen.lock().expect("lock").push(line);
+        })
+        .await
+        .expect("resolves");
+    assert!(!record.passed());
+    let step = record
+        .steps
+        .iter()
+        .find(|s| s.id == "payments")
+        .expect("payments");
+    assert_eq!(step.status, StepStatus::Failed);
+    let failure = step
+        .assertions
+        .iter()
+        .find(|a| !a.passed)
+        .expect("a failure");
+    assert_eq!(
+        failure.message,
+        "act chain: expected [web-app], got [order-service]"
+    );
+    let events = events.lock().expect("lock").clone();
+    assert_eq!(events.first().map(String::as_str), Some("start login"));
+    assert!(
+        events.contains(&"finish payments failed".to_string()),
+        "{events:?}"
+    );
+    assert_eq!(events.len(), 2 * scenario.steps.len());
+}
