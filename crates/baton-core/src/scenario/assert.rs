@@ -118,10 +118,18 @@ fn evaluate(assertion: &Assertion, o: &Observed<'_>) -> (bool, String) {
             ),
             (Ok(t), Some(s)) => match (t.sub(), s.sub()) {
                 (Some(a), Some(b)) if a == b => (true, format!("sub {a:?} preserved")),
-                (got, expected) => (
-                    false,
-                    format!("sub: expected the subject's {expected:?}, got {got:?}"),
-                ),
+                (got, expected) => {
+                    let show =
+                        |s: Option<&str>| s.map_or_else(|| "no sub".into(), |s| format!("{s:?}"));
+                    (
+                        false,
+                        format!(
+                            "sub: expected the subject's {}, got {}",
+                            show(expected),
+                            show(got)
+                        ),
+                    )
+                }
             },
         },
         Assertion::ActChain(expected) => match token_or_reason(o) {
