@@ -1,0 +1,1 @@
+//! Plain-file import and export of collections.
