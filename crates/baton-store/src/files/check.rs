@@ -1,0 +1,330 @@
+//! What a collection must hold to beyond its shape: ids that are unique, clients and servers
+//! that exist where they are named, and secrets only by reference. Checked on the typed
+//! collection, so the same rules guard reading a file and saving one; each finding carries the
+//! path of the value it is about, which the reader turns into a line and column.
+
+use std::collections::BTreeMap;
+
+use baton_core::scenario::secrets::env_var_name;
+use baton_core::scenario::{Action, Client, Collection, Step};
+use serde_json::Value as Json;
+
+use super::error::{Item, Problem};
+
+/// One step of a path into the document: a key of a table or an index into an array.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Seg {
+    Key(&'static str),
+    Index(usize),
+}
+
+pub(crate) type DocPath = Vec<Seg>;
+
+#[derive(Debug)]
+pub(crate) struct Finding {
+    /// The value the finding is about.
+    pub at: DocPath,
+    /// For a duplicate, the first of the two.
+    pub first: Option<DocPath>,
+    pub problem: Problem,
+}
+
+use Seg::{Index, Key};
+
+/// Every finding, in the order of the collection.
+pub(crate) fn check(c: &Collection) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let server_ids: Vec<String> = c.servers.iter().map(|s| s.id.clone()).collect();
+    let client_ids: Vec<String> = c.clients.iter().map(|c| c.id.clone()).collect();
+
+    duplicates(
+        &mut findings,
+        Item::Server,
+        None,
+        c.servers.iter().map(|s| s.id.as_str()),
+        |i| vec![Key("servers"), Index(i), Key("id")],
+    );
+    duplicates(
+        &mut findings,
+        Item::Client,
+        None,
+        c.clients.iter().map(|c| c.id.as_str()),
+        |i| vec![Key("clients"), Index(i), Key("id")],
+    );
+    for (i, client) in c.clients.iter().enumerate() {
+        if !server_ids.contains(&client.server) {
+            findings.push(Finding {
+                at: vec![Key("clients"), Index(i), Key("server")],
+                first: None,
+                problem: Problem::UnknownReference {
+                    from: format!("client {:?}", client.id),
+                    item: Item::Server,
+                    id: client.server.clone(),
+                    known: server_ids.clone(),
+                },
+            });
+        }
+        let name = client_secret_name(client);
+        for (field, value, reference) in [
+            ("secret", &client.secret, name.to_string()),
+            (
+                "private_key",
+                &client.private_key,
+                format!("{name}.private_key"),
+            ),
+        ] {
+            if let Some(value) = value
+                && !is_secret_reference(value)
+            {
+                findings.push(Finding {
+                    at: vec![Key("clients"), Index(i), Key(field)],
+                    first: None,
+                    problem: literal_secret(field, &reference),
+                });
+            }
+        }
+    }
+    duplicates(
+        &mut findings,
+        Item::Environment,
+        None,
+        c.environments.iter().map(|e| e.name.as_str()),
+        |i| vec![Key("environments"), Index(i), Key("name")],
+    );
+    duplicates(
+        &mut findings,
+        Item::Scenario,
+        None,
+        c.scenarios.iter().map(|s| s.id.as_str()),
+        |i| vec![Key("scenarios"), Index(i), Key("id")],
+    );
+    for (i, scenario) in c.scenarios.iter().enumerate() {
+        duplicates(
+            &mut findings,
+            Item::Step,
+            Some(&scenario.id),
+            scenario.steps.iter().map(|s| s.id.as_str()),
+            |j| {
+                vec![
+                    Key("scenarios"),
+                    Index(i),
+                    Key("steps"),
+                    Index(j),
+                    Key("id"),
+                ]
+            },
+        );
+        for (j, step) in scenario.steps.iter().enumerate() {
+            let at = |field: &'static str| {
+                vec![
+                    Key("scenarios"),
+                    Index(i),
+                    Key("steps"),
+                    Index(j),
+                    Key(step.action.kind().as_str()),
+                    Key(field),
+                ]
+            };
+            let from = format!("step {:?} of scenario {:?}", step.id, scenario.id);
+            if let Some(client) = step.client()
+                && !client_ids.iter().any(|c| c == client)
+            {
+                findings.push(Finding {
+                    at: at("client"),
+                    first: None,
+                    problem: Problem::UnknownReference {
+                        from: from.clone(),
+                        item: Item::Client,
+                        id: client.to_string(),
+                        known: client_ids.clone(),
+                    },
+                });
+            }
+            if let Action::Inspect(inspect) = &step.action
+                && let Some(server) = &inspect.server
+                && !server_ids.contains(server)
+            {
+                findings.push(Finding {
+                    at: at("server"),
+                    first: None,
+                    problem: Problem::UnknownReference {
+                        from,
+                        item: Item::Server,
+                        id: server.clone(),
+                        known: server_ids.clone(),
+                    },
+                });
+            }
+            if let Action::Token(token) = &step.action
+                && let Some(password) = &token.password
+                && !is_secret_reference(password)
+            {
+                let who = password_owner(token.username.as_deref(), &step.id);
+                findings.push(Finding {
+                    at: at("password"),
+                    first: None,
+                    problem: literal_secret("password", &format!("{who}.password")),
+                });
+            }
+        }
+    }
+    findings
+}
+
+/// Values a file cannot hold, which only a collection built in memory can have: checked before
+/// saving. Each is named by scenario, step and assertion, since there is no line to point at.
+pub(crate) fn unwritable(c: &Collection) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for scenario in &c.scenarios {
+        for step in &scenario.steps {
+            for (n, assertion) in step.assertions.iter().enumerate() {
+                let holds_null = serde_json::to_value(assertion).is_ok_and(|v| contains_null(&v));
+                if holds_null {
+                    problems.push(Problem::NotRepresentable {
+                        what: format!(
+                            "assertion {} of step {:?} in scenario {:?}",
+                            n + 1,
+                            step.id,
+                            scenario.id
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    problems
+}
+
+fn contains_null(v: &Json) -> bool {
+    match v {
+        Json::Null => true,
+        Json::Array(a) => a.iter().any(contains_null),
+        Json::Object(o) => o.values().any(contains_null),
+        _ => false,
+    }
+}
+
+/// A finding for each id seen before, pointing at the later one.
+fn duplicates<'a>(
+    findings: &mut Vec<Finding>,
+    item: Item,
+    scenario: Option<&str>,
+    ids: impl Iterator<Item = &'a str>,
+    path: impl Fn(usize) -> DocPath,
+) {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, id) in ids.enumerate() {
+        match seen.get(id) {
+            Some(&first) => findings.push(Finding {
+                at: path(i),
+                first: Some(path(first)),
+                problem: Problem::Duplicate {
+                    item,
+                    id: id.to_string(),
+                    scenario: scenario.map(str::to_string),
+                    first_line: None,
+                },
+            }),
+            None => {
+                seen.insert(id, i);
+            }
+        }
+    }
+}
+
+fn literal_secret(field: &'static str, name: &str) -> Problem {
+    Problem::LiteralSecret {
+        field,
+        reference: format!("{{{{secret.{name}}}}}"),
+        env_var: env_var_name(name),
+    }
+}
+
+/// Whether `value` is exactly one `{{secret.NAME}}` reference and nothing else.
+pub(crate) fn is_secret_reference(value: &str) -> bool {
+    value
+        .strip_prefix("{{")
+        .and_then(|v| v.strip_suffix("}}"))
+        .and_then(|inner| inner.trim().strip_prefix("secret."))
+        .is_some_and(|name| {
+            !name.is_empty()
+                && !name
+                    .chars()
+                    .any(|c| c.is_whitespace() || c == '{' || c == '}')
+        })
+}
+
+/// `name` if it can serve as a secret's name as it is (letters, digits, `.`, `-`, `_`).
+fn plain_name(name: &str) -> Option<&str> {
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    plain.then_some(name)
+}
+
+/// The secret name suggested for a client's credentials: its `client_id`, as the lab names its
+/// demo clients' secrets, or its id in the collection.
+fn client_secret_name(client: &Client) -> &str {
+    plain_name(&client.client_id).unwrap_or(&client.id)
+}
+
+/// Whose password a token step sends: its `username`, as the lab names its demo users'
+/// passwords (`alice.password`), or the step's id.
+fn password_owner<'a>(username: Option<&'a str>, step_id: &'a str) -> &'a str {
+    username
+        .and_then(plain_name)
+        .or_else(|| plain_name(step_id))
+        .unwrap_or("NAME")
+}
+
+/// The reference a literal secret is written as when a collection is exported, so that an
+/// export never carries a secret: the same name the error message suggests.
+pub(crate) fn replace_literal_secrets(c: &mut Collection) {
+    for client in &mut c.clients {
+        let name = client_secret_name(client).to_string();
+        if let Some(s) = &mut client.secret
+            && !is_secret_reference(s)
+        {
+            *s = format!("{{{{secret.{name}}}}}");
+        }
+        if let Some(k) = &mut client.private_key
+            && !is_secret_reference(k)
+        {
+            *k = format!("{{{{secret.{name}.private_key}}}}");
+        }
+    }
+    for scenario in &mut c.scenarios {
+        for step in &mut scenario.steps {
+            replace_password(step);
+        }
+    }
+}
+
+fn replace_password(step: &mut Step) {
+    let Action::Token(token) = &mut step.action else {
+        return;
+    };
+    let who = password_owner(token.username.as_deref(), &step.id).to_string();
+    if let Some(p) = &mut token.password
+        && !is_secret_reference(p)
+    {
+        *p = format!("{{{{secret.{who}.password}}}}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_reference_is_exactly_one_reference() {
+        assert!(is_secret_reference("{{secret.web-app}}"));
+        assert!(is_secret_reference("{{ secret.alice.password }}"));
+        assert!(!is_secret_reference("{{secret.}}"));
+        assert!(!is_secret_reference("hunter2"));
+        assert!(!is_secret_reference("x{{secret.a}}"));
+        assert!(!is_secret_reference("{{secret.a}}{{secret.b}}"));
+        assert!(!is_secret_reference("{{env.a}}"));
+    }
+}
