@@ -8,6 +8,7 @@ pub mod discovery;
 pub mod findings;
 pub mod http;
 pub mod jwt;
+pub mod report;
 pub mod request;
 pub mod response;
 pub mod scenario;
