@@ -23,4 +23,17 @@ set -e
 
 # One closing line for the whole run, summed over every test binary.
 awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "%d passed, %d failed, %d skipped\n", p, f, i }' target/test-output.log
+
+# The tests above regenerate the TypeScript bindings (ts-rs); what is committed must match.
+say "TypeScript bindings (ui/src/bindings) are up to date"
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  stale=$(git status --porcelain -- ui/src/bindings)
+  if [ -n "$stale" ]; then
+    echo "$stale"
+    echo "The generated bindings differ from the committed ones: commit ui/src/bindings after cargo test." >&2
+    status=1
+  fi
+else
+  echo "not a git checkout: skipped"
+fi
 exit "$status"

@@ -38,11 +38,117 @@ pub enum Command {
         after_help = "Examples:\n  baton inspect eyJhbGciOi...\n  pbpaste | baton inspect -\n  baton inspect \"$TOKEN\" --jwks http://127.0.0.1:8787/jwks --issuer http://127.0.0.1:8787"
     )]
     Inspect(InspectArgs),
+    /// Run the scenarios of a collection file, a folder of them, or a collection in the store.
+    #[command(
+        after_help = "Examples:\n  baton run examples --sts                       # the demo collection against an in-process lab\n  baton run examples --sts --junit junit.xml --json run.json\n  baton run my-flows.baton.toml --env staging --filter 'refus'\n  baton run \"Baton demo\"                         # a collection saved in the store\n\nSecrets: {{secret.NAME}} comes from the environment variable BATON_SECRET_NAME (upper case, `-` and `.` as `_`), then the store's secret table, then (with --sts) the lab's demo credentials.\nExit codes: 0 every scenario passed; 1 a step or an assertion failed; 2 a collection could not be read or a reference does not resolve (nothing is sent)."
+    )]
+    Run(RunArgs),
+    /// Draw the delegation graph of a JSON run report as SVG, Graphviz DOT or Mermaid.
+    #[command(
+        after_help = "Examples:\n  baton graph run.json > chain.svg\n  baton graph run.json --dot | dot -Tpng > chain.png\n  baton graph run.json --mermaid --filter agent-chain"
+    )]
+    Graph(GraphArgs),
+    /// Show what changed between two JSON run reports: claims, findings, assertion outcomes.
+    #[command(
+        after_help = "Example:\n  baton run examples --sts --sts-port 8693 --json before.json\n  baton run examples --sts --sts-port 8693 --json after.json\n  baton diff before.json after.json\n\nTimings are ignored. Exit code 0 when nothing changed, 1 when something did."
+    )]
+    Diff(DiffArgs),
+    /// Import a collection file into the store (replacing a collection of the same name).
+    #[command(after_help = "Example:\n  baton import examples/demo.baton.toml")]
+    Import(ImportArgs),
+    /// Export a collection from the store as a plain file (secrets stay references).
+    #[command(
+        after_help = "Examples:\n  baton export \"Baton demo\" -o demo.baton.toml\n  baton export --list"
+    )]
+    Export(ExportArgs),
     /// Start the lab token service and walk through delegation and impersonation against it.
     #[command(
         after_help = "Example:\n  baton demo          # runs the demo, then keeps the lab running until Ctrl-C\n  baton demo --exit   # runs the demo and stops"
     )]
     Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// A collection file (*.baton.toml), a folder of them, or the name of a collection in the store.
+    pub target: String,
+    /// The environment to resolve {{env.NAME}} from; the collection's first if not given.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    /// Start the lab token service (deterministic) for the run; {{env.lab}} points at it.
+    #[arg(long)]
+    pub sts: bool,
+    /// The lab's port with --sts; 0 picks a free one. Fix it to compare runs with `baton diff`.
+    #[arg(long, default_value_t = 0, value_name = "PORT")]
+    pub sts_port: u16,
+    /// Write a JUnit XML report (one test case per scenario).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write a JSON report: every run record and its graph.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Run only scenarios whose id or name matches this pattern (a case-insensitive regex).
+    #[arg(long, value_name = "PATTERN")]
+    pub filter: Option<String>,
+    /// The store (SQLite); default: $BATON_STORE, else the app's data directory.
+    #[arg(long, value_name = "FILE")]
+    pub store: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum GraphFormat {
+    Svg,
+    Dot,
+    Mermaid,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// A JSON report written by `baton run --json`.
+    pub report: PathBuf,
+    /// Graphviz DOT instead of SVG.
+    #[arg(long, conflicts_with_all = ["svg", "mermaid"])]
+    pub dot: bool,
+    /// A Mermaid flowchart instead of SVG.
+    #[arg(long, conflicts_with_all = ["svg", "dot"])]
+    pub mermaid: bool,
+    /// SVG (the default).
+    #[arg(long)]
+    pub svg: bool,
+    /// Only scenarios whose id or name matches this pattern (a case-insensitive regex).
+    #[arg(long, value_name = "PATTERN")]
+    pub filter: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier JSON report.
+    pub before: PathBuf,
+    /// The later JSON report.
+    pub after: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The collection file (*.baton.toml).
+    pub file: PathBuf,
+    #[arg(long, value_name = "FILE")]
+    pub store: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The collection's name.
+    #[arg(required_unless_present = "list")]
+    pub name: Option<String>,
+    /// Where to write it; standard output if not given.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// List the store's collections instead.
+    #[arg(long)]
+    pub list: bool,
+    #[arg(long, value_name = "FILE")]
+    pub store: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ mod connect;
 mod error;
 mod render;
 mod secrets;
+mod store_path;
 
 use std::process::ExitCode;
 
@@ -33,6 +34,11 @@ fn main() -> ExitCode {
             Command::Exchange(args) => commands::exchange::run(args).await,
             Command::Inspect(args) => commands::inspect::run(args).await,
             Command::Demo(args) => commands::demo::run(args).await,
+            Command::Run(args) => commands::run::run(args).await,
+            Command::Graph(args) => commands::graph::run(&args),
+            Command::Diff(args) => commands::diff::run(&args),
+            Command::Import(args) => commands::collections::import(&args),
+            Command::Export(args) => commands::collections::export(&args),
         }
     });
     match result {

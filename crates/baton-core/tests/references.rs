@@ -207,8 +207,7 @@ async fn error_of(edit: impl FnOnce(&mut Collection), env: &str) -> String {
     edit(&mut c);
     run(&c, env)
         .await
-        .err()
-        .expect("the run is refused before sending")
+        .expect_err("the run is refused before sending")
 }
 
 fn exchange(c: &mut Collection) -> &mut baton_core::scenario::ExchangeStep {

@@ -1,6 +1,10 @@
+pub mod collections;
 pub mod demo;
+pub mod diff;
 pub mod exchange;
+pub mod graph;
 pub mod inspect;
+pub mod run;
 pub mod send;
 pub mod sts;
 pub mod token;

@@ -106,6 +106,22 @@ impl Engine {
         }
     }
 
+    /// Checks every reference of `scenario` without sending anything, so a whole collection can
+    /// be checked before the first request of its first scenario.
+    pub fn check(
+        collection: &Collection,
+        scenario: &Scenario,
+        options: &RunOptions,
+    ) -> Result<(), ResolveError> {
+        let env = resolve_environment(
+            collection,
+            scenario,
+            options.environment.as_deref(),
+            &options.overrides,
+        )?;
+        check_scenario(collection, scenario, &env, options.secrets.as_ref())
+    }
+
     /// Runs every step of `scenario` in order. A reference that cannot resolve stops the run
     /// before anything is sent (the `Err`); a step that fails is recorded and the run goes on.
     pub async fn run(
@@ -261,12 +277,12 @@ impl ScenarioRun<'_> {
     async fn token(&mut self, t: &TokenStep) -> Produced {
         let request = match self.token_request(t) {
             Ok(r) => r,
-            Err(e) => return e,
+            Err(e) => return *e,
         };
         self.send(&t.client, request, Vec::new()).await
     }
 
-    fn token_request(&self, t: &TokenStep) -> Result<TokenRequest, Produced> {
+    fn token_request(&self, t: &TokenStep) -> Result<TokenRequest, Box<Produced>> {
         let r = self.resolver();
         let grant = match t.grant {
             FirstGrant::ClientCredentials => Grant::ClientCredentials,
@@ -308,7 +324,7 @@ impl ScenarioRun<'_> {
 
     async fn exchange(&mut self, e: &ExchangeStep) -> Produced {
         let r = self.resolver();
-        let built = (|| -> Result<(TokenRequest, Vec<InputToken>), Produced> {
+        let built = (|| -> Result<(TokenRequest, Vec<InputToken>), Box<Produced>> {
             let subject = r.plain(&e.subject_token).map_err(skipped)?;
             let subject_type =
                 token_type::expand(&r.plain(&e.subject_token_type).map_err(skipped)?.text);
@@ -349,7 +365,7 @@ impl ScenarioRun<'_> {
                 actor_type,
                 requested,
             )
-            .map_err(|err| Produced::failed(StepStatus::Error, err.to_string()))?;
+            .map_err(|err| Box::new(Produced::failed(StepStatus::Error, err.to_string())))?;
             let mut request = TokenRequest::exchange(params);
             apply_common(
                 &r,
@@ -361,10 +377,9 @@ impl ScenarioRun<'_> {
             )?;
             Ok((request, inputs))
         })();
-        drop(r);
         match built {
             Ok((request, inputs)) => self.send(&e.client, request, inputs).await,
-            Err(p) => p,
+            Err(p) => *p,
         }
     }
 
@@ -431,13 +446,12 @@ impl ScenarioRun<'_> {
         let r = self.resolver();
         let token = match r.plain(&i.token) {
             Ok(t) => t,
-            Err(e) => return skipped(e),
+            Err(e) => return *skipped(e),
         };
         let hint = match i.token_type_hint.as_deref().map(|h| r.plain(h)).transpose() {
             Ok(h) => h.map(|h| h.text),
-            Err(e) => return skipped(e),
+            Err(e) => return *skipped(e),
         };
-        drop(r);
         let (_, server, auth) = match self.connect(&i.client) {
             Ok(c) => c,
             Err(e) => return Produced::failed(StepStatus::Error, e),
@@ -514,7 +528,7 @@ impl ScenarioRun<'_> {
     async fn inspect(&mut self, i: &InspectStep) -> Produced {
         let token = match self.resolver().plain(&i.token) {
             Ok(t) => t,
-            Err(e) => return skipped(e),
+            Err(e) => return *skipped(e),
         };
         let server = match &i.server {
             None => None,
@@ -631,7 +645,7 @@ fn apply_common(
     resource: &[String],
     scope: &Option<String>,
     params: &BTreeMap<String, String>,
-) -> Result<(), Produced> {
+) -> Result<(), Box<Produced>> {
     for a in audience {
         request.audience.push(r.plain(a).map_err(skipped)?.text);
     }
@@ -649,12 +663,15 @@ fn apply_common(
     Ok(())
 }
 
-fn skipped(e: Unavailable) -> Produced {
-    Produced::failed(StepStatus::Skipped, format!("not run: {e}"))
+fn skipped(e: Unavailable) -> Box<Produced> {
+    Box::new(Produced::failed(
+        StepStatus::Skipped,
+        format!("not run: {e}"),
+    ))
 }
 
-fn bad(message: &str) -> Produced {
-    Produced::failed(StepStatus::Error, message.to_string())
+fn bad(message: &str) -> Box<Produced> {
+    Box::new(Produced::failed(StepStatus::Error, message.to_string()))
 }
 
 /// The assertions of a step, checked against what it produced. A step that sent a request

@@ -33,7 +33,8 @@ pub struct TokenNode {
     pub sub: Option<String>,
     pub aud: Vec<String>,
     pub scope: Vec<String>,
-    /// The token type URI, when known.
+    /// The token type: the short alias of a registered URI (`access_token`, `jwt`, …), else
+    /// the URI as sent; `None` when the response did not say.
     pub token_type: Option<String>,
     pub issuer: Option<String>,
     pub client_id: Option<String>,
@@ -45,7 +46,7 @@ pub struct TokenNode {
     pub exp: Option<i64>,
     /// Set when the token is not a readable JWT.
     pub opaque: bool,
-    /// The signature held (`Some(true)`), failed (`Some(false)`), or was not checked.
+    /// The signature held (`true`), failed (`false`), or was not checked (`null`).
     pub verified: Option<bool>,
 }
 

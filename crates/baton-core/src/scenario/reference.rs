@@ -107,7 +107,7 @@ pub struct ResolveError {
     pub step: Option<String>,
     /// The field the reference is in, e.g. `exchange.subject_token`.
     pub field: Option<String>,
-    pub problem: Problem,
+    pub problem: Box<Problem>,
 }
 
 fn step_part(step: &Option<String>) -> String {
@@ -290,11 +290,11 @@ pub fn resolve_environment(
     name: Option<&str>,
     overrides: &BTreeMap<String, String>,
 ) -> Result<ResolvedEnv, ResolveError> {
-    let located = |problem| ResolveError {
+    let located = |problem: Problem| ResolveError {
         scenario: scenario.id.clone(),
         step: None,
         field: None,
-        problem,
+        problem: Box::new(problem),
     };
     let (env_name, mut raw) = match name {
         Some(n) => {
@@ -402,11 +402,11 @@ pub fn check_scenario(
     env: &ResolvedEnv,
     secrets: &dyn SecretSource,
 ) -> Result<(), ResolveError> {
-    let at = |step: &Step, field: Option<String>, problem| ResolveError {
+    let at = |step: &Step, field: Option<String>, problem: Problem| ResolveError {
         scenario: scenario.id.clone(),
         step: Some(step.id.clone()),
         field,
-        problem,
+        problem: Box::new(problem),
     };
     let mut seen: BTreeSet<&str> = BTreeSet::new();
     let all: Vec<&str> = scenario.steps.iter().map(|s| s.id.as_str()).collect();

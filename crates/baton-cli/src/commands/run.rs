@@ -1,0 +1,395 @@
+//! `baton run`: run the scenarios of collection files, a folder of them, or a collection in the
+//! store; show progress and a summary; write JUnit and JSON reports. Exit 0 when everything
+//! passed, 1 when a step or an assertion failed, 2 when a collection could not be read or its
+//! references do not resolve (nothing is sent then).
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use baton_core::http::{HttpSettings, ReqwestClient};
+use baton_core::report::{RunReport, junit};
+use baton_core::scenario::{
+    Chain, Collection, Engine, EnvSecrets, MapSecrets, Progress, RunOptions, RunRecord,
+    SecretSource, StepStatus,
+};
+use baton_core::{Clock, FixedClock, SystemClock};
+use baton_store::{Store, StoreSecrets, files};
+use baton_sts::{DETERMINISTIC_NOW, Policy, StsHandle};
+use indicatif::{ProgressBar, ProgressStyle};
+use regex::RegexBuilder;
+
+use crate::cli::RunArgs;
+use crate::commands::sts::start;
+use crate::error::{CliError, usage};
+use crate::store_path;
+
+/// A collection to run, and where it came from.
+struct Source {
+    origin: String,
+    collection: Collection,
+    /// Set when it came from the store: its runs are saved there.
+    from_store: bool,
+}
+
+pub async fn run(args: RunArgs) -> Result<(), CliError> {
+    let store_file = store_path::resolve(args.store.as_deref());
+    let sources = load(&args.target, &store_file)?;
+    let filter = args
+        .filter
+        .as_deref()
+        .map(|p| {
+            RegexBuilder::new(p)
+                .case_insensitive(true)
+                .build()
+                .map_err(|e| usage(format!("--filter {p:?} is not a valid pattern: {e}")))
+        })
+        .transpose()?;
+
+    let lab = if args.sts {
+        Some(start(Policy::lab_default(), args.sts_port, true).await?)
+    } else {
+        None
+    };
+    let store = if sources.iter().any(|s| s.from_store) || store_file.exists() {
+        Some(Arc::new(Mutex::new(open_store(&store_file)?)))
+    } else {
+        None
+    };
+    let options = RunOptions {
+        environment: args.env.clone(),
+        overrides: lab
+            .as_ref()
+            .map(|l| BTreeMap::from([("lab".to_string(), l.base_url().to_string())]))
+            .unwrap_or_default(),
+        secrets: secrets(lab.as_ref(), store.as_ref()),
+    };
+
+    // Everything is checked before the first request, so a typo costs nothing.
+    let mut plan: Vec<(&Source, usize)> = Vec::new();
+    for source in &sources {
+        for (i, scenario) in source.collection.scenarios.iter().enumerate() {
+            if filter
+                .as_ref()
+                .is_some_and(|f| !f.is_match(&scenario.id) && !f.is_match(&scenario.name))
+            {
+                continue;
+            }
+            Engine::check(&source.collection, scenario, &options)
+                .map_err(|e| usage(format!("{}: {e}", source.origin)))?;
+            plan.push((source, i));
+        }
+    }
+    if plan.is_empty() {
+        return Err(usage(match &args.filter {
+            Some(f) => format!("no scenario matches --filter {f:?}"),
+            None => format!("{} has no scenarios", args.target),
+        }));
+    }
+
+    let clock: Arc<dyn Clock> = match lab {
+        // The deterministic lab's clock is frozen; its tokens are judged at its time.
+        Some(_) => Arc::new(FixedClock(
+            i64::try_from(DETERMINISTIC_NOW).unwrap_or(i64::MAX),
+        )),
+        None => Arc::new(SystemClock),
+    };
+    let http = ReqwestClient::new(&HttpSettings::default()).map_err(|e| usage(e.to_string()))?;
+    let engine = Engine::new(Arc::new(http), clock);
+
+    if let Some(lab) = &lab {
+        eprintln!(
+            "Lab token service (deterministic) at {}: {{{{env.lab}}}} points there.",
+            lab.base_url()
+        );
+    }
+    let total_steps: usize = plan
+        .iter()
+        .map(|(s, i)| s.collection.scenarios[*i].steps.len())
+        .sum();
+    let mut view = View::new(total_steps as u64);
+    let started = Instant::now();
+    let mut records: Vec<RunRecord> = Vec::new();
+    for (source, i) in &plan {
+        let scenario = &source.collection.scenarios[*i];
+        let record = engine
+            .run(&source.collection, scenario, &options, &mut |p| view.on(p))
+            .await
+            .map_err(|e| usage(format!("{}: {e}", source.origin)))?;
+        view.scenario_done(&record);
+        if source.from_store
+            && let Some(store) = &store
+        {
+            store
+                .lock()
+                .map_err(|_| usage("the store is unusable after an earlier failure"))?
+                .save_run(&source.collection.name, &record)
+                .map_err(|e| usage(format!("the run could not be saved: {e}")))?;
+        }
+        records.push(record);
+    }
+    view.finish();
+    if let Some(lab) = lab {
+        lab.stop().await;
+    }
+
+    print!("{}", summary(&records, started.elapsed()));
+    let suite = sources
+        .iter()
+        .map(|s| s.collection.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if let Some(path) = &args.junit {
+        write_atomically(path, &junit(&suite, &records))?;
+        eprintln!("JUnit report: {}", path.display());
+    }
+    if let Some(path) = &args.json {
+        let report = RunReport::new(records.clone());
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|e| usage(format!("the JSON report could not be written: {e}")))?;
+        write_atomically(path, &(text + "\n"))?;
+        eprintln!("JSON report: {}", path.display());
+    }
+    let failed = records.iter().filter(|r| !r.passed()).count();
+    if failed > 0 {
+        return Err(CliError::Refused(format!(
+            "{failed} of {} scenarios failed",
+            records.len()
+        )));
+    }
+    Ok(())
+}
+
+/// A file, a folder of `*.baton.toml`, or the name of a collection in the store.
+fn load(target: &str, store_file: &Path) -> Result<Vec<Source>, CliError> {
+    let path = Path::new(target);
+    if path.is_dir() {
+        let found = files::read_folder(path).map_err(|e| usage(e.to_string()))?;
+        if found.is_empty() {
+            return Err(usage(format!(
+                "{} has no collection files (*.baton.toml)",
+                path.display()
+            )));
+        }
+        return Ok(found
+            .into_iter()
+            .map(|(p, collection)| Source {
+                origin: p.display().to_string(),
+                collection,
+                from_store: false,
+            })
+            .collect());
+    }
+    if path.is_file() {
+        let collection = files::read_collection(path).map_err(|e| usage(e.to_string()))?;
+        return Ok(vec![Source {
+            origin: path.display().to_string(),
+            collection,
+            from_store: false,
+        }]);
+    }
+    if target.contains('/') || target.ends_with(".toml") {
+        return Err(usage(format!("{target}: no such file or folder")));
+    }
+    if !store_file.exists() {
+        return Err(usage(format!(
+            "{target:?} is neither a file, a folder, nor a collection: there is no store at {} (import one with `baton import FILE`)",
+            store_file.display()
+        )));
+    }
+    let store = open_store(store_file)?;
+    let collection = store.load_collection(target).map_err(|e| {
+        let known = store
+            .list_collections()
+            .map(|l| l.into_iter().map(|c| c.name).collect::<Vec<_>>().join(", "))
+            .unwrap_or_default();
+        usage(format!("{e} (the store has: {known})"))
+    })?;
+    Ok(vec![Source {
+        origin: format!("collection {target:?} in {}", store_file.display()),
+        collection,
+        from_store: true,
+    }])
+}
+
+fn open_store(path: &Path) -> Result<Store, CliError> {
+    Store::open(path).map_err(|e| usage(e.to_string()))
+}
+
+/// Secrets from `BATON_SECRET_*`, then the store's secret table, then the lab's demo credentials.
+fn secrets(lab: Option<&StsHandle>, store: Option<&Arc<Mutex<Store>>>) -> Arc<dyn SecretSource> {
+    let mut chain: Vec<Box<dyn SecretSource>> = vec![Box::new(EnvSecrets)];
+    if let Some(store) = store {
+        chain.push(Box::new(StoreSecrets::new(store.clone())));
+    }
+    if let Some(lab) = lab {
+        let mut demo = MapSecrets::default();
+        for (name, value) in lab.policy().credentials() {
+            demo.insert(name, value);
+        }
+        chain.push(Box::new(demo));
+    }
+    Arc::new(Chain(chain))
+}
+
+/// A progress bar on a terminal; plain lines otherwise (CI logs).
+struct View {
+    bar: Option<ProgressBar>,
+}
+
+impl View {
+    fn new(total: u64) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new(total);
+            let style = ProgressStyle::with_template("{bar:30.cyan/blue} {pos}/{len} steps  {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        View { bar }
+    }
+
+    fn on(&mut self, p: Progress<'_>) {
+        match p {
+            Progress::StepStarted { scenario, step, .. } => {
+                if let Some(bar) = &self.bar {
+                    bar.set_message(format!("{} / {}", scenario.id, step.id));
+                }
+            }
+            Progress::StepFinished {
+                scenario, record, ..
+            } => {
+                let line = format!(
+                    "  {} {} / {}{}",
+                    mark(record.status),
+                    scenario.id,
+                    record.id,
+                    record
+                        .error
+                        .as_deref()
+                        .map(|e| format!(": {e}"))
+                        .unwrap_or_default()
+                );
+                match &self.bar {
+                    Some(bar) => {
+                        if record.status != StepStatus::Passed {
+                            bar.println(line);
+                        }
+                        bar.inc(1);
+                    }
+                    None => eprintln!("{line}"),
+                }
+            }
+        }
+    }
+
+    fn scenario_done(&self, record: &RunRecord) {
+        let line = format!(
+            "{} {}",
+            if record.passed() { "PASS" } else { "FAIL" },
+            record.scenario_name
+        );
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn mark(status: StepStatus) -> &'static str {
+    match status {
+        StepStatus::Passed => "ok  ",
+        StepStatus::Failed => "FAIL",
+        StepStatus::Error => "ERR ",
+        StepStatus::Skipped => "SKIP",
+    }
+}
+
+/// The table at the end: one line per scenario, then each failure with its message.
+pub fn summary(records: &[RunRecord], elapsed: Duration) -> String {
+    let mut out = String::from("\n");
+    let width = records
+        .iter()
+        .map(|r| r.scenario_id.chars().count())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    out.push_str(&format!(
+        "{:<width$}  {:>5}  {:>6}  {:>7}  result\n",
+        "scenario", "steps", "checks", "time"
+    ));
+    for r in records {
+        let checks: usize = r.steps.iter().map(|s| s.assertions.len()).sum();
+        let passed_checks: usize = r
+            .steps
+            .iter()
+            .map(|s| s.assertions.iter().filter(|a| a.passed).count())
+            .sum();
+        out.push_str(&format!(
+            "{:<width$}  {:>5}  {:>6}  {:>5}ms  {}\n",
+            r.scenario_id,
+            r.steps.len(),
+            format!("{passed_checks}/{checks}"),
+            r.elapsed_ms,
+            if r.passed() { "passed" } else { "FAILED" }
+        ));
+    }
+    let failures: Vec<String> = records
+        .iter()
+        .flat_map(|r| {
+            r.steps.iter().flat_map(move |s| {
+                let mut lines = Vec::new();
+                if let Some(e) = &s.error {
+                    lines.push(format!("  {} / {}: {e}", r.scenario_id, s.id));
+                }
+                for a in s.assertions.iter().filter(|a| !a.passed) {
+                    lines.push(format!("  {} / {}: {}", r.scenario_id, s.id, a.message));
+                }
+                lines
+            })
+        })
+        .collect();
+    if !failures.is_empty() {
+        out.push_str("\nFailures:\n");
+        for f in failures {
+            out.push_str(&f);
+            out.push('\n');
+        }
+    }
+    let passed = records.iter().filter(|r| r.passed()).count();
+    out.push_str(&format!(
+        "\n{passed} passed, {} failed ({} scenarios) in {:.1}s\n",
+        records.len() - passed,
+        records.len(),
+        elapsed.as_secs_f64()
+    ));
+    out
+}
+
+/// Written next to its final name, then renamed: a crash never leaves half a report.
+pub fn write_atomically(path: &Path, text: &str) -> Result<(), CliError> {
+    let fail = |e: std::io::Error| usage(format!("{} could not be written: {e}", path.display()));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&temp, text).map_err(fail)?;
+    std::fs::rename(&temp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        fail(e)
+    })
+}

@@ -1,0 +1,410 @@
+//! `baton run`, `graph`, `diff`, `import` and `export` as a user runs them: the demo collection
+//! against the in-process lab, exit codes 0, 1 and 2, reports parsed back, deterministic reruns.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+fn demo_file() -> PathBuf {
+    examples().join("demo.baton.toml")
+}
+
+/// Runs `baton` with a private store, so no test sees the user's own.
+fn baton(args: &[&str], store: &Path) -> (i32, String, String) {
+    let out = Command::cargo_bin("baton")
+        .expect("binary")
+        .env("BATON_STORE", store)
+        .env_remove("BATON_SECRET_WEB_APP")
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().expect("utf-8 temp path")
+}
+
+#[test]
+fn the_demo_collection_passes_with_junit_and_json_reports() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let junit = dir.path().join("junit.xml");
+    let json = dir.path().join("run.json");
+    let (code, out, err) = baton(
+        &[
+            "run",
+            path_str(&examples()),
+            "--sts",
+            "--junit",
+            path_str(&junit),
+            "--json",
+            path_str(&json),
+        ],
+        &dir.path().join("store.sqlite"),
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("7 passed, 0 failed (7 scenarios)"), "{out}");
+    assert!(out.contains("agent-chain"), "{out}");
+
+    let xml = std::fs::read_to_string(&junit).expect("junit written");
+    let doc = roxmltree::Document::parse(&xml).expect("JUnit is well-formed XML");
+    let cases: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(cases.len(), 7);
+    assert!(
+        cases
+            .iter()
+            .all(|c| !c.children().any(|n| n.has_tag_name("failure")))
+    );
+
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("json written"))
+            .expect("JSON report parses");
+    let runs = report["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 7);
+    let chain = runs
+        .iter()
+        .find(|r| r["record"]["scenario_id"] == "agent-chain")
+        .expect("agent-chain");
+    let edges = chain["graph"]["edges"].as_array().expect("edges");
+    assert_eq!(
+        edges.len(),
+        6,
+        "three exchanges, each with a subject and an actor"
+    );
+}
+
+const FAILING: &str = r#"# Baton collection, format 1: docs/collection-format.md
+format = 1
+name = "Failing"
+
+[[servers]]
+id = "lab"
+token_endpoint = "{{env.lab}}/token"
+
+[[clients]]
+id = "order-service"
+server = "lab"
+client_id = "order-service"
+auth = "client_secret_basic"
+secret = "{{secret.order-service}}"
+
+[[scenarios]]
+id = "wrong-expectation"
+name = "Expects the wrong scope"
+
+[[scenarios.steps]]
+id = "service"
+name = "Client credentials"
+assert = [{ scope_subset_of = ["payments:charge"] }]
+
+[scenarios.steps.token]
+client = "order-service"
+grant = "client_credentials"
+"#;
+
+#[test]
+fn a_failed_assertion_exits_1_and_is_reported_in_junit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("failing.baton.toml");
+    std::fs::write(&file, FAILING).expect("write");
+    let junit = dir.path().join("junit.xml");
+    let (code, out, err) = baton(
+        &["run", path_str(&file), "--sts", "--junit", path_str(&junit)],
+        &dir.path().join("store.sqlite"),
+    );
+    assert_eq!(code, 1, "{out}\n{err}");
+    let expected = "scope: \"payments:charge payments:refund\" is not within the allowed set \"payments:charge\"; not allowed: payments:refund";
+    assert!(out.contains(expected), "{out}");
+    assert!(err.contains("1 of 1 scenarios failed"), "{err}");
+    let xml = std::fs::read_to_string(&junit).expect("junit written");
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed");
+    let failure = doc
+        .descendants()
+        .find(|n| n.has_tag_name("failure"))
+        .expect("a <failure>");
+    let text = format!(
+        "{} {}",
+        failure.attribute("message").unwrap_or_default(),
+        failure.text().unwrap_or_default()
+    );
+    assert!(text.contains("not allowed: payments:refund"), "{text}");
+}
+
+#[test]
+fn unreadable_or_unresolvable_collections_exit_2_and_say_where() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("store.sqlite");
+    let broken = dir.path().join("broken.baton.toml");
+    std::fs::write(&broken, FAILING.replace("grant = ", "grnat = ")).expect("write");
+    let (code, _, err) = baton(&["run", path_str(&broken), "--sts"], &store);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("broken.baton.toml:27:1"), "{err}");
+    assert!(err.contains("grnat"), "{err}");
+
+    let typo = dir.path().join("typo.baton.toml");
+    std::fs::write(
+        &typo,
+        FAILING.replace(
+            "grant = \"client_credentials\"",
+            "grant = \"client_credentials\"\nscope = \"{{steps.nope.claims.scope}}\"",
+        ),
+    )
+    .expect("write");
+    let (code, _, err) = baton(&["run", path_str(&typo), "--sts"], &store);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(r#"scenario "wrong-expectation", step "service" (token.scope): {{steps.nope.claims.scope}} refers to step "nope""#),
+        "{err}"
+    );
+
+    let (code, _, err) = baton(&["run", path_str(&demo_file())], &store);
+    assert_eq!(
+        code, 2,
+        "without --sts the lab's secrets are missing: {err}"
+    );
+    assert!(err.contains("BATON_SECRET_WEB_APP"), "{err}");
+
+    let (code, _, err) = baton(&["run", "No such collection"], &store);
+    assert_eq!(code, 2);
+    assert!(err.contains("there is no store at"), "{err}");
+
+    let (code, _, err) = baton(
+        &["run", path_str(&demo_file()), "--sts", "--filter", "zzz"],
+        &store,
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no scenario matches --filter \"zzz\""),
+        "{err}"
+    );
+}
+
+/// Everything but timings: the `elapsed_ms` of runs and steps and each response's Date header.
+fn without_timings(mut v: Value) -> Value {
+    fn walk(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                map.remove("elapsed_ms");
+                if let Some(Value::Array(headers)) = map.get_mut("headers") {
+                    headers.retain(|h| {
+                        h.get(0)
+                            .and_then(Value::as_str)
+                            .is_none_or(|n| !n.eq_ignore_ascii_case("date"))
+                    });
+                }
+                map.values_mut().for_each(walk);
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut v);
+    v
+}
+
+#[test]
+fn deterministic_reruns_are_identical_and_diff_shows_what_changed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("store.sqlite");
+    let port = free_port().to_string();
+    let report = |name: &str| {
+        let path = dir.path().join(name);
+        let (code, out, err) = baton(
+            &[
+                "run",
+                path_str(&demo_file()),
+                "--sts",
+                "--sts-port",
+                &port,
+                "--json",
+                path_str(&path),
+            ],
+            &store,
+        );
+        assert_eq!(code, 0, "{out}\n{err}");
+        path
+    };
+    let a = report("a.json");
+    let b = report("b.json");
+    let read = |p: &Path| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(p).expect("read")).expect("json")
+    };
+    assert_eq!(without_timings(read(&a)), without_timings(read(&b)));
+
+    let (code, out, _) = baton(&["diff", path_str(&a), path_str(&b)], &store);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("No differences"), "{out}");
+
+    // Change one claim in the second report, as a server upgrade might.
+    let mut changed = read(&b);
+    let runs = changed["runs"].as_array_mut().expect("runs");
+    let chain = runs
+        .iter_mut()
+        .find(|r| r["record"]["scenario_id"] == "agent-chain")
+        .expect("agent-chain");
+    let steps = chain["record"]["steps"].as_array_mut().expect("steps");
+    let hop3 = steps
+        .iter_mut()
+        .find(|s| s["id"] == "hop-3")
+        .expect("hop-3");
+    hop3["token"]["decoded"]["claims"]["scope"] =
+        Value::String("payments:charge payments:refund".into());
+    std::fs::write(&b, changed.to_string()).expect("write");
+    let (code, out, _) = baton(&["diff", path_str(&a), path_str(&b)], &store);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("agent-chain"), "{out}");
+    assert!(out.contains("hop-3"), "{out}");
+    assert!(out.contains("payments:refund"), "{out}");
+}
+
+#[test]
+fn graph_draws_one_node_per_token_as_svg_dot_and_mermaid() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("store.sqlite");
+    let json = dir.path().join("run.json");
+    let (code, _, err) = baton(
+        &[
+            "run",
+            path_str(&demo_file()),
+            "--sts",
+            "--json",
+            path_str(&json),
+        ],
+        &store,
+    );
+    assert_eq!(code, 0, "{err}");
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("read")).expect("json");
+    let chain = report["runs"]
+        .as_array()
+        .and_then(|r| {
+            r.iter()
+                .find(|r| r["record"]["scenario_id"] == "agent-chain")
+        })
+        .expect("agent-chain");
+    let nodes = chain["graph"]["nodes"].as_array().expect("nodes").len();
+    assert_eq!(
+        nodes, 7,
+        "bob, three agents' own tokens, three exchanged tokens"
+    );
+
+    let (code, svg, err) = baton(
+        &["graph", path_str(&json), "--filter", "^agent-chain$"],
+        &store,
+    );
+    assert_eq!(code, 0, "{err}");
+    let doc = roxmltree::Document::parse(&svg).expect("the SVG is well-formed XML");
+    let tokens = doc
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("g")
+                && n.attribute("class")
+                    .is_some_and(|c| c.split(' ').any(|c| c == "token"))
+        })
+        .count();
+    assert_eq!(tokens, nodes);
+
+    let (code, dot, _) = baton(
+        &[
+            "graph",
+            path_str(&json),
+            "--dot",
+            "--filter",
+            "^agent-chain$",
+        ],
+        &store,
+    );
+    assert_eq!(code, 0);
+    assert!(dot.contains("digraph baton {"), "{dot}");
+    let edges: Vec<&str> = dot
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//") && l.contains(" -> "))
+        .collect();
+    assert_eq!(edges.len(), 6, "{dot}");
+    assert_eq!(
+        edges.iter().filter(|l| l.contains("style=dashed")).count(),
+        3,
+        "three actor edges: {dot}"
+    );
+
+    let (code, mermaid, _) = baton(
+        &[
+            "graph",
+            path_str(&json),
+            "--mermaid",
+            "--filter",
+            "^agent-chain$",
+        ],
+        &store,
+    );
+    assert_eq!(code, 0);
+    assert!(mermaid.starts_with("flowchart LR"), "{mermaid}");
+    assert_eq!(mermaid.matches(" -.-> ").count(), 3, "{mermaid}");
+    assert_eq!(mermaid.matches(" --> ").count(), 3, "{mermaid}");
+
+    let (code, _, err) = baton(&["graph", path_str(&demo_file())], &store);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not JSON"), "{err}");
+}
+
+#[test]
+fn import_export_round_trip_and_run_from_the_store() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("data").join("store.sqlite");
+    let (code, out, err) = baton(&["import", path_str(&demo_file())], &store);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Imported \"Baton demo\" (7 scenarios)"),
+        "{out}"
+    );
+
+    let exported = dir.path().join("out.baton.toml");
+    let (code, _, err) = baton(&["export", "Baton demo", "-o", path_str(&exported)], &store);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&exported).expect("exported"),
+        std::fs::read_to_string(demo_file()).expect("original"),
+        "the demo file is in the exact form Baton writes"
+    );
+
+    let (code, out, err) = baton(
+        &["run", "Baton demo", "--sts", "--filter", "refusals"],
+        &store,
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("1 passed, 0 failed"), "{out}");
+
+    // A broken import changes nothing that was there.
+    let broken = dir.path().join("broken.baton.toml");
+    let text = std::fs::read_to_string(demo_file()).expect("read");
+    std::fs::write(
+        &broken,
+        text.replace("grant = \"password\"", "grant = \"pasword\""),
+    )
+    .expect("write");
+    let (code, _, err) = baton(&["import", path_str(&broken)], &store);
+    assert_eq!(code, 2);
+    assert!(err.contains("broken.baton.toml:"), "{err}");
+    let (_, list, _) = baton(&["export", "--list"], &store);
+    assert_eq!(list.trim(), "Baton demo\t7 scenarios");
+}
