@@ -4,23 +4,14 @@ use std::path::Path;
 
 use baton_core::report::{RunReport, dot, mermaid, svg};
 use baton_core::scenario::Graph;
-use regex::RegexBuilder;
 
 use crate::cli::GraphArgs;
+use crate::commands::scenario_filter;
 use crate::error::{CliError, usage};
 
 pub fn run(args: &GraphArgs) -> Result<(), CliError> {
     let report = read_report(&args.report)?;
-    let filter = args
-        .filter
-        .as_deref()
-        .map(|p| {
-            RegexBuilder::new(p)
-                .case_insensitive(true)
-                .build()
-                .map_err(|e| usage(format!("--filter {p:?} is not a valid pattern: {e}")))
-        })
-        .transpose()?;
+    let filter = scenario_filter(args.filter.as_deref())?;
     let runs: Vec<_> = report
         .runs
         .iter()

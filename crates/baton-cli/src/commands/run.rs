@@ -19,9 +19,9 @@ use baton_core::{Clock, FixedClock, SystemClock};
 use baton_store::{Store, StoreSecrets, files};
 use baton_sts::{DETERMINISTIC_NOW, Policy, StsHandle};
 use indicatif::{ProgressBar, ProgressStyle};
-use regex::RegexBuilder;
 
 use crate::cli::RunArgs;
+use crate::commands::scenario_filter;
 use crate::commands::sts::start;
 use crate::error::{CliError, usage};
 use crate::store_path;
@@ -37,16 +37,7 @@ struct Source {
 pub async fn run(args: RunArgs) -> Result<(), CliError> {
     let store_file = store_path::resolve(args.store.as_deref());
     let sources = load(&args.target, &store_file)?;
-    let filter = args
-        .filter
-        .as_deref()
-        .map(|p| {
-            RegexBuilder::new(p)
-                .case_insensitive(true)
-                .build()
-                .map_err(|e| usage(format!("--filter {p:?} is not a valid pattern: {e}")))
-        })
-        .transpose()?;
+    let filter = scenario_filter(args.filter.as_deref())?;
 
     let lab = if args.sts {
         Some(start(Policy::lab_default(), args.sts_port, true).await?)

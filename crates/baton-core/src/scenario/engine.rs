@@ -227,16 +227,9 @@ impl ScenarioRun<'_> {
             .collection
             .server(&client.server)
             .ok_or_else(|| format!("server {:?} is not in the collection", client.server))?;
+        let resolved = self.resolve_server(server)?;
         let r = self.resolver();
         let plain = |t: &str| r.plain(t).map(|v| v.text).map_err(|e| e.to_string());
-        let opt = |t: &Option<String>| t.as_deref().map(plain).transpose();
-        let resolved = ResolvedServer {
-            token_endpoint: plain(&server.token_endpoint)?,
-            issuer: opt(&server.issuer)?,
-            jwks_uri: opt(&server.jwks_uri)?,
-            introspection_endpoint: opt(&server.introspection_endpoint)?,
-            id: server.id.clone(),
-        };
         let client_id_value = plain(&client.client_id)?;
         let secret = |field: &Option<String>, what: &str| {
             let text = field.as_deref().ok_or_else(|| {
@@ -334,18 +327,15 @@ impl ScenarioRun<'_> {
                 .map(|a| r.plain(a))
                 .transpose()
                 .map_err(skipped)?;
-            let actor_type = e
-                .actor_token_type
-                .as_deref()
-                .map(|a| r.plain(a).map(|v| token_type::expand(&v.text)))
-                .transpose()
-                .map_err(skipped)?;
-            let requested = e
-                .requested_token_type
-                .as_deref()
-                .map(|a| r.plain(a).map(|v| token_type::expand(&v.text)))
-                .transpose()
-                .map_err(skipped)?;
+            // A token type may be written as its alias (`access_token`) or in full.
+            let type_uri = |t: &Option<String>| {
+                t.as_deref()
+                    .map(|a| r.plain(a).map(|v| token_type::expand(&v.text)))
+                    .transpose()
+                    .map_err(skipped)
+            };
+            let actor_type = type_uri(&e.actor_token_type)?;
+            let requested = type_uri(&e.requested_token_type)?;
             let mut inputs = vec![InputToken {
                 role: InputRole::Subject,
                 from_step: subject.from_step.clone(),
