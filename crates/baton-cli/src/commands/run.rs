@@ -36,7 +36,7 @@ struct Source {
 
 pub async fn run(args: RunArgs) -> Result<(), CliError> {
     let store_file = store_path::resolve(args.store.as_deref());
-    let sources = load(&args.target, &store_file)?;
+    let (sources, opened) = load(&args.target, &store_file)?;
     let filter = scenario_filter(args.filter.as_deref())?;
 
     let lab = if args.sts {
@@ -44,8 +44,17 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     } else {
         None
     };
-    let store = if sources.iter().any(|s| s.from_store) || store_file.exists() {
-        Some(Arc::new(Mutex::new(open_store(&store_file)?)))
+    // A collection from the store needs it; a file only reads its secret table, if there is one.
+    let store = if let Some(store) = opened {
+        Some(Arc::new(Mutex::new(store)))
+    } else if store_file.exists() {
+        match open_store(&store_file) {
+            Ok(store) => Some(Arc::new(Mutex::new(store))),
+            Err(e) => {
+                eprintln!("warning: secrets from the store are not available: {e}");
+                None
+            }
+        }
     } else {
         None
     };
@@ -153,8 +162,9 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// A file, a folder of `*.baton.toml`, or the name of a collection in the store.
-fn load(target: &str, store_file: &Path) -> Result<Vec<Source>, CliError> {
+/// A file, a folder of `*.baton.toml`, or the name of a collection in the store (which is
+/// returned open, to save the runs in).
+fn load(target: &str, store_file: &Path) -> Result<(Vec<Source>, Option<Store>), CliError> {
     let path = Path::new(target);
     if path.is_dir() {
         let found = files::read_folder(path).map_err(|e| usage(e.to_string()))?;
@@ -164,22 +174,24 @@ fn load(target: &str, store_file: &Path) -> Result<Vec<Source>, CliError> {
                 path.display()
             )));
         }
-        return Ok(found
+        let sources = found
             .into_iter()
             .map(|(p, collection)| Source {
                 origin: p.display().to_string(),
                 collection,
                 from_store: false,
             })
-            .collect());
+            .collect();
+        return Ok((sources, None));
     }
     if path.is_file() {
         let collection = files::read_collection(path).map_err(|e| usage(e.to_string()))?;
-        return Ok(vec![Source {
+        let source = Source {
             origin: path.display().to_string(),
             collection,
             from_store: false,
-        }]);
+        };
+        return Ok((vec![source], None));
     }
     if target.contains('/') || target.ends_with(".toml") {
         return Err(usage(format!("{target}: no such file or folder")));
@@ -198,11 +210,12 @@ fn load(target: &str, store_file: &Path) -> Result<Vec<Source>, CliError> {
             .unwrap_or_default();
         usage(format!("{e} (the store has: {known})"))
     })?;
-    Ok(vec![Source {
+    let source = Source {
         origin: format!("collection {target:?} in {}", store_file.display()),
         collection,
         from_store: true,
-    }])
+    };
+    Ok((vec![source], Some(store)))
 }
 
 fn open_store(path: &Path) -> Result<Store, CliError> {

@@ -14,7 +14,7 @@ use crate::client::TokenClient;
 use crate::clock::Clock;
 use crate::findings::{Finding, Severity, TokenRole, check_token};
 use crate::http::{HttpClient, HttpRequest, Value};
-use crate::jwt::{DecodedToken, decode};
+use crate::jwt::decode;
 use crate::request::{ExchangeParams, Grant, TokenRequest};
 use crate::response::{TokenResponse, parse_token_response};
 use crate::scenario::assert::{Observed, check};
@@ -761,11 +761,4 @@ pub fn fingerprint(token: &str) -> String {
 
 fn millis(started: Instant) -> u64 {
     u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
-}
-
-impl DecodedToken {
-    /// The claims, when the token is a JWT.
-    pub fn claims(&self) -> Option<&Map<String, Json>> {
-        self.jwt().map(|j| &j.claims)
-    }
 }
