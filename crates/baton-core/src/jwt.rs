@@ -108,6 +108,14 @@ impl Jwt {
     pub fn time(&self, name: &str) -> Option<i64> {
         self.claims.get(name).and_then(integer)
     }
+    /// `exp - iat` in seconds, when both are there (and the difference fits).
+    pub fn lifetime(&self) -> Option<i64> {
+        self.time("exp")?.checked_sub(self.time("iat")?)
+    }
+    /// The act chain's labels, current actor first.
+    pub fn actors(&self) -> Vec<String> {
+        self.act_chain.actors.iter().map(Principal::label).collect()
+    }
     /// `aud` as a list, whether sent as a string or an array.
     pub fn aud(&self) -> Vec<String> {
         match self.claims.get("aud") {

@@ -1,5 +1,6 @@
 //! Scenarios: what a user saves (the model), how a run resolves references and checks
-//! assertions (the engine), what a run leaves behind (records) and the graph drawn from it.
+//! assertions (the engine), what a run leaves behind (records), the graph drawn from it and
+//! what each exchange changed (token diff).
 
 pub mod assert;
 pub mod engine;
@@ -8,6 +9,7 @@ pub mod model;
 pub mod record;
 pub mod reference;
 pub mod secrets;
+pub mod token_diff;
 
 pub use engine::{Engine, Progress, RunOptions};
 pub use graph::{EdgeRole, ExchangeEdge, ExchangeKind, Graph, TokenNode};
@@ -21,3 +23,7 @@ pub use record::{
 };
 pub use reference::ResolveError;
 pub use secrets::{Chain, EnvSecrets, MapSecrets, SecretSource};
+pub use token_diff::{
+    ActDiff, ClaimTextDiff, OtherClaimsDiff, SecondsDiff, TokenDiff, ValuesDiff, step_diff,
+    token_diff,
+};
