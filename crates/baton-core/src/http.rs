@@ -146,29 +146,57 @@ impl HttpRequest {
 
     /// The request as a curl command line for a POSIX shell. Secrets are masked unless `reveal`.
     pub fn to_curl(&self, reveal: bool) -> String {
-        let mut first = String::from("curl -sS");
-        if self.method != Method::Get {
-            first.push_str(" -X ");
-            first.push_str(self.method.as_str());
-        }
-        first.push(' ');
-        first.push_str(&shell_quote(&self.url));
-        let mut lines = vec![first];
-        for (name, value) in &self.headers {
-            lines.push(format!(
-                "-H {}",
-                shell_quote(&format!("{name}: {}", value.shown(reveal)))
-            ));
-        }
-        for (name, value) in self.form.iter().flatten() {
-            // --data-urlencode encodes the value exactly as the form serializer does.
-            lines.push(format!(
-                "--data-urlencode {}",
-                shell_quote(&format!("{name}={}", value.shown(reveal)))
-            ));
-        }
-        lines.join(" \\\n  ")
+        curl_command(
+            self.method,
+            &self.url,
+            self.headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.shown(reveal))),
+            self.form
+                .iter()
+                .flatten()
+                .map(|(n, v)| CurlData::Field(n, v.shown(reveal))),
+        )
     }
+}
+
+/// What a curl command sends as its body.
+enum CurlData<'a> {
+    /// One form parameter, unencoded: `--data-urlencode` encodes it as the form serializer does,
+    /// and a user replacing a masked value types it as it is.
+    Field(&'a str, &'a str),
+    /// A body sent exactly as given.
+    Raw(&'a str),
+}
+
+/// A curl command line for a POSIX shell, one option per line.
+fn curl_command<'a>(
+    method: Method,
+    url: &str,
+    headers: impl IntoIterator<Item = (&'a str, &'a str)>,
+    data: impl IntoIterator<Item = CurlData<'a>>,
+) -> String {
+    let mut first = String::from("curl -sS");
+    if method != Method::Get {
+        first.push_str(" -X ");
+        first.push_str(method.as_str());
+    }
+    first.push(' ');
+    first.push_str(&shell_quote(url));
+    let mut lines = vec![first];
+    for (name, value) in headers {
+        lines.push(format!("-H {}", shell_quote(&format!("{name}: {value}"))));
+    }
+    for item in data {
+        lines.push(match item {
+            CurlData::Field(name, value) => format!(
+                "--data-urlencode {}",
+                shell_quote(&format!("{name}={value}"))
+            ),
+            CurlData::Raw(body) => format!("--data-raw {}", shell_quote(body)),
+        });
+    }
+    lines.join(" \\\n  ")
 }
 
 fn shell_quote(s: &str) -> String {
@@ -189,6 +217,34 @@ pub struct RecordedRequest {
     pub url: String,
     pub headers: Vec<(String, String)>,
     pub body: Option<String>,
+}
+
+impl RecordedRequest {
+    /// The request as a curl command line for a POSIX shell, secrets masked as recorded: the
+    /// same command [`HttpRequest::to_curl`] gives before it is sent. A body that is not a form
+    /// Baton would have written is passed as it is.
+    pub fn to_curl(&self) -> String {
+        let headers = self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()));
+        let Some(body) = self.body.as_deref() else {
+            return curl_command(self.method, &self.url, headers, []);
+        };
+        let fields: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect();
+        // Only when decoding loses nothing: a body with stray `%`, bare `;` or other bytes the
+        // serializer never writes would come out different.
+        let form = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&fields)
+            .finish();
+        if form == body {
+            let data = fields
+                .iter()
+                .map(|(n, v)| CurlData::Field(n.as_str(), v.as_str()));
+            curl_command(self.method, &self.url, headers, data)
+        } else {
+            curl_command(self.method, &self.url, headers, [CurlData::Raw(body)])
+        }
+    }
 }
 
 /// A response exactly as the server sent it.
@@ -447,6 +503,44 @@ mod tests {
         let revealed = sample().to_curl(true);
         assert!(revealed.contains("'client_secret=s3cr&t'"));
         assert!(revealed.starts_with("curl -sS -X POST https://as.example/token"));
+    }
+
+    #[test]
+    fn curl_of_a_recorded_request_is_the_masked_curl_of_the_request() {
+        let request = sample();
+        let recorded = request.recorded();
+        assert_eq!(recorded.to_curl(), request.to_curl(false));
+        let curl = recorded.to_curl();
+        assert!(curl.contains("-H 'Authorization: ****'"), "{curl}");
+        assert!(
+            curl.contains("--data-urlencode 'client_secret=****'"),
+            "{curl}"
+        );
+        assert!(curl.contains("--data-urlencode 'scope=a b'"), "{curl}");
+        assert!(!curl.contains("s3cr"));
+        // Read back from a saved run, the command is the same.
+        let json = serde_json::to_string(&recorded).expect("serializes");
+        let read: RecordedRequest = serde_json::from_str(&json).expect("reads back");
+        assert_eq!(read.to_curl(), curl);
+    }
+
+    #[test]
+    fn curl_of_a_recorded_get_has_no_body_and_an_odd_body_is_sent_raw() {
+        let get = HttpRequest::get("https://as.example/.well-known/openid-configuration");
+        assert_eq!(
+            get.recorded().to_curl(),
+            "curl -sS https://as.example/.well-known/openid-configuration \\\n  -H 'Accept: application/json'"
+        );
+        let odd = RecordedRequest {
+            method: Method::Post,
+            url: "https://as.example/token".into(),
+            headers: vec![],
+            body: Some("{\"grant_type\":\"it's\"}".into()),
+        };
+        assert_eq!(
+            odd.to_curl(),
+            "curl -sS -X POST https://as.example/token \\\n  --data-raw '{\"grant_type\":\"it'\\''s\"}'"
+        );
     }
 
     #[test]
