@@ -5,6 +5,7 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::http::{HttpRequest, Value};
 use crate::secret::Secret;
@@ -15,8 +16,9 @@ pub const JWT_BEARER_ASSERTION: &str = "urn:ietf:params:oauth:client-assertion-t
 /// How long a client assertion is valid: short, since it is made for one request.
 const ASSERTION_LIFETIME_SECS: i64 = 120;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum AuthMethod {
     ClientSecretBasic,
     ClientSecretPost,

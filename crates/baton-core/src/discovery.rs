@@ -3,13 +3,15 @@
 
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
+use ts_rs::TS;
 
 use crate::findings::{Finding, Severity};
 use crate::http::{HttpClient, HttpRequest, TransportError};
 use crate::token_type::TOKEN_EXCHANGE_GRANT;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum MetadataSource {
     /// `/.well-known/oauth-authorization-server` (RFC 8414).
     Rfc8414,
@@ -17,7 +19,8 @@ pub enum MetadataSource {
     OpenIdConnect,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
 pub struct ServerMetadata {
     pub issuer: Option<String>,
     pub token_endpoint: Option<String>,
@@ -29,7 +32,8 @@ pub struct ServerMetadata {
     pub document: Map<String, Json>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
 pub struct Discovery {
     pub metadata_url: String,
     pub source: MetadataSource,

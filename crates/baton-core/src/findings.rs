@@ -5,14 +5,16 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
+use ts_rs::TS;
 
 use crate::jwt::{DecodedToken, Jwt, decode, json_kind, split_scope};
 use crate::request::TokenRequest;
 use crate::response::{Outcome, TokenResponse};
 use crate::token_type;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
+#[ts(export)]
 pub enum Severity {
     Info,
     Warning,
@@ -29,7 +31,8 @@ impl Severity {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct Finding {
     /// Stable identifier, e.g. `response.cache-control`; assertions and tests refer to it.
     pub id: String,

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::secret::{MASK, Secret};
 
@@ -33,8 +34,9 @@ impl Value {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "UPPERCASE")]
+#[ts(export)]
 pub enum Method {
     Get,
     Post,
@@ -211,7 +213,8 @@ fn shell_quote(s: &str) -> String {
 }
 
 /// A request as kept in a run record and shown to a user: secrets masked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct RecordedRequest {
     pub method: Method,
     pub url: String,

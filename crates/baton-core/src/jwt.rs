@@ -5,14 +5,16 @@ use base64::Engine;
 use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
+use ts_rs::TS;
 
 use crate::response::integer;
 
 /// `act` nesting deeper than this is reported as malformed rather than walked.
 pub const MAX_ACT_DEPTH: usize = 32;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
 pub enum DecodedToken {
     Jwt(Box<Jwt>),
     Opaque(Opaque),
@@ -28,14 +30,17 @@ impl DecodedToken {
 }
 
 /// A token that is not a readable JWT, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct Opaque {
     pub reason: String,
+    #[ts(type = "number")]
     pub length: usize,
 }
 
 /// One party in an act chain (RFC 8693 §4.1): the identifying members of one `act` level.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct Principal {
     pub sub: Option<String>,
     pub iss: Option<String>,
@@ -67,7 +72,8 @@ impl Principal {
 }
 
 /// The act chain, or what is wrong with it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct ActChain {
     /// Outermost (the current actor) first, then prior actors.
     pub actors: Vec<Principal>,
@@ -75,7 +81,8 @@ pub struct ActChain {
     pub problem: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct Jwt {
     pub header: Map<String, Json>,
     pub claims: Map<String, Json>,

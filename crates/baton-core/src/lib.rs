@@ -2,6 +2,8 @@
 //! response kept whole, token decoding and verification, and findings against the RFCs.
 
 pub mod auth;
+#[cfg(test)]
+mod bindings;
 pub mod client;
 pub mod clock;
 pub mod discovery;

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
+use ts_rs::TS;
 
 use crate::http::HttpResponse;
 
@@ -9,8 +10,9 @@ use crate::http::HttpResponse;
 const PREVIEW_CHARS: usize = 300;
 
 /// An error code from RFC 6749 §5.2 or RFC 8693 §2.2.2, or whatever else the server sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(into = "String", from = "String")]
+#[ts(export, type = "string")]
 pub enum ErrorCode {
     InvalidRequest,
     InvalidClient,
@@ -76,11 +78,13 @@ impl std::fmt::Display for ErrorCode {
 /// A successful token response (RFC 6749 §5.1, RFC 8693 §2.2.1). Values are exactly as sent:
 /// `token_type` keeps its case (`N_A`, `bearer`), and members of the wrong JSON type are kept in
 /// `members` for the findings to report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct TokenSuccess {
     pub access_token: Option<String>,
     pub issued_token_type: Option<String>,
     pub token_type: Option<String>,
+    #[ts(type = "number | null")]
     pub expires_in: Option<i64>,
     pub scope: Option<String>,
     pub refresh_token: Option<String>,
@@ -89,7 +93,8 @@ pub struct TokenSuccess {
 }
 
 /// An OAuth error response (RFC 6749 §5.2).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct OAuthError {
     pub error: ErrorCode,
     pub error_description: Option<String>,
@@ -108,8 +113,9 @@ impl std::fmt::Display for OAuthError {
 }
 
 /// Why a body could not be read as a token response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum BodyProblem {
     Empty,
     Html,
@@ -133,8 +139,9 @@ impl BodyProblem {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
 pub enum Outcome {
     Success(TokenSuccess),
     Error(OAuthError),
@@ -147,7 +154,8 @@ pub enum Outcome {
 }
 
 /// The whole response: status, headers and raw body, plus what Baton made of it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct TokenResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,

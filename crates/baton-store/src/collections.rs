@@ -3,19 +3,22 @@
 use baton_core::scenario::{Collection, Environment, Scenario};
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::error::{Context, Result, StoreError, from_json, to_json};
 use crate::scenarios::insert_scenario;
 use crate::store::{Store, collection_id, require_name};
 
 /// A collection as listed: enough to choose one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct CollectionSummary {
     pub name: String,
     pub description: Option<String>,
+    #[ts(type = "number")]
     pub scenario_count: usize,
     /// Epoch seconds of the last save, rename or scenario change.
+    #[ts(type = "number")]
     pub updated_at: i64,
 }
 

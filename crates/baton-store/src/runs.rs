@@ -6,13 +6,15 @@ use baton_core::scenario::record::RECORD_VERSION;
 use baton_core::scenario::{RunOutcome, RunRecord};
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::error::{Context, Result, StoreError, from_json, to_json};
 use crate::store::{Store, collection_id};
 
 /// A saved run, as numbered by the store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(transparent)]
+#[ts(export, type = "number")]
 pub struct RunId(pub i64);
 
 impl fmt::Display for RunId {
@@ -22,14 +24,16 @@ impl fmt::Display for RunId {
 }
 
 /// A run as listed in a scenario's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct RunSummary {
     pub id: RunId,
     pub scenario_id: String,
     /// Epoch seconds.
+    #[ts(type = "number")]
     pub started_at: i64,
     pub outcome: RunOutcome,
+    #[ts(type = "number")]
     pub elapsed_ms: u64,
 }
 

@@ -3,16 +3,18 @@
 use baton_core::scenario::Scenario;
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::error::{Context, Result, StoreError, to_json};
 use crate::store::{Store, collection_id, require_name};
 
 /// A scenario as listed: enough to show it in its place.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct ScenarioSummary {
     pub id: String,
     pub name: String,
+    #[ts(type = "number")]
     pub step_count: usize,
     /// Its place in the collection; ascending, not necessarily contiguous.
     pub position: u32,

@@ -8,6 +8,7 @@ use std::fmt;
 
 use serde::Serialize;
 use serde_json::Value as Json;
+use ts_rs::TS;
 
 use crate::findings::{Finding, Severity};
 use crate::jwt::DecodedToken;
@@ -32,13 +33,15 @@ impl Default for DiffOptions {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
 pub struct RunDiff {
     pub changes: Vec<Change>,
 }
 
 /// One difference, in one scenario and, unless it concerns the whole scenario, one step.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
 pub struct Change {
     pub scenario_id: String,
     pub step_id: Option<String>,
@@ -46,22 +49,25 @@ pub struct Change {
     pub detail: Detail,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum Side {
     Before,
     After,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum TokenForm {
     Jwt,
     Opaque,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "change", rename_all = "snake_case")]
+#[ts(export)]
 pub enum Detail {
     /// The scenario ran on one side only.
     Scenario { only: Side },
@@ -94,7 +100,9 @@ pub enum Detail {
     },
     /// `exp - iat`, in seconds.
     Lifetime {
+        #[ts(type = "number | null")]
         before: Option<i64>,
+        #[ts(type = "number | null")]
         after: Option<i64>,
     },
     /// A claim by dotted path (`act.act.sub`); `None` where it is absent.

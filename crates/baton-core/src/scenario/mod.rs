@@ -14,8 +14,9 @@ pub mod token_diff;
 pub use engine::{Engine, Progress, RunOptions};
 pub use graph::{EdgeRole, ExchangeEdge, ExchangeKind, Graph, TokenNode};
 pub use model::{
-    Action, Assertion, ClaimCheck, Client, Collection, Environment, ExchangeStep, FirstGrant,
-    InspectStep, IntrospectStep, Scenario, Server, Step, StepKind, TokenStep,
+    Action, Assertion, AssertionFields, ClaimCheck, Client, Collection, Environment, ExchangeStep,
+    FirstGrant, InspectStep, IntrospectStep, Scenario, Server, Step, StepFields, StepKind,
+    TokenStep,
 };
 pub use record::{
     AssertionOutcome, InputRole, InputToken, RunOutcome, RunRecord, StepRecord, StepStatus,

@@ -6,13 +6,15 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
+use ts_rs::TS;
 
 use crate::auth::AuthMethod;
 use crate::findings::Severity;
 
 /// A named set of servers, clients, environments and scenarios, saved and shared as one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export)]
 pub struct Collection {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28,8 +30,9 @@ pub struct Collection {
 }
 
 /// An authorization server. Every URL may use `{{env.NAME}}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export)]
 pub struct Server {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -47,8 +50,9 @@ pub struct Server {
 
 /// A client registered at a server, and how it authenticates. Credentials are references only
 /// (`{{secret.NAME}}`): a collection file never holds a secret.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export)]
 pub struct Client {
     pub id: String,
     /// The `id` of its server in this collection.
@@ -66,8 +70,9 @@ pub struct Client {
 }
 
 /// Named values for `{{env.NAME}}`. A value may itself refer to other variables.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export)]
 pub struct Environment {
     pub name: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -75,8 +80,9 @@ pub struct Environment {
 }
 
 /// An ordered list of steps that tells one story, with what each step must show.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export)]
 pub struct Scenario {
     pub id: String,
     pub name: String,
@@ -88,8 +94,10 @@ pub struct Scenario {
 
 /// One step: exactly one action (`token`, `exchange`, `introspect` or `inspect`) and its
 /// assertions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// Serialized as `StepFields`, so its TypeScript is that shape too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(try_from = "StepFields", into = "StepFields")]
+#[ts(export, as = "StepFields")]
 pub struct Step {
     pub id: String,
     pub name: String,
@@ -118,8 +126,9 @@ impl Action {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum StepKind {
     Token,
     Exchange,
@@ -139,8 +148,9 @@ impl StepKind {
 }
 
 /// The grants that obtain a first token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum FirstGrant {
     ClientCredentials,
     Password,
@@ -148,8 +158,9 @@ pub enum FirstGrant {
 }
 
 /// Obtain a token: client credentials, a user's password, or a refresh token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export)]
 pub struct TokenStep {
     /// The `id` of a client in this collection.
     pub client: String,
@@ -174,8 +185,9 @@ pub struct TokenStep {
 }
 
 /// A token exchange (RFC 8693 §2.1), every parameter of it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export)]
 pub struct ExchangeStep {
     pub client: String,
     pub subject_token: String,
@@ -198,8 +210,9 @@ pub struct ExchangeStep {
 }
 
 /// Token introspection (RFC 7662) at the client's server.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export)]
 pub struct IntrospectStep {
     pub client: String,
     pub token: String,
@@ -208,8 +221,9 @@ pub struct IntrospectStep {
 }
 
 /// Decode a given token and, when `server` names one with a `jwks_uri`, verify it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
+#[ts(export)]
 pub struct InspectStep {
     pub token: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -218,8 +232,10 @@ pub struct InspectStep {
 
 /// What a step must show. The token checked is the step's token: the one issued (`token`,
 /// `exchange`), the one inspected (`inspect`), or the introspection response (`introspect`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// Serialized as `AssertionFields`, so its TypeScript is that shape too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(try_from = "AssertionFields", into = "AssertionFields")]
+#[ts(export, as = "AssertionFields")]
 pub enum Assertion {
     /// The HTTP status of the response.
     Status(u16),
@@ -255,24 +271,26 @@ pub enum ClaimCheck {
     Absent,
 }
 
-/// How a step is written in a file: the action under its own key.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// How a step is written in a file, and sent over IPC: the action under its own key. Exactly
+/// one of `token`, `exchange`, `introspect` and `inspect` is set; reading a `Step` checks that.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
-struct StepFields {
-    id: String,
-    name: String,
+pub struct StepFields {
+    pub id: String,
+    pub name: String,
+    /// Shown beside the step when it is presented.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    notes: Option<String>,
+    pub notes: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    token: Option<TokenStep>,
+    pub token: Option<TokenStep>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    exchange: Option<ExchangeStep>,
+    pub exchange: Option<ExchangeStep>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    introspect: Option<IntrospectStep>,
+    pub introspect: Option<IntrospectStep>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    inspect: Option<InspectStep>,
+    pub inspect: Option<InspectStep>,
     #[serde(default, rename = "assert", skip_serializing_if = "Vec::is_empty")]
-    assertions: Vec<Assertion>,
+    pub assertions: Vec<Assertion>,
 }
 
 impl TryFrom<StepFields> for Step {
@@ -338,40 +356,55 @@ impl From<Step> for StepFields {
     }
 }
 
-/// How an assertion is written in a file: one small table, e.g. `{ status = 200 }`,
-/// `{ claim = "act.sub", equals = "order-service" }`, `{ act_chain = ["b", "a"] }`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// How an assertion is written in a file, and sent over IPC: one small table, e.g.
+/// `{ status = 200 }`, `{ claim = "act.sub", equals = "order-service" }`,
+/// `{ act_chain = ["b", "a"] }`. Exactly one check is set (`claim` with one of `equals`,
+/// `contains`, `matches` or `exists`); reading an `Assertion` checks that.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
-struct AssertionFields {
+pub struct AssertionFields {
+    /// The HTTP status of the response.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    status: Option<u16>,
+    pub status: Option<u16>,
+    /// The OAuth error code of a refusal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
+    pub error: Option<String>,
+    /// A claim, by dotted path (`act.sub`); checked by `equals`, `contains`, `matches` or `exists`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    claim: Option<String>,
+    pub claim: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    equals: Option<Json>,
+    pub equals: Option<Json>,
+    /// A string contains the text, or an array holds the value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    contains: Option<Json>,
+    pub contains: Option<Json>,
+    /// A regular expression the claim's string value matches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    matches: Option<String>,
+    pub matches: Option<String>,
     /// `true`: the claim is present; `false`: it is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    exists: Option<bool>,
+    pub exists: Option<bool>,
+    /// Every granted scope is one of these.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    scope_subset_of: Option<Vec<String>>,
+    pub scope_subset_of: Option<Vec<String>>,
+    /// `true`: every granted scope was in the subject token's scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    scope_subset_of_subject: Option<bool>,
+    pub scope_subset_of_subject: Option<bool>,
+    /// `aud` holds this value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    aud_contains: Option<String>,
+    pub aud_contains: Option<String>,
+    /// `true`: `sub` is the subject token's `sub`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    sub_preserved: Option<bool>,
+    pub sub_preserved: Option<bool>,
+    /// The act chain, current actor first, by each actor's `sub` (or `client_id`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    act_chain: Option<Vec<String>>,
+    pub act_chain: Option<Vec<String>>,
+    /// How many actors the act chain has.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    act_depth: Option<usize>,
+    #[ts(type = "number | null")]
+    pub act_depth: Option<usize>,
+    /// No finding at or above this severity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    no_findings_at_or_above: Option<Severity>,
+    pub no_findings_at_or_above: Option<Severity>,
 }
 
 const ASSERTION_KINDS: &str = "status, error, claim (with equals, contains, matches or exists), \

@@ -3,6 +3,7 @@
 //! Records are saved in the store, written to JSON reports and read back by `baton diff`.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::findings::Finding;
 use crate::http::RecordedRequest;
@@ -13,7 +14,8 @@ use crate::scenario::model::{Assertion, StepKind};
 /// The version of the record layout; a reader refuses records from a newer one.
 pub const RECORD_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct RunRecord {
     pub record_version: u32,
     pub collection: String,
@@ -22,14 +24,17 @@ pub struct RunRecord {
     /// The environment the run resolved `{{env.…}}` from, if any.
     pub environment: Option<String>,
     /// Epoch seconds on the engine's clock (fixed against a deterministic lab).
+    #[ts(type = "number")]
     pub started_at: i64,
+    #[ts(type = "number")]
     pub elapsed_ms: u64,
     pub outcome: RunOutcome,
     pub steps: Vec<StepRecord>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum RunOutcome {
     /// Every step ran and every assertion held.
     Passed,
@@ -37,8 +42,9 @@ pub enum RunOutcome {
     Failed,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum StepStatus {
     /// Ran, and every assertion held.
     Passed,
@@ -61,7 +67,8 @@ impl StepStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct StepRecord {
     pub id: String,
     pub name: String,
@@ -71,7 +78,9 @@ pub struct StepRecord {
     pub error: Option<String>,
     pub request: Option<RecordedRequest>,
     pub response: Option<TokenResponse>,
+    #[ts(type = "number | null")]
     pub sent_at: Option<i64>,
+    #[ts(type = "number")]
     pub elapsed_ms: u64,
     /// The tokens the step was given: the subject and actor of an exchange, the token inspected
     /// or introspected.
@@ -85,15 +94,17 @@ pub struct StepRecord {
 }
 
 /// Which part a token played in a step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum InputRole {
     Subject,
     Actor,
     Inspected,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct InputToken {
     pub role: InputRole,
     /// The step whose output this was (`{{steps.ID.…}}`), if it came from one.
@@ -102,7 +113,8 @@ pub struct InputToken {
 }
 
 /// A token as the run saw it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct TokenRecord {
     /// The first 16 hex digits of the token's SHA-256: the same token has the same id
     /// everywhere, so the graph can join a step's output to a later step's input.
@@ -117,7 +129,8 @@ pub struct TokenRecord {
 }
 
 /// A signature check: against which keys, and what, if anything, failed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct VerificationRecord {
     pub valid: bool,
     pub jwks_uri: String,
@@ -126,7 +139,8 @@ pub struct VerificationRecord {
     pub problems: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct AssertionOutcome {
     pub assertion: Assertion,
     pub passed: bool,
