@@ -1,0 +1,40 @@
+import { invoke } from "@tauri-apps/api/core";
+
+import type { IpcError, IpcErrorCode } from "./types";
+
+const CODES: readonly IpcErrorCode[] = [
+  "not_found",
+  "invalid_input",
+  "unresolved",
+  "conflict",
+  "store",
+  "transport",
+  "internal",
+];
+
+export function isIpcError(value: unknown): value is IpcError {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.code === "string" &&
+    (CODES as readonly string[]).includes(v.code) &&
+    typeof v.message === "string"
+  );
+}
+
+/** Whatever a command rejected with, as an `IpcError`: the shell sends one; anything else
+ * (a string from Tauri itself, an exception in the bridge) is a bug and reported as `internal`. */
+export function toIpcError(value: unknown): IpcError {
+  if (isIpcError(value)) return { code: value.code, message: value.message, detail: value.detail ?? null };
+  if (value instanceof Error) return { code: "internal", message: value.message, detail: value.stack ?? null };
+  return { code: "internal", message: typeof value === "string" ? value : JSON.stringify(value), detail: null };
+}
+
+/** Invokes a command; a failure rejects with an `IpcError`. */
+export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw toIpcError(e);
+  }
+}
