@@ -1,0 +1,100 @@
+import {
+  Background,
+  Controls,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  type Edge,
+  type NodeChange,
+  type NodeTypes,
+} from "@xyflow/react";
+import { useCallback, useEffect, useMemo, useState } from "react";
+
+import type { Graph } from "../../api/types";
+import { layoutGraph } from "./layout";
+import { Legend } from "./Legend";
+import { toFlowEdges, toFlowNodes } from "./toFlow";
+import { TokenNodeCard, type TokenFlowNode } from "./TokenNodeCard";
+
+const NODE_TYPES: NodeTypes = { token: TokenNodeCard };
+
+type Props = {
+  graph: Graph;
+  selectedId: string | null;
+  onSelect: (nodeId: string) => void;
+};
+
+/** The tokens of a run as a delegation graph: laid out left to right, pan and zoom, a node
+ * selected opens the inspector. */
+export function TokenGraph(props: Props) {
+  return (
+    <ReactFlowProvider>
+      <TokenGraphCanvas {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function TokenGraphCanvas({ graph, selectedId, onSelect }: Props) {
+  const [laidOut, setLaidOut] = useState<{ graph: Graph; nodes: TokenFlowNode[]; edges: Edge[] } | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const flow = useReactFlow();
+
+  useEffect(() => {
+    let stale = false;
+    const started = performance.now();
+    layoutGraph(graph)
+      .then((positions) => {
+        if (stale) return;
+        setLaidOut({ graph, nodes: toFlowNodes(graph, positions), edges: toFlowEdges(graph) });
+        setProblem(null);
+        performance.measure?.("baton:graph-layout", { start: started, end: performance.now() });
+      })
+      .catch((e: unknown) => !stale && setProblem(e instanceof Error ? e.message : String(e)));
+    return () => {
+      stale = true;
+    };
+  }, [graph]);
+
+  useEffect(() => {
+    if (!laidOut) return;
+    const frame = requestAnimationFrame(() => void flow.fitView({ padding: 0.12, maxZoom: 1.2 }));
+    return () => cancelAnimationFrame(frame);
+  }, [laidOut, flow]);
+
+  const nodes = useMemo(
+    () => (laidOut ? laidOut.nodes.map((n) => (n.id === selectedId || n.selected ? { ...n, selected: n.id === selectedId } : n)) : []),
+    [laidOut, selectedId],
+  );
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<TokenFlowNode>[]) => {
+      for (const change of changes) if (change.type === "select" && change.selected) onSelect(change.id);
+    },
+    [onSelect],
+  );
+
+  const ready = laidOut !== null && laidOut.graph === graph;
+  return (
+    <section className="graph" aria-label="Delegation graph" data-ready={ready ? "true" : "false"}>
+      {problem ? <p className="graph__problem" role="alert">The graph could not be laid out: {problem}</p> : null}
+      {graph.nodes.length === 0 ? <p className="graph__empty muted">No tokens yet: run the scenario to draw its graph.</p> : null}
+      <ReactFlow
+        nodes={nodes}
+        edges={laidOut?.edges ?? []}
+        nodeTypes={NODE_TYPES}
+        onNodesChange={onNodesChange}
+        onNodeClick={(_, node) => onSelect(node.id)}
+        onlyRenderVisibleElements
+        nodesDraggable={false}
+        nodesConnectable={false}
+        edgesFocusable={false}
+        minZoom={0.05}
+        maxZoom={2}
+      >
+        <Background gap={24} size={1} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+      <Legend />
+    </section>
+  );
+}

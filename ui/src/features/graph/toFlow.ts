@@ -1,0 +1,40 @@
+import { MarkerType, type Edge } from "@xyflow/react";
+
+import type { ExchangeKind, Graph } from "../../api/types";
+import { NODE_HEIGHT, NODE_WIDTH, type Positions } from "./layout";
+import type { TokenFlowNode } from "./TokenNodeCard";
+
+const EDGE_COLORS: Record<ExchangeKind, string> = {
+  delegation: "#2f6fdf",
+  impersonation: "#e07020",
+};
+
+/** The Rust graph, placed: one React Flow node per token, one edge per subject or actor. */
+export function toFlowNodes(graph: Graph, positions: Positions): TokenFlowNode[] {
+  const issuedBy = new Map<string, ExchangeKind>();
+  for (const e of graph.edges) issuedBy.set(e.to, e.kind);
+  return graph.nodes.map((token) => ({
+    id: token.id,
+    type: "token",
+    position: positions.get(token.id) ?? { x: 0, y: 0 },
+    width: NODE_WIDTH,
+    height: NODE_HEIGHT,
+    data: { token, issuedBy: issuedBy.get(token.id) ?? null },
+    draggable: false,
+    connectable: false,
+  }));
+}
+
+export function toFlowEdges(graph: Graph): Edge[] {
+  return graph.edges.map((e) => ({
+    id: e.id,
+    source: e.from,
+    target: e.to,
+    className: `edge--${e.role} edge--${e.kind}`,
+    markerEnd: { type: MarkerType.ArrowClosed, color: EDGE_COLORS[e.kind], width: 16, height: 16 },
+    focusable: false,
+    selectable: false,
+    data: { role: e.role, kind: e.kind, step: e.step_id },
+    ariaLabel: `${e.role} → issued, ${e.kind} (step ${e.step_id})`,
+  }));
+}

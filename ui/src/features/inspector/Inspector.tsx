@@ -1,0 +1,100 @@
+import type { RunView } from "../../api/types";
+import { actChainLabel } from "../graph/format";
+import { StepFailure } from "../run/StepFailure";
+import { ClaimsTable } from "./ClaimsTable";
+import { CopyCurl } from "./CopyCurl";
+import { FindingsList } from "./FindingsList";
+import { HttpExchange } from "./HttpExchange";
+import { inspect, type Selection } from "./lookup";
+import { PrincipalChain } from "./PrincipalChain";
+import { TokenDiffView } from "./TokenDiffView";
+import { VerificationStatus } from "./VerificationStatus";
+
+const ROLE_TEXT = {
+  issued: "issued by",
+  subject: "the subject token of",
+  actor: "the actor token of",
+  inspected: "examined by",
+} as const;
+
+/** A token or a step of a run, all of it: claims, signature, act chain, findings, the diff
+ * against the subject token, the raw HTTP, and the request as curl. */
+export function Inspector({ view, selection, onClose }: { view: RunView; selection: Selection; onClose: () => void }) {
+  const found = inspect(view, selection);
+  const { step, token, stepView } = found;
+  const now = Math.floor(Date.now() / 1000);
+  const jwt = token?.decoded.kind === "jwt" ? token.decoded : null;
+  const title = found.node?.sub ? `Token about ${found.node.sub}` : step ? step.name : "Token";
+  const showsStep = selection.kind === "step" || found.role === "issued" || found.role === "inspected";
+
+  return (
+    <aside className="inspector" aria-label="Inspector">
+      <header className="inspector__header">
+        <div>
+          <h2>{title}</h2>
+          {step ? (
+            <p className="muted">
+              {found.role ? `${ROLE_TEXT[found.role]} ` : ""}step <span className="mono">{step.id}</span> ({step.kind}, {step.status})
+              {found.node && found.node.act_chain.length > 0 ? (
+                <>
+                  {" "}
+                  · act: <span className="mono">{actChainLabel(found.node.act_chain)}</span>
+                </>
+              ) : null}
+            </p>
+          ) : null}
+        </div>
+        <button type="button" className="button button--quiet" aria-label="Close inspector" onClick={onClose}>
+          ×
+        </button>
+      </header>
+      {step && showsStep ? <StepFailure record={step} /> : null}
+      {token ? (
+        <>
+          <section className="inspector__section" aria-label="Signature">
+            <h3>Signature</h3>
+            <VerificationStatus token={token} />
+          </section>
+          {jwt ? (
+            <>
+              <PrincipalChain jwt={jwt} />
+              <section className="inspector__section">
+                <h3>Token</h3>
+                <ClaimsTable title="Header" members={jwt.header} now={now} />
+                <ClaimsTable title="Claims" members={jwt.claims} now={now} />
+              </section>
+            </>
+          ) : null}
+        </>
+      ) : (
+        <p className="muted inspector__section">This step has no token to show.</p>
+      )}
+      {showsStep && stepView?.diff ? <TokenDiffView diff={stepView.diff} /> : null}
+      {step && showsStep ? (
+        <>
+          {step.introspection ? (
+            <section className="inspector__section">
+              <ClaimsTable title="Introspection response" members={step.introspection} now={now} />
+            </section>
+          ) : null}
+          <FindingsList findings={step.findings} />
+          {step.assertions.length > 0 ? (
+            <section className="inspector__section" aria-label="Assertions">
+              <h3>Assertions</h3>
+              <ul className="assertions">
+                {step.assertions.map((a, i) => (
+                  <li key={i} className={a.passed ? "assertion assertion--passed" : "assertion assertion--failed"}>
+                    <span aria-hidden="true">{a.passed ? "✓" : "✗"}</span> <span className="mono">{JSON.stringify(a.assertion)}</span>
+                    {a.passed ? null : <span className="assertion__message"> {a.message}</span>}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+          {stepView?.curl ? <CopyCurl curl={stepView.curl} /> : null}
+          <HttpExchange request={step.request} response={step.response} />
+        </>
+      ) : null}
+    </aside>
+  );
+}

@@ -1,0 +1,197 @@
+import { useCallback, useEffect, useMemo, useState } from "react";
+
+import type { Collection, Graph, Step } from "../../api/types";
+import type { WorkspaceApi } from "../../app/useWorkspace";
+import { ErrorBanner } from "../../shared/ErrorBanner";
+import { TokenGraph } from "../graph/TokenGraph";
+import { Inspector } from "../inspector/Inspector";
+import type { Selection } from "../inspector/lookup";
+import { useRun } from "../run/useRun";
+import { StepForm } from "./StepForm";
+import { StepList } from "./StepList";
+import { earlierSteps, newStep, withSteps } from "./stepModel";
+
+const EMPTY_GRAPH: Graph = { nodes: [], edges: [] };
+const IS_MAC = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+export const RUN_SHORTCUT = IS_MAC ? "⌘+Enter" : "Ctrl+Enter";
+
+type Editing = { index: number; step: Step; isNew: boolean; version: number };
+
+/** One scenario: its steps beside the graph of its last run, Run, and the panel of the selected
+ * step or token (inspect it, or edit the step). */
+export function ScenarioView({ ws, collection, scenarioId }: { ws: WorkspaceApi; collection: Collection; scenarioId: string }) {
+  const scenario = collection.scenarios?.find((s) => s.id === scenarioId);
+  const steps = useMemo(() => scenario?.steps ?? [], [scenario]);
+  const run = useRun(collection.name, scenarioId);
+  const [environment, setEnvironment] = useState<string | null>(collection.environments?.[0]?.name ?? null);
+  const [selection, setSelection] = useState<Selection | null>(null);
+  const [editing, setEditing] = useState<Editing | null>(null);
+  const [panel, setPanel] = useState<"inspect" | "edit">("inspect");
+
+  useEffect(() => {
+    setSelection(null);
+    setEditing(null);
+  }, [collection.name, scenarioId]);
+
+  const { run: start, running } = run;
+  const runNow = useCallback(() => {
+    if (!running) void start(environment);
+  }, [running, start, environment]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Enter" && (IS_MAC ? e.metaKey : e.ctrlKey)) {
+        e.preventDefault();
+        runNow();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [runNow]);
+
+  const selectStep = (index: number) => {
+    const step = steps[index];
+    if (!step) return;
+    setSelection({ kind: "step", id: step.id });
+    setEditing({ index, step, isNew: false, version: Date.now() });
+    setPanel(run.view?.record.steps.some((s) => s.id === step.id) ? "inspect" : "edit");
+  };
+
+  const selectNode = useCallback((id: string) => {
+    setSelection({ kind: "node", id });
+    setPanel("inspect");
+  }, []);
+
+  const addStep = () => {
+    const step = newStep(collection, steps, "exchange");
+    setEditing({ index: steps.length, step, isNew: true, version: Date.now() });
+    setSelection(null);
+    setPanel("edit");
+  };
+
+  const saveStep = async (step: Step) => {
+    if (!editing) return false;
+    const next = [...steps];
+    if (editing.isNew) next.push(step);
+    else next[editing.index] = step;
+    const ok = await ws.save(withSteps(collection, scenarioId, next));
+    if (ok) {
+      setEditing({ index: editing.isNew ? next.length - 1 : editing.index, step, isNew: false, version: Date.now() });
+      setSelection({ kind: "step", id: step.id });
+    }
+    return ok;
+  };
+
+  const deleteStep = async () => {
+    if (!editing || editing.isNew) return;
+    const next = steps.filter((_, i) => i !== editing.index);
+    if (await ws.save(withSteps(collection, scenarioId, next))) {
+      setEditing(null);
+      setSelection(null);
+    }
+  };
+
+  if (!scenario) {
+    return <p className="muted main__empty">This scenario is no longer in “{collection.name}”.</p>;
+  }
+
+  const view = run.view;
+  const selectedStepId = selection?.kind === "step" ? selection.id : editing && !editing.isNew ? editing.step.id : null;
+  const panelOpen = selection !== null || editing !== null;
+
+  return (
+    <div className="scenario">
+      <header className="scenario__header">
+        <div className="scenario__title">
+          <h1>{scenario.name}</h1>
+          {scenario.description ? <p className="muted">{scenario.description}</p> : null}
+        </div>
+        <div className="scenario__actions">
+          {(collection.environments?.length ?? 0) > 0 ? (
+            <label className="inline-field">
+              Environment{" "}
+              <select value={environment ?? ""} onChange={(e) => setEnvironment(e.target.value || null)}>
+                {collection.environments!.map((env) => (
+                  <option key={env.name} value={env.name}>
+                    {env.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
+          {view ? (
+            <span className={`outcome outcome--${view.record.outcome}`} aria-label="Last run outcome">
+              {view.record.outcome} in {view.record.elapsed_ms} ms
+            </span>
+          ) : null}
+          <button
+            type="button"
+            className="button button--primary"
+            onClick={runNow}
+            disabled={running}
+            title={`Run the scenario (${RUN_SHORTCUT})`}
+            aria-keyshortcuts={IS_MAC ? "Meta+Enter" : "Control+Enter"}
+          >
+            {running ? "Running…" : "Run"} <kbd>{RUN_SHORTCUT}</kbd>
+          </button>
+        </div>
+      </header>
+      {run.error ? <ErrorBanner error={run.error} onDismiss={run.dismissError} /> : null}
+      <div className={`scenario__body ${panelOpen ? "scenario__body--panel" : ""}`}>
+        <StepList
+          steps={steps}
+          statuses={run.statuses}
+          records={run.records}
+          selectedId={selectedStepId}
+          onSelect={selectStep}
+          onAdd={addStep}
+        />
+        <TokenGraph graph={view?.graph ?? EMPTY_GRAPH} selectedId={selection?.kind === "node" ? selection.id : null} onSelect={selectNode} />
+        {panelOpen ? (
+          <div className="panel">
+            <div className="tabs" role="tablist" aria-label="Panel">
+              <button type="button" role="tab" aria-selected={panel === "inspect"} className="tab" onClick={() => setPanel("inspect")}>
+                Inspect
+              </button>
+              <button
+                type="button"
+                role="tab"
+                aria-selected={panel === "edit"}
+                className="tab"
+                disabled={!editing}
+                onClick={() => setPanel("edit")}
+              >
+                Edit step
+              </button>
+            </div>
+            {panel === "inspect" ? (
+              view && selection ? (
+                <Inspector
+                  view={view}
+                  selection={selection}
+                  onClose={() => {
+                    setSelection(null);
+                    setEditing(null);
+                  }}
+                />
+              ) : (
+                <p className="muted panel__empty">Run the scenario to inspect its tokens.</p>
+              )
+            ) : editing ? (
+              <StepForm
+                key={`${editing.step.id}-${editing.version}`}
+                collection={collection}
+                initial={editing.step}
+                earlier={earlierSteps(steps, editing.index)}
+                isNew={editing.isNew}
+                onSave={saveStep}
+                onDelete={() => void deleteStep()}
+                onCancel={() => (editing.isNew ? setEditing(null) : setEditing({ ...editing, version: Date.now() }))}
+              />
+            ) : null}
+          </div>
+        ) : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+import { useId, useState, type FormEvent } from "react";
+
+import type { Collection, Step, StepKind } from "../../api/types";
+import { ExchangeFields, InspectFields, IntrospectFields, TokenFields } from "./ActionFields";
+import { AssertionsEditor, formatAssertions, parseAssertions } from "./AssertionsEditor";
+import { TextField } from "./TextField";
+import { STEP_KINDS, cleanStep, defaultAction, missingFields, stepKind } from "./stepModel";
+
+type Props = {
+  collection: Collection;
+  /** The step as saved, or a new one not saved yet. */
+  initial: Step;
+  /** The steps before this one: their outputs are what it may refer to. */
+  earlier: readonly Step[];
+  isNew: boolean;
+  onSave: (step: Step) => Promise<boolean>;
+  onDelete: () => void;
+  onCancel: () => void;
+};
+
+/** Edits one step and saves exactly the Step JSON the engine reads. */
+export function StepForm({ collection, initial, earlier, isNew, onSave, onDelete, onCancel }: Props) {
+  const [draft, setDraft] = useState<Step>(initial);
+  const [assertText, setAssertText] = useState(() => formatAssertions(initial.assert));
+  const [problems, setProblems] = useState<string[]>([]);
+  const [saving, setSaving] = useState(false);
+  const kindId = useId();
+  const kind = stepKind(draft);
+  const ctx = { collection, earlier };
+
+  const switchKind = (next: StepKind) => {
+    if (next === kind) return;
+    const client =
+      draft.token?.client ?? draft.exchange?.client ?? draft.introspect?.client ?? collection.clients?.[0]?.id ?? "";
+    const { token: _t, exchange: _e, introspect: _i, inspect: _s, ...rest } = draft;
+    setDraft({ ...rest, ...defaultAction(next, client) });
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const parsed = parseAssertions(assertText);
+    const found: string[] = [];
+    if ("problem" in parsed) found.push(parsed.problem);
+    const missing = missingFields(draft);
+    if (missing.length > 0) found.push(`fill in: ${missing.join(", ")}`);
+    if (earlier.some((s) => s.id === draft.id.trim())) found.push(`an earlier step already has the id “${draft.id.trim()}”`);
+    setProblems(found);
+    if (found.length > 0 || "problem" in parsed) return;
+    setSaving(true);
+    try {
+      await onSave(cleanStep({ ...draft, assert: parsed.assertions }));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <form className="step-form" aria-label={`Edit step ${initial.id}`} onSubmit={submit} noValidate>
+      <div className="field-grid">
+        <TextField name="id" required mono value={draft.id} onChange={(v) => setDraft({ ...draft, id: v })} />
+        <TextField name="name" required value={draft.name} onChange={(v) => setDraft({ ...draft, name: v })} />
+      </div>
+      <TextField name="notes" multiline value={draft.notes ?? ""} onChange={(v) => setDraft({ ...draft, notes: v })} />
+      <div className="field">
+        <label htmlFor={kindId}>action</label>
+        <select id={kindId} value={kind ?? ""} onChange={(e) => switchKind(e.target.value as StepKind)}>
+          {STEP_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {k}
+            </option>
+          ))}
+        </select>
+      </div>
+      {draft.exchange ? <ExchangeFields {...ctx} value={draft.exchange} onChange={(exchange) => setDraft({ ...draft, exchange })} /> : null}
+      {draft.token ? <TokenFields {...ctx} value={draft.token} onChange={(token) => setDraft({ ...draft, token })} /> : null}
+      {draft.introspect ? (
+        <IntrospectFields {...ctx} value={draft.introspect} onChange={(introspect) => setDraft({ ...draft, introspect })} />
+      ) : null}
+      {draft.inspect ? <InspectFields {...ctx} value={draft.inspect} onChange={(inspect) => setDraft({ ...draft, inspect })} /> : null}
+      <AssertionsEditor text={assertText} onChange={setAssertText} />
+      {problems.length > 0 ? (
+        <ul className="form-problems" role="alert">
+          {problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      ) : null}
+      <div className="form-actions">
+        <button type="submit" className="button button--primary" disabled={saving}>
+          {isNew ? "Add step" : "Save step"}
+        </button>
+        <button type="button" className="button" onClick={onCancel}>
+          {isNew ? "Discard" : "Revert"}
+        </button>
+        <span className="toolbar__spacer" />
+        {isNew ? null : (
+          <button type="button" className="button button--danger" onClick={onDelete}>
+            Delete step
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
