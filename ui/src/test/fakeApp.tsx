@@ -1,0 +1,34 @@
+import { render } from "@testing-library/react";
+import { emit } from "@tauri-apps/api/event";
+import { mockIPC } from "@tauri-apps/api/mocks";
+
+import { createFakeBackend, type FakeIpcError } from "../../tests/fake-backend.mjs";
+import { App } from "../app/App";
+import type { Collection, RunView } from "../api/types";
+import agentChain from "../fixtures/agent-chain.json";
+import demo from "../fixtures/demo-collection.json";
+import refusalsFailed from "../fixtures/refusals-failed.json";
+
+export const demoCollection = demo as unknown as Collection;
+export const agentChainRun = agentChain as unknown as RunView;
+export const refusalsFailedRun = refusalsFailed as unknown as RunView;
+
+export const emptyCollection: Collection = { name: "Scratch" };
+
+/** The app against an in-memory shell: the demo collection, and canned runs of two of its
+ * scenarios. */
+export function renderApp(options: { holdRuns?: boolean; failures?: Record<string, FakeIpcError>; collections?: Collection[] } = {}) {
+  const backend = createFakeBackend({
+    collections: options.collections ?? [demoCollection, emptyCollection],
+    runs: {
+      [`${demoCollection.name}/agent-chain`]: agentChainRun,
+      [`${demoCollection.name}/refusals`]: refusalsFailedRun,
+    },
+    failures: options.failures ?? {},
+    emit: (event, payload) => emit(event, payload),
+    holdRuns: options.holdRuns ?? false,
+  });
+  mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown> | undefined), { shouldMockEvents: true });
+  const view = render(<App />);
+  return { backend, ...view };
+}

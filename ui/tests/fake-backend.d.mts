@@ -1,0 +1,22 @@
+export type FakeCall = { cmd: string; args: Record<string, unknown> | undefined };
+export type FakeIpcError = { code: string; message: string; detail: string | null };
+
+export type FakeBackend = {
+  handle: (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
+  calls: FakeCall[];
+  store: Map<string, unknown>;
+  releaseRun: () => void;
+  addHistory: (view: unknown) => void;
+  failWith: (cmd: string, error: FakeIpcError) => void;
+  clearFailure: (cmd: string) => void;
+};
+
+export function createFakeBackend(options: {
+  collections: unknown[];
+  runs?: Record<string, unknown>;
+  failures?: Record<string, FakeIpcError>;
+  discovery?: unknown;
+  emit: (event: string, payload: unknown) => unknown;
+  holdRuns?: boolean;
+  dialog?: { open?: string | null; save?: string | null };
+}): FakeBackend;
