@@ -354,22 +354,23 @@ fn check_exchange_token(
     out: &mut Vec<Finding>,
 ) {
     if let (Some(expires_in), Some(exp)) = (expires_in, jwt.time("exp")) {
-        let (expected, tolerance, base) = match jwt.time("iat") {
-            Some(iat) => (iat + expires_in, EXPIRY_TOLERANCE_SECS, "iat"),
+        let (start, tolerance, base) = match jwt.time("iat") {
+            Some(iat) => (iat, EXPIRY_TOLERANCE_SECS, "iat"),
             None => (
-                c.received_at + expires_in,
+                c.received_at,
                 EXPIRY_TOLERANCE_NO_IAT_SECS,
                 "the time of the response",
             ),
         };
-        if (exp - expected).abs() > tolerance {
+        // The server chooses every number here: saturate rather than overflow.
+        let lifetime = exp.saturating_sub(start);
+        if lifetime.saturating_sub(expires_in).saturating_abs() > tolerance {
             out.push(Finding::new(
                 "token.expires-in.mismatch",
                 Severity::Warning,
                 "RFC 8693 §2.2.1",
                 format!(
-                    "`expires_in` is {expires_in} s but `exp` is {} s after {base}",
-                    exp - (expected - expires_in)
+                    "`expires_in` is {expires_in} s but `exp` is {lifetime} s after {base}"
                 ),
             ));
         }

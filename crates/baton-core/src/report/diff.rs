@@ -410,10 +410,7 @@ fn compare_tokens(
             after: type_of(a),
         });
     }
-    let lifetime = |t: Option<&TokenRecord>| {
-        let jwt = t?.decoded.jwt()?;
-        Some(jwt.time("exp")? - jwt.time("iat")?)
-    };
+    let lifetime = |t: Option<&TokenRecord>| t?.decoded.jwt()?.lifetime();
     if lifetime(b) != lifetime(a) {
         out.push(Detail::Lifetime {
             before: lifetime(b),
