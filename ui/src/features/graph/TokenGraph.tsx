@@ -8,7 +8,7 @@ import {
   type NodeChange,
   type NodeTypes,
 } from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import type { Graph } from "../../api/types";
 import { layoutGraph } from "./layout";
@@ -55,10 +55,22 @@ function TokenGraphCanvas({ graph, selectedId, onSelect }: Props) {
     };
   }, [graph]);
 
+  // Fit the drawing when it changes, and when its room does (the inspector opening or closing).
+  const section = useRef<HTMLElement>(null);
   useEffect(() => {
     if (!laidOut) return;
-    const frame = requestAnimationFrame(() => void flow.fitView({ padding: 0.12, maxZoom: 1.2 }));
-    return () => cancelAnimationFrame(frame);
+    let frame = 0;
+    const fit = () => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => void flow.fitView({ padding: 0.12, maxZoom: 1.2 }));
+    };
+    fit();
+    const observer = new ResizeObserver(fit);
+    if (section.current) observer.observe(section.current);
+    return () => {
+      cancelAnimationFrame(frame);
+      observer.disconnect();
+    };
   }, [laidOut, flow]);
 
   const nodes = useMemo(
@@ -75,7 +87,7 @@ function TokenGraphCanvas({ graph, selectedId, onSelect }: Props) {
 
   const ready = laidOut !== null && laidOut.graph === graph;
   return (
-    <section className="graph" aria-label="Delegation graph" data-ready={ready ? "true" : "false"}>
+    <section ref={section} className="graph" aria-label="Delegation graph" data-ready={ready ? "true" : "false"}>
       {problem ? <p className="graph__problem" role="alert">The graph could not be laid out: {problem}</p> : null}
       {graph.nodes.length === 0 ? <p className="graph__empty muted">No tokens yet: run the scenario to draw its graph.</p> : null}
       <ReactFlow
