@@ -41,6 +41,7 @@ const LAYOUT_OPTIONS = {
 /** Where each token goes: a layered drawing, left to right, in the order the run met them.
  * The structure is the Rust graph builder's; this only places it. */
 export async function layoutGraph(graph: Graph): Promise<Positions> {
+  if (graph.nodes.length === 0) return new Map();
   const engine = await getElk();
   const ids = new Set(graph.nodes.map((n) => n.id));
   const laid = await engine.layout({
