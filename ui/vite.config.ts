@@ -7,7 +7,8 @@ export default defineConfig({
   plugins: [react()],
   base: "./",
   clearScreen: false,
-  server: { port: 1420, strictPort: true },
+  // src-tauri/tauri.conf.json loads the dev server from here.
+  server: { port: 5173, strictPort: true },
   build: {
     target: "es2022",
     outDir: "dist",

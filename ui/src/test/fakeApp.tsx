@@ -17,7 +17,14 @@ export const emptyCollection: Collection = { name: "Scratch" };
 
 /** The app against an in-memory shell: the demo collection, and canned runs of two of its
  * scenarios. */
-export function renderApp(options: { holdRuns?: boolean; failures?: Record<string, FakeIpcError>; collections?: Collection[] } = {}) {
+export function renderApp(
+  options: {
+    holdRuns?: boolean;
+    failures?: Record<string, FakeIpcError>;
+    collections?: Collection[];
+    dialog?: { open?: string | null; save?: string | null };
+  } = {},
+) {
   const backend = createFakeBackend({
     collections: options.collections ?? [demoCollection, emptyCollection],
     runs: {
@@ -27,6 +34,7 @@ export function renderApp(options: { holdRuns?: boolean; failures?: Record<strin
     failures: options.failures ?? {},
     emit: (event, payload) => emit(event, payload),
     holdRuns: options.holdRuns ?? false,
+    dialog: options.dialog ?? {},
   });
   mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown> | undefined), { shouldMockEvents: true });
   const view = render(<App />);

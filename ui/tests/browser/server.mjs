@@ -10,6 +10,16 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const uiRoot = resolve(here, "..", "..");
 export const distDir = join(uiRoot, "dist");
 const fixturesDir = join(uiRoot, "src", "fixtures");
+const tauriConf = join(uiRoot, "..", "src-tauri", "tauri.conf.json");
+
+/** The app's Content-Security-Policy (src-tauri/tauri.conf.json), so that the tests fail on
+ * anything the app's window would block. The IPC sources are left out: the mocks use none. */
+function appCsp() {
+  const fallback = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'";
+  if (!existsSync(tauriConf)) return fallback;
+  const csp = JSON.parse(readFileSync(tauriConf, "utf8"))?.app?.security?.csp;
+  return typeof csp === "string" ? csp : fallback;
+}
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -43,8 +53,8 @@ mockIPC((cmd, args) => backend.handle(cmd, args), { shouldMockEvents: true });
 window.__baton = { backend, fixtures: { demo, agentChain, refusals } };
 `;
 
-function send(res, status, type, body) {
-  res.writeHead(status, { "Content-Type": type, "Cache-Control": "no-store" });
+function send(res, status, type, body, headers = {}) {
+  res.writeHead(status, { "Content-Type": type, "Cache-Control": "no-store", ...headers });
   res.end(body);
 }
 
@@ -66,13 +76,16 @@ export function serveDist() {
   if (!existsSync(join(distDir, "index.html"))) {
     throw new Error(`${distDir} has no index.html: build the UI first (npm run build)`);
   }
+  const csp = appCsp();
   const index = readFileSync(join(distDir, "index.html"), "utf8").replace(
     "<head>",
     '<head>\n    <script type="module" src="/__test/boot.mjs"></script>',
   );
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
-    if (path === "/" || path === "/index.html") return send(res, 200, TYPES[".html"], index);
+    if (path === "/" || path === "/index.html") {
+      return send(res, 200, TYPES[".html"], index, { "Content-Security-Policy": csp });
+    }
     if (path.startsWith("/__test/")) {
       const file = testFile(path);
       return file ? send(res, 200, file.type, file.body) : send(res, 404, "text/plain", "not found");

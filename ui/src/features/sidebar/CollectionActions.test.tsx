@@ -1,0 +1,63 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+
+import { renderApp } from "../../test/fakeApp";
+
+const tree = () => screen.getByRole("tree", { name: "Collections" });
+const labels = () => [...tree().querySelectorAll(":scope > li > .tree__row .tree__label")].map((e) => e.textContent);
+
+describe("Collection actions", () => {
+  it("creates a collection and names it in place", async () => {
+    const user = userEvent.setup();
+    const { backend } = renderApp();
+    await waitFor(() => expect(labels()).toEqual(["Baton demo", "Scratch"]));
+    await user.click(screen.getByRole("button", { name: "New" }));
+    const input = await screen.findByLabelText("Collection name");
+    await user.clear(input);
+    await user.type(input, "Payments{Enter}");
+    await waitFor(() => expect(labels()).toContain("Payments"));
+    expect(backend.calls.filter((c) => c.cmd !== "workspace").map((c) => [c.cmd, c.args])).toEqual([
+      ["save_collection", { collection: { name: "Untitled collection" } }],
+      ["rename_collection", { from: "Untitled collection", to: "Payments" }],
+    ]);
+  });
+
+  it("duplicates under a free name, and a rename to a taken name shows the conflict", async () => {
+    const user = userEvent.setup();
+    const { backend } = renderApp();
+    await waitFor(() => expect(labels()).toContain("Scratch"));
+    await user.click(within(tree()).getByText("Scratch"));
+    await user.click(screen.getByRole("button", { name: "Duplicate “Scratch”" }));
+    await waitFor(() => expect(labels()).toContain("Scratch copy"));
+    expect(backend.calls.find((c) => c.cmd === "duplicate_collection")?.args).toEqual({ from: "Scratch", to: "Scratch copy" });
+
+    await user.click(screen.getByRole("button", { name: "Rename “Scratch copy”" }));
+    const input = await screen.findByLabelText("Collection name");
+    await user.clear(input);
+    await user.type(input, "Baton demo{Enter}");
+    expect((await screen.findByRole("alert")).textContent).toContain("a collection named “Baton demo” already exists");
+    expect(labels()).toContain("Scratch copy");
+  });
+
+  it("exports the selected collection to the file the save dialog gives", async () => {
+    const user = userEvent.setup();
+    const { backend } = renderApp({ dialog: { save: "/home/me/baton-demo.baton.toml" } });
+    await waitFor(() => expect(labels()).toContain("Baton demo"));
+    await user.click(within(tree()).getByText("Baton demo"));
+    await user.click(screen.getByRole("button", { name: "Export “Baton demo”" }));
+    await waitFor(() => expect(screen.getByRole("status").textContent).toContain("Exported “Baton demo” to /home/me/baton-demo.baton.toml"));
+    expect(backend.calls.find((c) => c.cmd === "plugin:dialog|save")?.args).toMatchObject({ options: { defaultPath: "baton-demo.baton.toml" } });
+    expect(backend.calls.find((c) => c.cmd === "export_collection")?.args).toEqual({ name: "Baton demo", path: "/home/me/baton-demo.baton.toml" });
+  });
+
+  it("imports a file: a broken one shows where it is broken, and changes nothing", async () => {
+    const user = userEvent.setup();
+    const { backend } = renderApp({ dialog: { open: "/home/me/broken.baton.toml" } });
+    await waitFor(() => expect(labels()).toEqual(["Baton demo", "Scratch"]));
+    await user.click(screen.getByRole("button", { name: "Import…" }));
+    expect((await screen.findByRole("alert")).textContent).toContain("/home/me/broken.baton.toml:1:1: not a Baton collection");
+    expect(backend.calls.find((c) => c.cmd === "import_collection")?.args).toEqual({ path: "/home/me/broken.baton.toml" });
+    expect(labels()).toEqual(["Baton demo", "Scratch"]);
+  });
+});
