@@ -79,10 +79,21 @@ export const tests = [
       includes(await inspector.getByLabel("Raw request").innerText(), "subject_token_type=urn:ietf:params:oauth:token-type:access_token", "raw request");
       includes(await inspector.getByLabel("Raw response").innerText(), '"issued_token_type"', "raw response");
 
-      // Bob's own first token: no act, and may_act names the planner.
-      await page.locator('.react-flow__node:has-text("Bob signs in")').click();
-      await inspector.getByRole("heading", { name: "Token about bob" }).waitFor();
+      // Bob's own first token, chosen with the keyboard: no act, and may_act names the planner.
+      await page.locator('.react-flow__node:has-text("Bob signs in")').focus();
+      await page.keyboard.press("Enter");
+      await inspector.locator(".may-act").waitFor();
       includes(await inspector.locator(".may-act").innerText(), "planner-agent", "may_act");
+      equal(await inspector.locator('tr[data-claim="act"]').count(), 0, "no act claim on Bob's first token");
+
+      // Selecting a step inspects it and selects its token in the graph.
+      await page.locator('[data-step="hop-1"] button').click();
+      includes(await inspector.innerText(), "issued by step hop-1", "the step's inspector");
+      equal(
+        await page.locator(".react-flow__node:has(.token-node--selected)").innerText().then((t) => t.includes("Planner → flight agent")),
+        true,
+        "hop-1's token is selected in the graph",
+      );
     },
   },
 ];

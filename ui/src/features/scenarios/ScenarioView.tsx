@@ -5,7 +5,7 @@ import type { WorkspaceApi } from "../../app/useWorkspace";
 import { ErrorBanner } from "../../shared/ErrorBanner";
 import { TokenGraph } from "../graph/TokenGraph";
 import { Inspector } from "../inspector/Inspector";
-import type { Selection } from "../inspector/lookup";
+import { inspect, type Selection } from "../inspector/lookup";
 import { useRun } from "../run/useRun";
 import { StepForm } from "./StepForm";
 import { StepList } from "./StepList";
@@ -98,6 +98,9 @@ export function ScenarioView({ ws, collection, scenarioId }: { ws: WorkspaceApi;
   const view = run.view;
   const selectedStepId = selection?.kind === "step" ? selection.id : editing && !editing.isNew ? editing.step.id : null;
   const panelOpen = selection !== null || editing !== null;
+  // A selected step shows its token selected in the graph too.
+  const graphSelected =
+    selection?.kind === "node" ? selection.id : selection && view ? (inspect(view, selection).node?.id ?? null) : null;
 
   return (
     <div className="scenario">
@@ -146,7 +149,7 @@ export function ScenarioView({ ws, collection, scenarioId }: { ws: WorkspaceApi;
           onSelect={selectStep}
           onAdd={addStep}
         />
-        <TokenGraph graph={view?.graph ?? EMPTY_GRAPH} selectedId={selection?.kind === "node" ? selection.id : null} onSelect={selectNode} />
+        <TokenGraph graph={view?.graph ?? EMPTY_GRAPH} selectedId={graphSelected} onSelect={selectNode} />
         {panelOpen ? (
           <div className="panel">
             <div className="tabs" role="tablist" aria-label="Panel">
