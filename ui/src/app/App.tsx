@@ -56,7 +56,11 @@ function Shell() {
           <ScenarioView ws={ws} collection={scenarioCollection} scenarioId={main.scenarioId} />
         ) : null}
         {main.kind === "servers" ? (
-          <ServerPanel lab={ws.workspace?.lab ?? null} collection={activeCollection ? (ws.collections[activeCollection] ?? null) : null} />
+          <ServerPanel
+            lab={ws.workspace?.lab ?? null}
+            collection={activeCollection ? (ws.collections[activeCollection] ?? null) : null}
+            onSaveCollection={ws.save}
+          />
         ) : null}
         {main.kind === "none" ? (
           <div className="main__empty">

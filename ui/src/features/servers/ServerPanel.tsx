@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from "react";
 
 import { toIpcError } from "../../api/ipc";
 import { discover } from "../../api/servers";
-import type { Collection, DiscoveryView, IpcError, LabInfo } from "../../api/types";
+import type { Collection, DiscoveryView, IpcError, LabInfo, Server } from "../../api/types";
 import { ErrorBanner } from "../../shared/ErrorBanner";
 import { FindingsList } from "../inspector/FindingsList";
 
@@ -15,14 +15,34 @@ function Endpoint({ name, url }: { name: string; url: string | null }) {
   );
 }
 
+/** A short id for a server from its issuer's host: `idp.example.com` → `idp-example-com`. */
+function serverIdFor(issuer: string): string {
+  try {
+    return new URL(issuer).host.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "") || "server";
+  } catch {
+    return "server";
+  }
+}
+
 /** A server by its issuer: what its metadata advertises (RFC 8414 / OpenID Connect discovery),
- * whether it offers token exchange, and what deviates. */
-export function ServerPanel({ lab, collection }: { lab: LabInfo | null; collection: Collection | null }) {
+ * whether it offers token exchange, and what deviates; a discovered server can be added to the
+ * selected collection. */
+export function ServerPanel({
+  lab,
+  collection,
+  onSaveCollection,
+}: {
+  lab: LabInfo | null;
+  collection: Collection | null;
+  onSaveCollection?: (collection: Collection) => Promise<boolean>;
+}) {
   const inputId = useId();
   const [issuer, setIssuer] = useState(lab?.issuer ?? "");
   const [result, setResult] = useState<DiscoveryView | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [serverId, setServerId] = useState("");
+  const [added, setAdded] = useState<string | null>(null);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -31,12 +51,23 @@ export function ServerPanel({ lab, collection }: { lab: LabInfo | null; collecti
     setError(null);
     try {
       setResult(await discover(issuer.trim()));
+      setServerId(serverIdFor(issuer.trim()));
+      setAdded(null);
     } catch (err) {
       setResult(null);
       setError(toIpcError(err));
     } finally {
       setBusy(false);
     }
+  };
+
+  const taken = new Set((collection?.servers ?? []).map((s) => s.id));
+  const addServer = async () => {
+    if (!collection || !onSaveCollection || !result?.token_endpoint) return;
+    const server: Server = { id: serverId.trim(), issuer: issuer.trim(), token_endpoint: result.token_endpoint };
+    if (result.jwks_uri) server.jwks_uri = result.jwks_uri;
+    if (result.introspection_endpoint) server.introspection_endpoint = result.introspection_endpoint;
+    if (await onSaveCollection({ ...collection, servers: [...(collection.servers ?? []), server] })) setAdded(server.id);
   };
 
   return (
@@ -103,6 +134,24 @@ export function ServerPanel({ lab, collection }: { lab: LabInfo | null; collecti
               <Endpoint name="introspection" url={result.introspection_endpoint} />
             </dl>
             <FindingsList findings={result.findings} />
+            {collection && onSaveCollection && result.token_endpoint ? (
+              <div className="add-server">
+                <label>
+                  Server id{" "}
+                  <input className="mono" value={serverId} onChange={(e) => setServerId(e.target.value)} aria-label="Server id" />
+                </label>
+                <button
+                  type="button"
+                  className="button"
+                  disabled={!serverId.trim() || taken.has(serverId.trim())}
+                  onClick={() => void addServer()}
+                >
+                  Add to “{collection.name}”
+                </button>
+                {taken.has(serverId.trim()) && added !== serverId.trim() ? <span className="muted">that id is taken</span> : null}
+                {added ? <span role="status">Added “{added}”.</span> : null}
+              </div>
+            ) : null}
           </div>
         ) : null}
       </section>
