@@ -1,0 +1,181 @@
+//! The Tauri side: start the app state on launch, and one `#[tauri::command]` per command of
+//! docs/ipc.md, each handing its arguments to [`crate::commands`]. Every command is `async` so it
+//! runs off the window's thread.
+
+use std::path::PathBuf;
+
+use baton_core::scenario::Collection;
+use baton_store::{CollectionSummary, RunSummary};
+use tauri::{AppHandle, Emitter, Manager, State};
+
+use crate::commands;
+use crate::data_dir::{self, DATA_DIR_VAR};
+use crate::error::{IpcError, IpcErrorCode};
+use crate::state::AppState;
+use crate::views::{DiscoveryView, RunView, Workspace};
+
+/// The event a run sends as each step starts and finishes (payload: `RunProgress`).
+pub const RUN_PROGRESS: &str = "run-progress";
+
+/// The app state, or why it could not start: then every command answers with that error, so the
+/// window can show it (the UI asks `workspace` first).
+pub struct Launch(Result<AppState, IpcError>);
+
+impl Launch {
+    fn state(&self) -> Result<&AppState, IpcError> {
+        self.0.as_ref().map_err(Clone::clone)
+    }
+}
+
+/// Runs the app until its window closes.
+pub fn run() {
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            let launch = launch(app.handle());
+            app.manage(launch);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            workspace,
+            load_collection,
+            save_collection,
+            rename_collection,
+            duplicate_collection,
+            delete_collection,
+            run_scenario,
+            list_runs,
+            load_run,
+            discover,
+            import_collection,
+            export_collection,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("baton-app: the window could not start: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn launch(app: &AppHandle) -> Launch {
+    let dir = data_dir::choose(
+        std::env::var_os(DATA_DIR_VAR),
+        || app.path().app_data_dir().map_err(|e| e.to_string()),
+        cfg!(debug_assertions),
+    );
+    let state = match dir {
+        Ok(dir) => {
+            eprintln!("baton-app: data folder {}", dir.display());
+            tauri::async_runtime::block_on(AppState::start(&dir))
+        }
+        Err(message) => Err(IpcError::new(IpcErrorCode::Store, message)),
+    };
+    match &state {
+        Ok(state) => eprintln!("baton-app: lab token service at {}", state.lab().base_url()),
+        Err(e) => eprintln!("baton-app: could not start: {e}"),
+    }
+    Launch(state)
+}
+
+#[tauri::command]
+async fn workspace(launch: State<'_, Launch>) -> Result<Workspace, IpcError> {
+    commands::workspace(launch.state()?)
+}
+
+#[tauri::command]
+async fn load_collection(launch: State<'_, Launch>, name: String) -> Result<Collection, IpcError> {
+    commands::load_collection(launch.state()?, &name)
+}
+
+#[tauri::command]
+async fn save_collection(
+    launch: State<'_, Launch>,
+    collection: Collection,
+) -> Result<CollectionSummary, IpcError> {
+    commands::save_collection(launch.state()?, &collection)
+}
+
+#[tauri::command]
+async fn rename_collection(
+    launch: State<'_, Launch>,
+    from: String,
+    to: String,
+) -> Result<CollectionSummary, IpcError> {
+    commands::rename_collection(launch.state()?, &from, &to)
+}
+
+#[tauri::command]
+async fn duplicate_collection(
+    launch: State<'_, Launch>,
+    from: String,
+    to: String,
+) -> Result<CollectionSummary, IpcError> {
+    commands::duplicate_collection(launch.state()?, &from, &to)
+}
+
+#[tauri::command]
+async fn delete_collection(
+    launch: State<'_, Launch>,
+    name: String,
+) -> Result<Collection, IpcError> {
+    commands::delete_collection(launch.state()?, &name)
+}
+
+#[tauri::command]
+async fn run_scenario(
+    app: AppHandle,
+    launch: State<'_, Launch>,
+    collection: String,
+    scenario_id: String,
+    environment: Option<String>,
+) -> Result<RunView, IpcError> {
+    let mut emit = |progress| {
+        if let Err(e) = app.emit(RUN_PROGRESS, progress) {
+            eprintln!("baton-app: a {RUN_PROGRESS} event was not sent: {e}");
+        }
+    };
+    commands::run_scenario(
+        launch.state()?,
+        &collection,
+        &scenario_id,
+        environment,
+        &mut emit,
+    )
+    .await
+}
+
+#[tauri::command]
+async fn list_runs(
+    launch: State<'_, Launch>,
+    collection: String,
+    scenario_id: String,
+) -> Result<Vec<RunSummary>, IpcError> {
+    commands::list_runs(launch.state()?, &collection, &scenario_id)
+}
+
+#[tauri::command]
+async fn load_run(launch: State<'_, Launch>, id: i64) -> Result<RunView, IpcError> {
+    commands::load_run(launch.state()?, id)
+}
+
+#[tauri::command]
+async fn discover(launch: State<'_, Launch>, issuer: String) -> Result<DiscoveryView, IpcError> {
+    commands::discover(launch.state()?, &issuer).await
+}
+
+#[tauri::command]
+async fn import_collection(
+    launch: State<'_, Launch>,
+    path: PathBuf,
+) -> Result<CollectionSummary, IpcError> {
+    commands::import_collection(launch.state()?, &path)
+}
+
+#[tauri::command]
+async fn export_collection(
+    launch: State<'_, Launch>,
+    name: String,
+    path: PathBuf,
+) -> Result<(), IpcError> {
+    commands::export_collection(launch.state()?, &name, &path)
+}
