@@ -1,0 +1,296 @@
+//! The commands as the window calls them, without a window: the app state on a temporary data
+//! folder, with its own lab token service on a free loopback port.
+
+use std::path::Path;
+
+use baton_app::commands;
+use baton_app::state::seed_demo;
+use baton_app::views::{RunPhase, RunProgress};
+use baton_app::{AppState, IpcErrorCode};
+use baton_core::scenario::ExchangeKind;
+use baton_store::Store;
+use tempfile::TempDir;
+
+const DEMO: &str = "Baton demo";
+
+async fn start(dir: &Path) -> AppState {
+    match AppState::start(dir).await {
+        Ok(state) => state,
+        Err(e) => panic!("the app state did not start: {e}"),
+    }
+}
+
+fn names(state: &AppState) -> Vec<String> {
+    match commands::workspace(state) {
+        Ok(workspace) => workspace.collections.into_iter().map(|c| c.name).collect(),
+        Err(e) => panic!("workspace failed: {e}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_workspace_is_seeded_with_the_demo_once() {
+    let dir = TempDir::new().unwrap();
+    let state = start(dir.path()).await;
+    let workspace = commands::workspace(&state).unwrap();
+    assert_eq!(workspace.collections.len(), 1);
+    assert_eq!(workspace.collections[0].name, DEMO);
+    assert_eq!(workspace.collections[0].scenario_count, 7);
+    assert!(dir.path().join("baton.sqlite").is_file());
+    assert_eq!(workspace.data_dir, dir.path().display().to_string());
+    assert!(workspace.lab.base_url.starts_with("http://127.0.0.1:"));
+    assert!(workspace.lab.clients.iter().any(|c| c == "planner-agent"));
+    assert!(workspace.lab.users.iter().any(|u| u == "alice"));
+
+    // A second collection, then a restart: nothing is seeded over the user's work.
+    commands::duplicate_collection(&state, DEMO, "Mine").unwrap();
+    commands::delete_collection(&state, DEMO).unwrap();
+    drop(state);
+    let again = start(dir.path()).await;
+    assert_eq!(names(&again), ["Mine"]);
+}
+
+#[test]
+fn seeding_skips_a_store_that_has_collections() {
+    let mut store = Store::open_in_memory().unwrap();
+    assert!(seed_demo(&mut store).unwrap());
+    assert!(!seed_demo(&mut store).unwrap());
+    assert_eq!(store.list_collections().unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_delegation_chain_runs_against_the_lab_and_is_saved() {
+    let dir = TempDir::new().unwrap();
+    let state = start(dir.path()).await;
+    let mut events: Vec<RunProgress> = Vec::new();
+    let view = commands::run_scenario(&state, DEMO, "agent-chain", None, &mut |p| events.push(p))
+        .await
+        .unwrap();
+
+    assert!(
+        view.record.passed(),
+        "{:#?}",
+        view.record.failures().collect::<Vec<_>>()
+    );
+    let steps = view.record.steps.len();
+    assert_eq!(
+        events.len(),
+        2 * steps,
+        "a started and a finished event per step"
+    );
+    assert_eq!(events[0].phase, RunPhase::Started);
+    assert_eq!(events[0].step_id, "bob");
+    assert!(events[0].record.is_none());
+    let last = &events[2 * steps - 1];
+    assert_eq!((last.phase, last.index), (RunPhase::Finished, steps - 1));
+    assert_eq!(last.collection, DEMO);
+    assert!(last.record.is_some());
+
+    // The last hop's issued token names all three actors, current first.
+    let issued = view
+        .graph
+        .nodes
+        .iter()
+        .find(|n| n.issued && n.step_id == "hop-3")
+        .unwrap();
+    assert_eq!(
+        issued.act_chain,
+        ["payment-agent", "flight-agent", "planner-agent"]
+    );
+    assert_eq!(issued.sub.as_deref(), Some("bob"));
+    assert!(
+        view.graph
+            .edges
+            .iter()
+            .any(|e| e.to == issued.id && e.kind == ExchangeKind::Delegation)
+    );
+
+    // Each step that sent a request has its curl, secrets masked; each exchange its diff.
+    assert_eq!(view.steps.len(), steps);
+    let hop = view.steps.iter().find(|s| s.step_id == "hop-1").unwrap();
+    let curl = hop.curl.as_deref().unwrap();
+    assert!(curl.starts_with("curl "), "{curl}");
+    assert!(curl.contains("/token"), "{curl}");
+    assert!(hop.diff.is_some());
+    let login = view.steps.iter().find(|s| s.step_id == "bob").unwrap();
+    assert!(login.diff.is_none(), "a password grant is no exchange");
+    let secret = state
+        .lab()
+        .policy()
+        .credentials()
+        .into_iter()
+        .find(|(name, _)| name == "planner-agent")
+        .map(|(_, value)| value)
+        .unwrap();
+    let json = serde_json::to_string(&view).unwrap();
+    assert!(!json.contains(&secret), "a client secret crossed IPC");
+
+    // Saved: listed newest first and read back whole.
+    let id = view.run_id.unwrap();
+    let runs = commands::list_runs(&state, DEMO, "agent-chain").unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].id, id);
+    let loaded = commands::load_run(&state, id.0).unwrap();
+    assert_eq!(loaded.record, view.record);
+    assert_eq!(loaded.graph, view.graph);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_that_cannot_resolve_sends_nothing() {
+    let dir = TempDir::new().unwrap();
+    let state = start(dir.path()).await;
+    let mut events = 0;
+    let err = commands::run_scenario(
+        &state,
+        DEMO,
+        "agent-chain",
+        Some("staging".into()),
+        &mut |_| events += 1,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.code, IpcErrorCode::Unresolved);
+    assert!(err.message.contains("staging"), "{}", err.message);
+    assert_eq!(events, 0);
+    assert!(
+        commands::list_runs(&state, DEMO, "agent-chain")
+            .unwrap()
+            .is_empty()
+    );
+
+    let err = commands::run_scenario(&state, DEMO, "nope", None, &mut |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, IpcErrorCode::NotFound);
+    assert!(err.message.contains("\"nope\""), "{}", err.message);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delete_returns_the_collection_and_saving_it_undoes_the_delete() {
+    let dir = TempDir::new().unwrap();
+    let state = start(dir.path()).await;
+    let before = commands::load_collection(&state, DEMO).unwrap();
+
+    let deleted = commands::delete_collection(&state, DEMO).unwrap();
+    assert_eq!(deleted, before);
+    assert!(names(&state).is_empty());
+    let gone = commands::load_collection(&state, DEMO).unwrap_err();
+    assert_eq!(gone.code, IpcErrorCode::NotFound);
+
+    let summary = commands::save_collection(&state, &deleted).unwrap();
+    assert_eq!(summary.name, DEMO);
+    assert_eq!(summary.scenario_count, 7);
+    assert_eq!(commands::load_collection(&state, DEMO).unwrap(), before);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rename_and_duplicate_refuse_a_taken_name() {
+    let dir = TempDir::new().unwrap();
+    let state = start(dir.path()).await;
+    let copy = commands::duplicate_collection(&state, DEMO, "Copy").unwrap();
+    assert_eq!((copy.name.as_str(), copy.scenario_count), ("Copy", 7));
+    let err = commands::rename_collection(&state, "Copy", DEMO).unwrap_err();
+    assert_eq!(err.code, IpcErrorCode::Conflict);
+    let err = commands::duplicate_collection(&state, DEMO, "Copy").unwrap_err();
+    assert_eq!(err.code, IpcErrorCode::Conflict);
+    let renamed = commands::rename_collection(&state, "Copy", "Training").unwrap();
+    assert_eq!(renamed.name, "Training");
+    assert_eq!(names(&state), [DEMO, "Training"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_broken_file_is_reported_where_it_is_wrong_and_changes_nothing() {
+    let dir = TempDir::new().unwrap();
+    let state = start(dir.path()).await;
+    let exported = dir.path().join("demo.baton.toml");
+    commands::export_collection(&state, DEMO, &exported).unwrap();
+    let text = std::fs::read_to_string(&exported).unwrap();
+
+    // A typo in a key on line 3, in a collection renamed so that it would otherwise import.
+    let broken = text
+        .replacen("name = \"Baton demo\"", "name = \"Imported\"", 1)
+        .replacen("description = ", "descripton = ", 1);
+    let line = broken
+        .lines()
+        .position(|l| l.starts_with("descripton"))
+        .unwrap()
+        + 1;
+    let path = dir.path().join("broken.baton.toml");
+    std::fs::write(&path, &broken).unwrap();
+
+    let err = commands::import_collection(&state, &path).unwrap_err();
+    assert_eq!(err.code, IpcErrorCode::InvalidInput);
+    let at = format!("{}:{line}:", path.display());
+    assert!(
+        err.message.starts_with(&at),
+        "{} (expected {at})",
+        err.message
+    );
+    assert!(err.message.contains("descripton"), "{}", err.message);
+    assert_eq!(names(&state), [DEMO]);
+
+    let missing =
+        commands::import_collection(&state, &dir.path().join("none.baton.toml")).unwrap_err();
+    assert_eq!(missing.code, IpcErrorCode::NotFound);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_then_import_gives_the_same_collection_and_never_overwrites() {
+    let dir = TempDir::new().unwrap();
+    let state = start(dir.path()).await;
+    let file = dir.path().join("demo.baton.toml");
+    commands::export_collection(&state, DEMO, &file).unwrap();
+
+    let taken = commands::import_collection(&state, &file).unwrap_err();
+    assert_eq!(taken.code, IpcErrorCode::Conflict);
+
+    let original = commands::load_collection(&state, DEMO).unwrap();
+    commands::rename_collection(&state, DEMO, "Old").unwrap();
+    let summary = commands::import_collection(&state, &file).unwrap();
+    assert_eq!(summary.name, DEMO);
+    assert_eq!(commands::load_collection(&state, DEMO).unwrap(), original);
+
+    let err =
+        commands::export_collection(&state, "nope", &dir.path().join("x.baton.toml")).unwrap_err();
+    assert_eq!(err.code, IpcErrorCode::NotFound);
+    let err = commands::export_collection(&state, DEMO, &dir.path().join("no/such/dir.toml"))
+        .unwrap_err();
+    assert_eq!(err.code, IpcErrorCode::InvalidInput);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn discovery_finds_the_lab_and_reports_an_unreachable_server() {
+    let dir = TempDir::new().unwrap();
+    let state = start(dir.path()).await;
+    let issuer = state.lab().issuer().to_string();
+    let found = commands::discover(&state, &issuer).await.unwrap();
+    assert!(found.token_exchange_advertised);
+    assert_eq!(found.token_endpoint, Some(state.lab().token_endpoint()));
+    assert_eq!(found.jwks_uri, Some(state.lab().jwks_uri()));
+
+    let err = commands::discover(&state, "not a url").await.unwrap_err();
+    assert_eq!(err.code, IpcErrorCode::InvalidInput);
+    // Port 9 (discard): nothing listens there on a test machine.
+    let err = commands::discover(&state, "http://127.0.0.1:9")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, IpcErrorCode::Transport);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_store_that_cannot_open_is_an_error_not_a_panic() {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(
+        dir.path().join("baton.sqlite"),
+        "not a database, a text file",
+    )
+    .unwrap();
+    let err = AppState::start(dir.path()).await.err().unwrap();
+    assert_eq!(err.code, IpcErrorCode::Store);
+    assert!(err.message.contains("baton.sqlite"), "{}", err.message);
+
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let err = AppState::start(&file).await.err().unwrap();
+    assert_eq!(err.code, IpcErrorCode::Store);
+    assert!(err.message.contains("a-file"), "{}", err.message);
+}
