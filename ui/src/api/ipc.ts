@@ -2,22 +2,24 @@ import { invoke } from "@tauri-apps/api/core";
 
 import type { IpcError, IpcErrorCode } from "./types";
 
-const CODES: readonly IpcErrorCode[] = [
-  "not_found",
-  "invalid_input",
-  "unresolved",
-  "conflict",
-  "store",
-  "transport",
-  "internal",
-];
+// A record, so that a code added on the Rust side fails the type check until it is listed here.
+const KNOWN_CODES: Record<IpcErrorCode, true> = {
+  not_found: true,
+  invalid_input: true,
+  unresolved: true,
+  conflict: true,
+  store: true,
+  transport: true,
+  internal: true,
+};
+const CODES = Object.keys(KNOWN_CODES);
 
 export function isIpcError(value: unknown): value is IpcError {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Record<string, unknown>;
   return (
     typeof v.code === "string" &&
-    (CODES as readonly string[]).includes(v.code) &&
+    CODES.includes(v.code) &&
     typeof v.message === "string"
   );
 }
