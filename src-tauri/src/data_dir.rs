@@ -12,14 +12,20 @@ pub const DATA_DIR_VAR: &str = "BATON_DATA_DIR";
 pub const STORE_FILE: &str = "baton.sqlite";
 
 /// Picks the data folder. `app_data_dir` is Tauri's answer, asked only when there is no
-/// override; `debug` is whether this is a development build.
+/// override; `debug` is whether this is a development build. A relative override is taken from
+/// the current folder.
 pub fn choose(
     env_override: Option<OsString>,
     app_data_dir: impl FnOnce() -> Result<PathBuf, String>,
     debug: bool,
 ) -> Result<PathBuf, String> {
     if let Some(dir) = env_override.filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(dir));
+        return std::path::absolute(&dir).map_err(|e| {
+            format!(
+                "{DATA_DIR_VAR}={} is not a usable folder: {e}",
+                Path::new(&dir).display()
+            )
+        });
     }
     let dir = app_data_dir()
         .map_err(|e| format!("the app-data folder is unknown ({e}); set {DATA_DIR_VAR}"))?;
@@ -79,6 +85,13 @@ mod tests {
             choose(Some(OsString::new()), platform, false),
             Ok(PathBuf::from("/home/u/.local/share/dev.baton.app"))
         );
+    }
+
+    #[test]
+    fn a_relative_override_is_made_absolute() {
+        let dir = choose(Some(OsString::from("data")), platform, false).unwrap();
+        assert!(dir.is_absolute());
+        assert!(dir.ends_with("data"));
     }
 
     #[test]

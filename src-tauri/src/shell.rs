@@ -2,17 +2,20 @@
 //! docs/ipc.md, each handing its arguments to [`crate::commands`]. Every command is `async` so it
 //! runs off the window's thread.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use baton_core::scenario::Collection;
 use baton_store::{CollectionSummary, RunSummary};
-use tauri::{AppHandle, Emitter, Manager, State};
+use tauri::{AppHandle, Emitter, Manager, State, WebviewWindowBuilder};
 
 use crate::commands;
 use crate::data_dir::{self, DATA_DIR_VAR};
 use crate::error::{IpcError, IpcErrorCode};
 use crate::state::AppState;
 use crate::views::{DiscoveryView, RunView, Workspace};
+
+/// The window of tauri.conf.json (created here, not by Tauri: see [`open_window`]).
+const MAIN_WINDOW: &str = "main";
 
 /// The event a run sends as each step starts and finishes (payload: `RunProgress`).
 pub const RUN_PROGRESS: &str = "run-progress";
@@ -33,7 +36,9 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let launch = launch(app.handle());
+            let webview_data = launch.0.as_ref().ok().map(|s| s.data_dir().join("webview"));
             app.manage(launch);
+            open_window(app.handle(), webview_data.as_deref())?;
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -75,6 +80,30 @@ fn launch(app: &AppHandle) -> Launch {
         Err(e) => eprintln!("baton-app: could not start: {e}"),
     }
     Launch(state)
+}
+
+/// Opens the main window. Its web storage is kept in the data folder beside the store, so a
+/// development build or a test (`BATON_DATA_DIR`) never shares it with the user's app; when the
+/// app could not start, WebKit's default place is used.
+fn open_window(
+    app: &AppHandle,
+    webview_data: Option<&Path>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == MAIN_WINDOW)
+        .ok_or(format!(
+            "tauri.conf.json has no window labelled {MAIN_WINDOW:?}"
+        ))?;
+    let mut window = WebviewWindowBuilder::from_config(app, config)?;
+    if let Some(dir) = webview_data {
+        window = window.data_directory(dir.to_path_buf());
+    }
+    window.build()?;
+    Ok(())
 }
 
 #[tauri::command]

@@ -9,6 +9,6 @@ import type { StepView } from "./StepView";
  */
 export type RunView = { 
 /**
- * The run's number in the store; `None` when it could not be saved there.
+ * The run's number in the store; null when it could not be saved there.
  */
 run_id: RunId | null, record: RunRecord, graph: Graph, steps: Array<StepView>, };

@@ -3,10 +3,11 @@ import type { TokenDiff } from "./TokenDiff";
 
 export type StepView = { step_id: string, 
 /**
- * The request as a curl command, secrets masked; `None` when nothing was sent.
+ * The request as a curl command, secrets masked; null when nothing was sent.
  */
 curl: string | null, 
 /**
- * An exchange's issued token against its subject token.
+ * An exchange's issued token against its subject token; null for other steps, a refused
+ * exchange or an opaque token.
  */
 diff: TokenDiff | null, };
