@@ -20,6 +20,8 @@ const NODE_TYPES: NodeTypes = { token: TokenNodeCard };
 
 type Props = {
   graph: Graph;
+  /** What to say while there are no tokens to draw. */
+  emptyText?: string;
   selectedId: string | null;
   onSelect: (nodeId: string) => void;
 };
@@ -34,7 +36,7 @@ export function TokenGraph(props: Props) {
   );
 }
 
-function TokenGraphCanvas({ graph, selectedId, onSelect }: Props) {
+function TokenGraphCanvas({ graph, emptyText, selectedId, onSelect }: Props) {
   const [laidOut, setLaidOut] = useState<{ graph: Graph; nodes: TokenFlowNode[]; edges: Edge[] } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const flow = useReactFlow();
@@ -89,7 +91,7 @@ function TokenGraphCanvas({ graph, selectedId, onSelect }: Props) {
   return (
     <section ref={section} className="graph" aria-label="Delegation graph" data-ready={ready ? "true" : "false"}>
       {problem ? <p className="graph__problem" role="alert">The graph could not be laid out: {problem}</p> : null}
-      {graph.nodes.length === 0 ? <p className="graph__empty muted">No tokens yet: run the scenario to draw its graph.</p> : null}
+      {graph.nodes.length === 0 ? <p className="graph__empty muted">{emptyText ?? "No tokens yet: run the scenario to draw its graph."}</p> : null}
       <ReactFlow
         nodes={nodes}
         edges={laidOut?.edges ?? []}

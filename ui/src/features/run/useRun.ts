@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 
 import { toIpcError } from "../../api/ipc";
 import { listRuns, listenRunProgress, loadRun, runScenario } from "../../api/runs";
-import type { IpcError, RunView, StepRecord, StepStatus } from "../../api/types";
+import type { IpcError, RunProgress, RunView, StepRecord, StepStatus } from "../../api/types";
 
 /** A step's state in the view: not run yet, running now, or how it ended. */
 export type LiveStatus = "idle" | "running" | StepStatus;
@@ -60,7 +60,7 @@ export function useRun(collection: string, scenarioId: string) {
     async (environment: string | null) => {
       const target = { collection, scenarioId };
       setState({ ...EMPTY, running: true });
-      const unlisten = await listenRunProgress((p) => {
+      const onProgress = (p: RunProgress) => {
         if (p.collection !== target.collection || p.scenario_id !== target.scenarioId) return;
         setState((s) => {
           if (!s.running) return s;
@@ -74,12 +74,16 @@ export function useRun(collection: string, scenarioId: string) {
           }
           return { ...s, statuses, records };
         });
-      });
+      };
+      // Without the event channel the run still goes ahead; its statuses arrive with its result.
+      const unlisten = await listenRunProgress(onProgress).catch(() => () => {});
+      // The user may have opened another scenario meanwhile: its view is not this run's to change.
+      const stillShown = () => current.current.collection === target.collection && current.current.scenarioId === target.scenarioId;
       try {
         const view = await runScenario(target.collection, target.scenarioId, environment);
-        const same = current.current.collection === target.collection && current.current.scenarioId === target.scenarioId;
-        if (same) setState({ ...EMPTY, view, ...fromView(view) });
+        if (stillShown()) setState({ ...EMPTY, view, ...fromView(view) });
       } catch (e) {
+        if (!stillShown()) return;
         const error = toIpcError(e);
         setState((s) => {
           const statuses: Record<string, LiveStatus> = {};

@@ -149,7 +149,12 @@ export function ScenarioView({ ws, collection, scenarioId }: { ws: WorkspaceApi;
           onSelect={selectStep}
           onAdd={addStep}
         />
-        <TokenGraph graph={view?.graph ?? EMPTY_GRAPH} selectedId={graphSelected} onSelect={selectNode} />
+        <TokenGraph
+          graph={view?.graph ?? EMPTY_GRAPH}
+          emptyText={running ? "Running… the graph is drawn when the run ends." : undefined}
+          selectedId={graphSelected}
+          onSelect={selectNode}
+        />
         {panelOpen ? (
           <div className="panel">
             <div className="tabs" role="tablist" aria-label="Panel">
