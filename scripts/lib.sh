@@ -44,3 +44,47 @@ need_python_venv() {
     python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || die "python3 has no venv/ensurepip module: install python3-venv"
   fi
 }
+
+# What the desktop app (Tauri 2, WebKitGTK) needs to build, on Debian/Ubuntu.
+need_app_build() {
+  if command -v dpkg-query >/dev/null 2>&1; then
+    apt_install build-essential pkg-config file libssl-dev libwebkit2gtk-4.1-dev libxdo-dev \
+      libayatana-appindicator3-dev librsvg2-dev
+  else
+    pkg-config --exists webkit2gtk-4.1 2>/dev/null ||
+      die "the desktop app needs WebKitGTK 4.1 development files (see https://v2.tauri.app/start/prerequisites/)"
+  fi
+}
+
+# What the UI and end-to-end tests need: a virtual display, WebKit's WebDriver, Chromium.
+need_app_test() {
+  if command -v dpkg-query >/dev/null 2>&1; then
+    apt_install xvfb xauth webkit2gtk-driver chromium
+  fi
+  command -v Xvfb >/dev/null 2>&1 || die "Xvfb is needed for the end-to-end tests"
+  command -v WebKitWebDriver >/dev/null 2>&1 || die "WebKitWebDriver (webkit2gtk-driver) is needed for the end-to-end tests"
+}
+
+# Node 20+ and npm, then the pinned npm packages of the repository (package-lock.json).
+need_node() {
+  if ! command -v npm >/dev/null 2>&1; then
+    command -v dpkg-query >/dev/null 2>&1 && apt_install nodejs npm
+  fi
+  command -v node >/dev/null 2>&1 || die "Node.js 20 or newer is needed for the UI"
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  [ "$major" -ge 20 ] || die "Node.js 20 or newer is needed for the UI (this is $(node --version))"
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing npm packages (npm ci)"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+# tauri-driver (WebDriver for the real app), pinned to the 2.x line that matches Tauri 2.
+need_tauri_driver() {
+  [ -x "$HOME/.cargo/bin/tauri-driver" ] && export PATH="$HOME/.cargo/bin:$PATH"
+  if ! tauri-driver --help >/dev/null 2>&1; then
+    say "installing tauri-driver 2.1.0 (cargo install, about a minute)"
+    cargo install tauri-driver --version 2.1.0 --locked --quiet
+  fi
+}

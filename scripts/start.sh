@@ -1,12 +1,29 @@
 #!/usr/bin/env bash
-# Builds Baton and starts it with the lab token service: a walk through delegation, impersonation
-# and a refusal, then the lab keeps running for your own exchanges until Ctrl-C.
-# (Until the desktop app lands this is the headless `baton demo`.)
+# Builds and opens Baton, the desktop app: it starts the lab token service on a random loopback
+# port and, on first start, seeds the demo workspace (examples/demo.baton.toml) pointed at it.
+# Installs what is missing on Debian/Ubuntu (system packages for Tauri, npm packages).
+#   scripts/start.sh          the app
+#   scripts/start.sh --cli    the headless walk-through instead (`baton demo`), no window needed
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 need_rust
-say "building baton (the first build takes a few minutes)"
-cargo build --locked -p baton-cli --bin baton
-exec target/debug/baton demo "$@"
+if [ "${1:-}" = "--cli" ]; then
+  shift
+  say "building baton (the first build takes a few minutes)"
+  cargo build --locked -p baton-cli --bin baton
+  exec target/debug/baton demo "$@"
+fi
+
+need_app_build
+need_node
+say "building the UI"
+npm run --silent build
+say "building the app (the first build takes several minutes)"
+cargo build --locked -p baton-app
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  die "no display to open a window on: run this in a desktop session (or under xvfb-run), or use scripts/start.sh --cli"
+fi
+say "opening Baton"
+exec target/debug/baton-app "$@"

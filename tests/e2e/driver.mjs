@@ -1,0 +1,73 @@
+// Starts the real app through tauri-driver (WebKitWebDriver underneath) on an empty data
+// directory, and gives the tests a WebdriverIO session. Run under Xvfb (scripts/test.sh does).
+import { spawn } from "node:child_process";
+import { mkdtempSync, existsSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { remote } from "webdriverio";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const targetDir = process.env.CARGO_TARGET_DIR
+  ? path.resolve(root, process.env.CARGO_TARGET_DIR)
+  : path.join(root, "target");
+export const application = path.join(targetDir, "debug", "baton-app");
+
+// tauri-driver's ports are fixed by this harness: one end-to-end run at a time.
+const PORT = 4444;
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port }, () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on("error", () => resolve(false));
+  });
+}
+
+async function waitForPort(port, seconds) {
+  for (let i = 0; i < seconds * 10; i += 1) {
+    if (await portOpen(port)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`tauri-driver did not listen on 127.0.0.1:${port} within ${seconds} s`);
+}
+
+/** Launches the app with a fresh data directory; returns { browser, dataDir, stop }. */
+export async function launch() {
+  if (!existsSync(application)) {
+    throw new Error(`${application} does not exist: build it with cargo build -p baton-app`);
+  }
+  const dataDir = mkdtempSync(path.join(tmpdir(), "baton-e2e-"));
+  const driver = spawn("tauri-driver", ["--port", String(PORT), "--native-port", String(PORT + 1)], {
+    env: { ...process.env, BATON_DATA_DIR: dataDir },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  let browser;
+  try {
+    await waitForPort(PORT, 20);
+    browser = await remote({
+      hostname: "127.0.0.1",
+      port: PORT,
+      logLevel: "warn",
+      connectionRetryCount: 2,
+      capabilities: {
+        browserName: "wry",
+        "tauri:options": { application },
+        "wdio:enforceWebDriverClassic": true,
+      },
+    });
+  } catch (e) {
+    driver.kill();
+    throw e;
+  }
+  const stop = async () => {
+    try {
+      await browser.deleteSession();
+    } finally {
+      driver.kill();
+    }
+  };
+  return { browser, dataDir, stop };
+}
