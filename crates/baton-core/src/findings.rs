@@ -369,9 +369,7 @@ fn check_exchange_token(
                 "token.expires-in.mismatch",
                 Severity::Warning,
                 "RFC 8693 §2.2.1",
-                format!(
-                    "`expires_in` is {expires_in} s but `exp` is {lifetime} s after {base}"
-                ),
+                format!("`expires_in` is {expires_in} s but `exp` is {lifetime} s after {base}"),
             ));
         }
     }
