@@ -13,8 +13,9 @@ const targetDir = process.env.CARGO_TARGET_DIR
   : path.join(root, "target");
 export const application = path.join(targetDir, "debug", "baton-app");
 
-// tauri-driver's ports are fixed by this harness: one end-to-end run at a time.
-const PORT = 4444;
+// tauri-driver's ports are fixed per run: one end-to-end run at a time on a port
+// (BATON_E2E_PORT moves it, e.g. for taking screenshots while tests run).
+const PORT = Number(process.env.BATON_E2E_PORT ?? 4444);
 
 function portOpen(port) {
   return new Promise((resolve) => {

@@ -84,8 +84,8 @@ export function Inspector({ view, selection, onClose }: { view: RunView; selecti
               <ul className="assertions">
                 {step.assertions.map((a, i) => (
                   <li key={i} className={a.passed ? "assertion assertion--passed" : "assertion assertion--failed"}>
-                    <span aria-hidden="true">{a.passed ? "✓" : "✗"}</span> <span className="mono">{JSON.stringify(a.assertion)}</span>
-                    {a.passed ? null : <span className="assertion__message"> {a.message}</span>}
+                    <span aria-hidden="true">{a.passed ? "✓" : "✗"}</span> <span className="assertion__message">{a.message}</span>{" "}
+                    <span className="mono muted" title="as written in the collection">{JSON.stringify(a.assertion)}</span>
                   </li>
                 ))}
               </ul>

@@ -3,7 +3,10 @@ import { localDate } from "./time";
 
 function Values({ name, diff }: { name: string; diff: ValuesDiff }) {
   const kept = diff.after.filter((v) => !diff.added.includes(v));
-  const verdict = diff.narrowed ? "narrowed" : diff.added.length > 0 ? "widened" : diff.removed.length > 0 ? "changed" : "same";
+  // Only added: widened. Only removed: narrowed. Both: a different set, neither wider nor narrower.
+  const added = diff.added.length > 0;
+  const removed = diff.removed.length > 0;
+  const verdict = diff.narrowed ? "narrowed" : added && removed ? "changed" : added ? "widened" : removed ? "narrowed" : "same";
   return (
     <tr className={`diff-row diff-row--${verdict}`} data-diff={name}>
       <th scope="row" className="mono">

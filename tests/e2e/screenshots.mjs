@@ -1,0 +1,40 @@
+// Takes the README's screenshots of the real window (not a test): the three-hop agent chain's
+// graph, and the inspector with the diff against the subject token.
+// Run: xvfb-run -a -s "-screen 0 1440x900x24" node tests/e2e/screenshots.mjs
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+
+import { launch } from "./driver.mjs";
+
+const out = path.resolve(import.meta.dirname, "../../docs/images");
+const shoot = (name) => {
+  execFileSync("import", ["-window", "root", path.join(out, name)], { env: process.env });
+  console.log(`wrote docs/images/${name}`);
+};
+
+const app = await launch();
+try {
+  const { browser } = app;
+  await browser.setWindowSize(1440, 900);
+  const collection = await browser.$("//*[@role='treeitem']//*[contains(@class, 'tree__label') and .='Baton demo']");
+  await collection.waitForClickable({ timeout: 30_000 });
+  await collection.click();
+  const scenario = await browser.$("//*[contains(@class, 'tree__label') and starts-with(., '6. Agents')]");
+  await scenario.waitForClickable({ timeout: 10_000 });
+  await scenario.click();
+  const run = await browser.$("//button[starts-with(normalize-space(.), 'Run')]");
+  await run.click();
+  await browser.$("section[aria-label='Delegation graph'][data-ready='true']").waitForExist({ timeout: 20_000 });
+  await browser.pause(800);
+  shoot("app-agent-chain.png");
+  const last = await browser.$("//*[@data-testid='token-node' and contains(., 'payment-agent ← flight-agent')]");
+  await last.click();
+  await browser.$("aside[aria-label='Inspector']").waitForExist({ timeout: 10_000 });
+  const diff = await browser.$("section[aria-label='Diff against the subject token']");
+  await diff.waitForExist({ timeout: 10_000 });
+  await diff.scrollIntoView({ block: "center" });
+  await browser.pause(500);
+  shoot("app-inspector.png");
+} finally {
+  await app.stop();
+}
