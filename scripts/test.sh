@@ -73,7 +73,9 @@ set -e
 awk '/^[0-9]+ passed, [0-9]+ failed/ { p = $1; f = $3 } END { print p+0, f+0, 0 }' target/browser-output.log >> "$summary"
 
 say "the real app end to end (tauri-driver + WebKitWebDriver under Xvfb)"
-cargo build --locked -p baton-app
+# `cargo test` above built target/debug/baton-app for the app's integration tests, with the
+# features the whole workspace's tests unify to; `cargo build -p baton-app` would resolve them
+# differently and rebuild Tauri for minutes. The app embeds the ui/dist built at the start.
 set +e
 xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-reporter=spec tests/e2e/ 2>&1 | tee target/e2e-output.log
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
