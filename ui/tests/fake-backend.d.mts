@@ -16,6 +16,7 @@ export function createFakeBackend(options: {
   runs?: Record<string, unknown>;
   failures?: Record<string, FakeIpcError>;
   discovery?: unknown;
+  connectionChecks?: unknown[];
   emit: (event: string, payload: unknown) => unknown;
   holdRuns?: boolean;
   dialog?: { open?: string | null; save?: string | null };

@@ -20,6 +20,8 @@ function summary(collection, updatedAt) {
  * @param {Record<string, object>} [options.runs]  canned RunViews by `collection/scenarioId`
  * @param {Record<string, object>} [options.failures]  an IpcError to reject with, by command
  * @param {object} [options.discovery]  what `discover` returns
+ * @param {object[]} [options.connectionChecks]  the checks `test_connection` reports (a canned
+ *   report, two passed and one failed, when not given)
  * @param {(event: string, payload: unknown) => unknown} options.emit  sends an app event
  * @param {boolean} [options.holdRuns]  `run_scenario` waits for `releaseRun()` after its events
  * @param {{ open?: string | null, save?: string | null }} [options.dialog]  what the file dialogs answer
@@ -105,6 +107,24 @@ export function createFakeBackend(options) {
     load_run: ({ id }) => (history.has(id) ? clone({ ...history.get(id), run_id: id }) : fail("not_found", `no run ${id}`)),
     discover: ({ issuer }) =>
       options.discovery ? clone(options.discovery) : fail("transport", `${issuer} could not be reached: connection refused`),
+    test_connection: ({ collection, serverId }) => {
+      if (!store.has(collection)) return fail("not_found", `no collection named “${collection}”`);
+      const server = (store.get(collection).servers ?? []).find((s) => s.id === serverId);
+      if (!server) return fail("not_found", `no server “${serverId}” in “${collection}”`);
+      const base = server.issuer ?? server.token_endpoint;
+      const checks = options.connectionChecks ?? [
+        { name: "token_endpoint", url: server.token_endpoint, ok: true, status: 400, detail: "answers with an OAuth error (invalid_request)" },
+        { name: "jwks", url: server.jwks_uri ?? `${base}/jwks`, ok: true, status: 200, detail: "2 keys" },
+        {
+          name: "metadata",
+          url: `${base}/.well-known/oauth-authorization-server`,
+          ok: false,
+          status: 200,
+          detail: "grant_types_supported does not list urn:ietf:params:oauth:grant-type:token-exchange",
+        },
+      ];
+      return { server_id: serverId, checks: clone(checks) };
+    },
     import_collection: ({ path }) => fail("invalid_input", `${path}:1:1: not a Baton collection`),
     export_collection: () => null,
     "plugin:dialog|open": () => options.dialog?.open ?? null,

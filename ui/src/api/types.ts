@@ -50,3 +50,8 @@ export type { RunProgress } from "../bindings/RunProgress";
 export type { RunView } from "../bindings/RunView";
 export type { StepView } from "../bindings/StepView";
 export type { Workspace } from "../bindings/Workspace";
+
+// Stand-ins for the `test_connection` types (docs/ipc.md) until ts-rs generates them into
+// ../bindings; then these two lines become re-exports like the ones above.
+export type ConnectionCheck = { name: string; url: string; ok: boolean; status: number | null; detail: string };
+export type ConnectionReport = { server_id: string; checks: ConnectionCheck[] };

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 
+import { EnvironmentPanel } from "../features/environments/EnvironmentPanel";
 import { ScenarioView } from "../features/scenarios/ScenarioView";
 import { ServerPanel } from "../features/servers/ServerPanel";
 import { Sidebar } from "../features/sidebar/Sidebar";
@@ -7,7 +8,7 @@ import { ErrorBanner } from "../shared/ErrorBanner";
 import { ToastProvider } from "../shared/Toast";
 import { useWorkspace } from "./useWorkspace";
 
-type Main = { kind: "none" } | { kind: "scenario"; collection: string; scenarioId: string } | { kind: "servers" };
+type Main = { kind: "none" } | { kind: "scenario"; collection: string; scenarioId: string } | { kind: "servers" } | { kind: "environments" };
 
 export function App() {
   return (
@@ -45,6 +46,10 @@ function Shell() {
         activeScenario={main.kind === "scenario" ? main.scenarioId : null}
         onSelectCollection={setActiveCollection}
         onOpenScenario={(c, s) => void openScenario(c, s)}
+        onOpenEnvironments={() => {
+          if (activeCollection && !ws.collections[activeCollection]) void ws.open(activeCollection);
+          setMain({ kind: "environments" });
+        }}
         onOpenServers={() => {
           if (activeCollection && !ws.collections[activeCollection]) void ws.open(activeCollection);
           setMain({ kind: "servers" });
@@ -61,6 +66,13 @@ function Shell() {
             collection={activeCollection ? (ws.collections[activeCollection] ?? null) : null}
             onSaveCollection={ws.save}
           />
+        ) : null}
+        {main.kind === "environments" ? (
+          activeCollection && ws.collections[activeCollection] ? (
+            <EnvironmentPanel collection={ws.collections[activeCollection]} onSaveCollection={ws.save} />
+          ) : (
+            <p className="muted main__empty">Select a collection to see its environments.</p>
+          )
         ) : null}
         {main.kind === "none" ? (
           <div className="main__empty">

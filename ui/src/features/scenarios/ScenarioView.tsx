@@ -23,7 +23,10 @@ export function ScenarioView({ ws, collection, scenarioId }: { ws: WorkspaceApi;
   const scenario = collection.scenarios?.find((s) => s.id === scenarioId);
   const steps = useMemo(() => scenario?.steps ?? [], [scenario]);
   const run = useRun(collection.name, scenarioId);
-  const [environment, setEnvironment] = useState<string | null>(collection.environments?.[0]?.name ?? null);
+  const [picked, setPicked] = useState<string | null>(collection.environments?.[0]?.name ?? null);
+  // An environment added, renamed or deleted since: the picker falls back to the first one.
+  const environments = collection.environments ?? [];
+  const environment = environments.some((e) => e.name === picked) ? picked : (environments[0]?.name ?? null);
   const [selection, setSelection] = useState<Selection | null>(null);
   const [editing, setEditing] = useState<Editing | null>(null);
   const [panel, setPanel] = useState<"inspect" | "edit">("inspect");
@@ -113,7 +116,7 @@ export function ScenarioView({ ws, collection, scenarioId }: { ws: WorkspaceApi;
           {(collection.environments?.length ?? 0) > 0 ? (
             <label className="inline-field">
               Environment{" "}
-              <select value={environment ?? ""} onChange={(e) => setEnvironment(e.target.value || null)}>
+              <select value={environment ?? ""} onChange={(e) => setPicked(e.target.value || null)}>
                 {collection.environments!.map((env) => (
                   <option key={env.name} value={env.name}>
                     {env.name}

@@ -5,6 +5,7 @@ import { discover } from "../../api/servers";
 import type { Collection, DiscoveryView, IpcError, LabInfo, Server } from "../../api/types";
 import { ErrorBanner } from "../../shared/ErrorBanner";
 import { FindingsList } from "../inspector/FindingsList";
+import { CollectionServers } from "./CollectionServers";
 
 function Endpoint({ name, url }: { name: string; url: string | null }) {
   return (
@@ -73,29 +74,7 @@ export function ServerPanel({
   return (
     <div className="servers">
       <h1>Servers</h1>
-      {collection && (collection.servers?.length ?? 0) > 0 ? (
-        <section aria-label={`Servers of ${collection.name}`}>
-          <h2>In “{collection.name}”</h2>
-          <table className="server-table">
-            <thead>
-              <tr>
-                <th>id</th>
-                <th>issuer</th>
-                <th>token endpoint</th>
-              </tr>
-            </thead>
-            <tbody>
-              {collection.servers!.map((s) => (
-                <tr key={s.id}>
-                  <td className="mono">{s.id}</td>
-                  <td className="mono">{s.issuer ?? "—"}</td>
-                  <td className="mono">{s.token_endpoint}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-      ) : null}
+      {collection && (collection.servers?.length ?? 0) > 0 ? <CollectionServers collection={collection} /> : null}
       <section aria-label="Discovery">
         <h2>Discover a server</h2>
         <form className="discover-form" onSubmit={submit}>

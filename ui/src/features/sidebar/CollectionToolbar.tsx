@@ -6,10 +6,11 @@ type Props = {
   onDuplicate: (name: string) => void;
   onExport: (name: string) => void;
   onDelete: (name: string) => void;
+  onEnvironments: () => void;
 };
 
 /** What can be done to collections: create and import always, the rest to the selected one. */
-export function CollectionToolbar({ selected, onCreate, onImport, onRename, onDuplicate, onExport, onDelete }: Props) {
+export function CollectionToolbar({ selected, onCreate, onImport, onRename, onDuplicate, onExport, onDelete, onEnvironments }: Props) {
   const on = (action: (name: string) => void) => () => selected && action(selected);
   const target = selected ? ` “${selected}”` : "";
   return (
@@ -32,6 +33,15 @@ export function CollectionToolbar({ selected, onCreate, onImport, onRename, onDu
       </button>
       <button type="button" className="button button--small button--danger" disabled={!selected} onClick={on(onDelete)} aria-label={`Delete${target}`}>
         Delete
+      </button>
+      <button
+        type="button"
+        className="button button--small"
+        disabled={!selected}
+        onClick={onEnvironments}
+        aria-label={selected ? `Environments of “${selected}”` : "Environments"}
+      >
+        Environments…
       </button>
     </div>
   );

@@ -1,12 +1,14 @@
 import { useState } from "react";
 
-/** The inline editor of a collection's name: Enter saves, Escape (or leaving) cancels. */
+/** The inline editor of a collection's or scenario's name: Enter saves, Escape (or leaving) cancels. */
 export function RenameInput({
   initial,
+  label = "Collection name",
   onCommit,
   onCancel,
 }: {
   initial: string;
+  label?: string;
   onCommit: (name: string) => void;
   onCancel: () => void;
 }) {
@@ -14,7 +16,7 @@ export function RenameInput({
   return (
     <input
       className="rename-input"
-      aria-label="Collection name"
+      aria-label={label}
       autoFocus
       value={value}
       onChange={(e) => setValue(e.target.value)}

@@ -4,7 +4,9 @@ import type { WorkspaceApi } from "../../app/useWorkspace";
 import { useToast } from "../../shared/Toast";
 import { CollectionToolbar } from "./CollectionToolbar";
 import { RenameInput } from "./RenameInput";
+import { ScenarioToolbar } from "./ScenarioToolbar";
 import { collectionKey, scenarioKey, visibleItems, type TreeItem } from "./treeItems";
+import { useScenarioActions } from "./useScenarioActions";
 
 type Props = {
   ws: WorkspaceApi;
@@ -13,15 +15,25 @@ type Props = {
   onSelectCollection: (name: string | null) => void;
   onOpenScenario: (collection: string, scenarioId: string) => void;
   onOpenServers: () => void;
+  onOpenEnvironments: () => void;
 };
 
 /** Collections and their scenarios as a tree (WAI-ARIA tree pattern: one tab stop, arrows move,
  * Right/Left open and close, Enter opens), with the collection actions above it. */
-export function Sidebar({ ws, activeCollection, activeScenario, onSelectCollection, onOpenScenario, onOpenServers }: Props) {
+export function Sidebar({
+  ws,
+  activeCollection,
+  activeScenario,
+  onSelectCollection,
+  onOpenScenario,
+  onOpenServers,
+  onOpenEnvironments,
+}: Props) {
   const toast = useToast();
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [focusKey, setFocusKey] = useState<string | null>(null);
   const [renaming, setRenaming] = useState<string | null>(null);
+  const [renamingScenario, setRenamingScenario] = useState<string | null>(null);
   const rows = useRef(new Map<string, HTMLElement>());
   const moveFocus = useRef(false);
 
@@ -54,6 +66,12 @@ export function Sidebar({ ws, activeCollection, activeScenario, onSelectCollecti
     },
     [ws],
   );
+
+  const scenarioActions = useScenarioActions(ws, (collection, scenarioId, open) => {
+    setExpanded((prev) => new Set(prev).add(collection));
+    focus(scenarioKey(collection, scenarioId));
+    if (open) onOpenScenario(collection, scenarioId);
+  });
 
   const activate = (item: TreeItem) => {
     setFocusKey(item.key);
@@ -105,6 +123,11 @@ export function Sidebar({ ws, activeCollection, activeScenario, onSelectCollecti
         break;
       case "F2":
         if (item.kind === "collection") setRenaming(item.collection);
+        else setRenamingScenario(item.key);
+        break;
+      case "Delete":
+        if (item.kind === "scenario") void scenarioActions.remove(item.collection, item.scenarioId);
+        else handled = false;
         break;
       default:
         handled = false;
@@ -173,6 +196,23 @@ export function Sidebar({ ws, activeCollection, activeScenario, onSelectCollecti
           if (path) toast.show(`Exported “${name}” to ${path}`);
         }}
         onDelete={onDelete}
+        onEnvironments={onOpenEnvironments}
+      />
+      <ScenarioToolbar
+        collection={activeCollection}
+        scenario={
+          (activeCollection && activeScenario
+            ? ws.collections[activeCollection]?.scenarios?.find((s) => s.id === activeScenario)
+            : null) ?? null
+        }
+        onCreate={() => activeCollection && void scenarioActions.create(activeCollection)}
+        onRename={(id) => {
+          if (!activeCollection) return;
+          setExpanded((prev) => new Set(prev).add(activeCollection));
+          setRenamingScenario(scenarioKey(activeCollection, id));
+        }}
+        onDuplicate={(id) => activeCollection && void scenarioActions.duplicate(activeCollection, id)}
+        onDelete={(id) => activeCollection && void scenarioActions.remove(activeCollection, id)}
       />
       <h2 className="sidebar__heading" id="collections-heading">
         Collections
@@ -240,7 +280,23 @@ export function Sidebar({ ws, activeCollection, activeScenario, onSelectCollecti
                         }}
                       >
                         <div className={`tree__row tree__row--leaf ${current ? "tree__row--current" : ""}`}>
-                          <span className="tree__label">{scenario.name}</span>
+                          {renamingScenario === skey ? (
+                            <RenameInput
+                              initial={scenario.name}
+                              label="Scenario name"
+                              onCommit={(to) => {
+                                setRenamingScenario(null);
+                                focus(skey);
+                                void scenarioActions.rename(summary.name, scenario.id, to);
+                              }}
+                              onCancel={() => {
+                                setRenamingScenario(null);
+                                focus(skey);
+                              }}
+                            />
+                          ) : (
+                            <span className="tree__label">{scenario.name}</span>
+                          )}
                         </div>
                       </li>
                     );
