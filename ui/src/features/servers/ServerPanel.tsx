@@ -74,7 +74,7 @@ export function ServerPanel({
   return (
     <div className="servers">
       <h1>Servers</h1>
-      {collection && (collection.servers?.length ?? 0) > 0 ? <CollectionServers collection={collection} /> : null}
+      {collection && (collection.servers?.length ?? 0) > 0 ? <CollectionServers key={collection.name} collection={collection} /> : null}
       <section aria-label="Discovery">
         <h2>Discover a server</h2>
         <form className="discover-form" onSubmit={submit}>
