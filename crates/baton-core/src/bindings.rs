@@ -11,6 +11,7 @@ use serde_json::json;
 use ts_rs::{Config, TS, TypeVisitor};
 
 use crate::auth::AuthMethod;
+use crate::connection::ConnectionReport;
 use crate::discovery::{Discovery, MetadataSource};
 use crate::findings::Severity;
 use crate::jwt::decode;
@@ -249,6 +250,7 @@ fn no_binding_types_a_json_number_as_bigint() {
     visitor.visit::<TokenDiff>();
     visitor.visit::<RunDiff>();
     visitor.visit::<Discovery>();
+    visitor.visit::<ConnectionReport>();
     let names: Vec<&str> = visitor.found.iter().map(|(n, _)| n.as_str()).collect();
     for expected in [
         "Step",
@@ -257,6 +259,7 @@ fn no_binding_types_a_json_number_as_bigint() {
         "Jwt",
         "Outcome",
         "JsonValue",
+        "ConnectionCheck",
     ] {
         assert!(
             names.contains(&expected),

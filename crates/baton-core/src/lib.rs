@@ -6,6 +6,7 @@ pub mod auth;
 mod bindings;
 pub mod client;
 pub mod clock;
+pub mod connection;
 pub mod discovery;
 pub mod findings;
 pub mod http;

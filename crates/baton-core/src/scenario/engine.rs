@@ -31,6 +31,7 @@ use crate::scenario::reference::{
     resolve_environment,
 };
 use crate::scenario::secrets::SecretSource;
+use crate::scenario::server::ResolvedServerUrls as ResolvedServer;
 use crate::token_type;
 use crate::verify::{Jwks, VerifyOptions, verify};
 
@@ -567,16 +568,7 @@ impl ScenarioRun<'_> {
     }
 
     fn resolve_server(&self, server: &Server) -> Result<ResolvedServer, String> {
-        let r = self.resolver();
-        let plain = |t: &str| r.plain(t).map(|v| v.text).map_err(|e| e.to_string());
-        let opt = |t: &Option<String>| t.as_deref().map(plain).transpose();
-        Ok(ResolvedServer {
-            id: server.id.clone(),
-            token_endpoint: plain(&server.token_endpoint)?,
-            issuer: opt(&server.issuer)?,
-            jwks_uri: opt(&server.jwks_uri)?,
-            introspection_endpoint: opt(&server.introspection_endpoint)?,
-        })
+        ResolvedServer::resolve(server, &self.resolver()).map_err(|(_, reason)| reason)
     }
 
     /// Verifies a JWT against its server's keys, when the server has a `jwks_uri`.
@@ -618,14 +610,6 @@ impl ScenarioRun<'_> {
         };
         Some(record)
     }
-}
-
-struct ResolvedServer {
-    id: String,
-    token_endpoint: String,
-    issuer: Option<String>,
-    jwks_uri: Option<String>,
-    introspection_endpoint: Option<String>,
 }
 
 fn apply_common(

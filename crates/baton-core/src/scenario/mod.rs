@@ -9,6 +9,7 @@ pub mod model;
 pub mod record;
 pub mod reference;
 pub mod secrets;
+pub mod server;
 pub mod token_diff;
 
 pub use engine::{Engine, Progress, RunOptions};
@@ -24,6 +25,7 @@ pub use record::{
 };
 pub use reference::ResolveError;
 pub use secrets::{Chain, EnvSecrets, MapSecrets, SecretSource};
+pub use server::{ResolvedServerUrls, ServerError, resolve_server};
 pub use token_diff::{
     ActDiff, ClaimTextDiff, OtherClaimsDiff, SecondsDiff, TokenDiff, ValuesDiff, step_diff,
     token_diff,

@@ -290,19 +290,31 @@ pub fn resolve_environment(
     name: Option<&str>,
     overrides: &BTreeMap<String, String>,
 ) -> Result<ResolvedEnv, ResolveError> {
-    let located = |problem: Problem| ResolveError {
+    environment_values(collection, name, overrides).map_err(|(field, problem)| ResolveError {
         scenario: scenario.id.clone(),
         step: None,
-        field: None,
+        field,
         problem: Box::new(problem),
-    };
+    })
+}
+
+/// [`resolve_environment`] outside any scenario; the error is the field (`env.NAME`) and what is
+/// wrong with it.
+pub fn environment_values(
+    collection: &Collection,
+    name: Option<&str>,
+    overrides: &BTreeMap<String, String>,
+) -> Result<ResolvedEnv, (Option<String>, Problem)> {
     let (env_name, mut raw) = match name {
         Some(n) => {
             let env = collection.environment(n).ok_or_else(|| {
-                located(Problem::UnknownEnvironment {
-                    name: n.to_string(),
-                    known: known(collection.environments.iter().map(|e| e.name.as_str())),
-                })
+                (
+                    None,
+                    Problem::UnknownEnvironment {
+                        name: n.to_string(),
+                        known: known(collection.environments.iter().map(|e| e.name.as_str())),
+                    },
+                )
             })?;
             (Some(env.name.clone()), env.variables.clone())
         }
@@ -315,11 +327,8 @@ pub fn resolve_environment(
     let mut values = BTreeMap::new();
     for name in raw.keys() {
         let mut path = Vec::new();
-        let value =
-            resolve_variable(name, &raw, &mut path, &env_name).map_err(|problem| ResolveError {
-                field: Some(format!("env.{name}")),
-                ..located(problem)
-            })?;
+        let value = resolve_variable(name, &raw, &mut path, &env_name)
+            .map_err(|problem| (Some(format!("env.{name}")), problem))?;
         values.insert(name.clone(), value);
     }
     Ok(ResolvedEnv {
