@@ -3,8 +3,9 @@
 
 use std::path::Path;
 
+use baton_core::connection::{self, ConnectionReport};
 use baton_core::discovery;
-use baton_core::scenario::Collection;
+use baton_core::scenario::{Collection, resolve_server};
 use baton_store::files::{read_collection, save_collection_file};
 use baton_store::{CollectionSummary, RunId, RunSummary, Store, StoreError};
 
@@ -127,6 +128,19 @@ pub fn load_run(state: &AppState, id: i64) -> Result<RunView, IpcError> {
 /// RFC 8414 metadata, then OpenID Connect discovery, at `issuer`.
 pub async fn discover(state: &AppState, issuer: &str) -> Result<DiscoveryView, IpcError> {
     Ok(discovery::discover(state.http(), issuer).await?.into())
+}
+
+/// Checks a server of a saved collection (`{{env.lab}}` is the app's lab): its token endpoint,
+/// keys and metadata. An unreachable server is a failed check, not an error.
+pub async fn test_connection(
+    state: &AppState,
+    collection: &str,
+    server_id: &str,
+    environment: Option<&str>,
+) -> Result<ConnectionReport, IpcError> {
+    let loaded = state.store()?.load_collection(collection)?;
+    let server = resolve_server(&loaded, server_id, environment, &state.overrides())?;
+    Ok(connection::test_connection(state.http(), &server).await)
 }
 
 /// Reads a collection file and saves it as a new collection. A broken file changes nothing

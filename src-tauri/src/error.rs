@@ -6,7 +6,7 @@ use std::error::Error as StdError;
 use std::fmt;
 
 use baton_core::discovery::DiscoveryError;
-use baton_core::scenario::ResolveError;
+use baton_core::scenario::{ResolveError, ServerError};
 use baton_store::StoreError;
 use baton_store::files::FileError;
 use serde::Serialize;
@@ -146,6 +146,16 @@ impl From<FileError> for IpcError {
 impl From<ResolveError> for IpcError {
     fn from(e: ResolveError) -> Self {
         IpcError::from_error(IpcErrorCode::Unresolved, &e)
+    }
+}
+
+impl From<ServerError> for IpcError {
+    fn from(e: ServerError) -> Self {
+        let code = match &e {
+            ServerError::UnknownServer { .. } => IpcErrorCode::NotFound,
+            ServerError::Unresolved { .. } => IpcErrorCode::Unresolved,
+        };
+        IpcError::from_error(code, &e)
     }
 }
 

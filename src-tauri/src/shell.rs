@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use baton_core::connection::ConnectionReport;
 use baton_core::scenario::Collection;
 use baton_store::{CollectionSummary, RunSummary};
 use tauri::{AppHandle, Emitter, Manager, State, WebviewWindowBuilder};
@@ -52,6 +53,7 @@ pub fn run() {
             list_runs,
             load_run,
             discover,
+            test_connection,
             import_collection,
             export_collection,
         ])
@@ -190,6 +192,22 @@ async fn load_run(launch: State<'_, Launch>, id: i64) -> Result<RunView, IpcErro
 #[tauri::command]
 async fn discover(launch: State<'_, Launch>, issuer: String) -> Result<DiscoveryView, IpcError> {
     commands::discover(launch.state()?, &issuer).await
+}
+
+#[tauri::command]
+async fn test_connection(
+    launch: State<'_, Launch>,
+    collection: String,
+    server_id: String,
+    environment: Option<String>,
+) -> Result<ConnectionReport, IpcError> {
+    commands::test_connection(
+        launch.state()?,
+        &collection,
+        &server_id,
+        environment.as_deref(),
+    )
+    .await
 }
 
 #[tauri::command]

@@ -106,9 +106,14 @@ impl AppState {
     pub fn run_options(&self, environment: Option<String>) -> RunOptions {
         RunOptions {
             environment,
-            overrides: BTreeMap::from([("lab".to_string(), self.lab.base_url().to_string())]),
+            overrides: self.overrides(),
             secrets: self.secrets.clone(),
         }
+    }
+
+    /// The variables the app sets over any environment's: `lab`, the lab's URL.
+    pub fn overrides(&self) -> BTreeMap<String, String> {
+        BTreeMap::from([("lab".to_string(), self.lab.base_url().to_string())])
     }
 }
 

@@ -277,6 +277,39 @@ async fn discovery_finds_the_lab_and_reports_an_unreachable_server() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_demo_lab_server_passes_its_connection_test() {
+    let dir = TempDir::new().unwrap();
+    let state = start(dir.path()).await;
+    // The demo's `lab` environment says 127.0.0.1:8693; the app's lab is elsewhere and wins.
+    let report = commands::test_connection(&state, DEMO, "lab", Some("lab"))
+        .await
+        .unwrap();
+    assert_eq!(report.server_id, "lab");
+    let urls: Vec<&str> = report.checks.iter().map(|c| c.url.as_str()).collect();
+    assert_eq!(urls[0], state.lab().token_endpoint());
+    assert_eq!(urls[1], state.lab().jwks_uri());
+    assert!(report.checks.iter().all(|c| c.ok), "{report:#?}");
+
+    let err = commands::test_connection(&state, DEMO, "nope", None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, IpcErrorCode::NotFound);
+    let err = commands::test_connection(&state, "no such collection", "lab", None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, IpcErrorCode::NotFound);
+
+    let mut broken = commands::load_collection(&state, DEMO).unwrap();
+    broken.servers[0].token_endpoint = "{{env.nowhere}}/token".into();
+    commands::save_collection(&state, &broken).unwrap();
+    let err = commands::test_connection(&state, DEMO, "lab", None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, IpcErrorCode::Unresolved);
+    assert!(err.message.contains("{{env.nowhere}}"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_store_that_cannot_open_is_an_error_not_a_panic() {
     let dir = TempDir::new().unwrap();
     std::fs::write(
