@@ -42,6 +42,8 @@ export type { TokenStep } from "../bindings/TokenStep";
 export type { ValuesDiff } from "../bindings/ValuesDiff";
 export type { VerificationRecord } from "../bindings/VerificationRecord";
 
+export type { ConnectionCheck } from "../bindings/ConnectionCheck";
+export type { ConnectionReport } from "../bindings/ConnectionReport";
 export type { DiscoveryView } from "../bindings/DiscoveryView";
 export type { IpcError } from "../bindings/IpcError";
 export type { IpcErrorCode } from "../bindings/IpcErrorCode";
@@ -50,8 +52,3 @@ export type { RunProgress } from "../bindings/RunProgress";
 export type { RunView } from "../bindings/RunView";
 export type { StepView } from "../bindings/StepView";
 export type { Workspace } from "../bindings/Workspace";
-
-// Stand-ins for the `test_connection` types (docs/ipc.md) until ts-rs generates them into
-// ../bindings; then these two lines become re-exports like the ones above.
-export type ConnectionCheck = { name: string; url: string; ok: boolean; status: number | null; detail: string };
-export type ConnectionReport = { server_id: string; checks: ConnectionCheck[] };
