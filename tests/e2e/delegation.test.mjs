@@ -24,7 +24,9 @@ test("a fresh start seeds the demo workspace into the empty data directory", asy
   const { browser, dataDir } = app;
   const collection = await browser.$("//*[@role='treeitem']//*[contains(@class, 'tree__label') and .='Baton demo']");
   await collection.waitForClickable({ timeout: TIMEOUT });
-  await collection.click();
+  // A fresh workspace opens its only collection; open it if it is not.
+  const tree = await browser.$("//*[@role='treeitem' and .//*[contains(@class, 'tree__label') and .='Baton demo']]");
+  if ((await tree.getAttribute("aria-expanded")) !== "true") await collection.click();
   const scenario = await browser.$("//*[@role='treeitem' and contains(., '1. Microservices')]");
   await scenario.waitForExist({ timeout: TIMEOUT });
   const items = await browser.$$("//*[@role='treeitem']//ul//*[@role='treeitem']");

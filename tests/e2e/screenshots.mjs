@@ -18,7 +18,9 @@ try {
   await browser.setWindowSize(1440, 900);
   const collection = await browser.$("//*[@role='treeitem']//*[contains(@class, 'tree__label') and .='Baton demo']");
   await collection.waitForClickable({ timeout: 30_000 });
-  await collection.click();
+  // A fresh workspace opens its only collection; open it if it is not.
+  const tree = await browser.$("//*[@role='treeitem' and .//*[contains(@class, 'tree__label') and .='Baton demo']]");
+  if ((await tree.getAttribute("aria-expanded")) !== "true") await collection.click();
   const scenario = await browser.$("//*[contains(@class, 'tree__label') and starts-with(., '6. Agents')]");
   await scenario.waitForClickable({ timeout: 10_000 });
   await scenario.click();

@@ -23,6 +23,13 @@ describe("Sidebar", () => {
     expect(collectionItem("Baton demo")!.getAttribute("aria-expanded")).toBe("true");
   });
 
+  it("opens the only collection of a fresh workspace, so its scenarios show at once", async () => {
+    renderApp({ collections: [demoCollection] });
+    const names = (demoCollection.scenarios ?? []).map((s) => s.name);
+    for (const name of names) expect(await within(tree()).findByText(name)).toBeTruthy();
+    expect(collectionItem("Baton demo")!.getAttribute("aria-expanded")).toBe("true");
+  });
+
   it("deletes a collection, and Undo saves what was deleted", async () => {
     const user = userEvent.setup();
     const { backend } = renderApp();

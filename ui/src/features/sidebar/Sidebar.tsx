@@ -73,6 +73,16 @@ export function Sidebar({
     if (open) onOpenScenario(collection, scenarioId);
   });
 
+  // A workspace of one collection (a fresh start: the demo) opens with its scenarios showing, so a
+  // newcomer sees what to run at once.
+  const openedOnly = useRef(false);
+  useEffect(() => {
+    const only = summaries.length === 1 ? summaries[0] : undefined;
+    if (openedOnly.current || !only) return;
+    openedOnly.current = true;
+    void setOpen(only.name, true);
+  }, [summaries, setOpen]);
+
   const activate = (item: TreeItem) => {
     setFocusKey(item.key);
     if (item.kind === "collection") {
