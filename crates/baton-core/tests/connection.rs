@@ -3,27 +3,14 @@
 
 use std::collections::BTreeMap;
 
+mod common;
+
 use baton_core::connection::{ConnectionCheck, ConnectionReport, test_connection};
-use baton_core::http::{HttpSettings, ReqwestClient};
-use baton_core::scenario::{Collection, ResolvedServerUrls, ServerError, resolve_server};
-use baton_sts::{Policy, StsConfig};
+use baton_core::scenario::{ResolvedServerUrls, ServerError, resolve_server};
+
+use common::{demo, http, lab};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-
-fn demo() -> Collection {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/demo.baton.toml"
-    ))
-    .expect("examples/demo.baton.toml");
-    let mut table: toml::Table = toml::from_str(&text).expect("valid TOML");
-    table.remove("format");
-    table.try_into().expect("a collection")
-}
-
-fn http() -> ReqwestClient {
-    ReqwestClient::new(&HttpSettings::default()).expect("http client")
-}
 
 fn check<'a>(report: &'a ConnectionReport, name: &str) -> &'a ConnectionCheck {
     report
@@ -46,13 +33,7 @@ fn server_at(base: &str) -> ResolvedServerUrls {
 
 #[tokio::test]
 async fn the_lab_passes_every_check_and_advertises_token_exchange() {
-    let lab = baton_sts::spawn(StsConfig {
-        policy: Policy::lab_default(),
-        port: 0,
-        deterministic: true,
-    })
-    .await
-    .expect("lab starts");
+    let lab = lab().await;
     let overrides = BTreeMap::from([("lab".to_string(), lab.base_url().to_string())]);
     let server = resolve_server(&demo(), "lab", None, &overrides).expect("the lab resolves");
     assert_eq!(server.token_endpoint, format!("{}/token", lab.base_url()));

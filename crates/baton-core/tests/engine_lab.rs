@@ -1,56 +1,14 @@
 //! The scenario engine against the lab token service on a random loopback port: the demo
 //! collection passes, failures say what was expected, and deterministic runs repeat exactly.
 
-use std::collections::BTreeMap;
+mod common;
+
 use std::sync::{Arc, Mutex};
 
-use baton_core::FixedClock;
-use baton_core::http::{HttpSettings, ReqwestClient};
-use baton_core::scenario::{
-    Collection, Engine, MapSecrets, Progress, RunOptions, RunRecord, StepStatus,
-};
-use baton_sts::{DETERMINISTIC_NOW, Policy, StsConfig, StsHandle};
+use baton_core::scenario::{Collection, Progress, RunRecord, StepStatus};
+use baton_sts::{Policy, StsConfig, StsHandle};
 
-fn demo() -> Collection {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/demo.baton.toml"
-    ))
-    .expect("examples/demo.baton.toml");
-    let mut table: toml::Table = toml::from_str(&text).expect("valid TOML");
-    table.remove("format");
-    table.try_into().expect("a collection")
-}
-
-async fn lab() -> StsHandle {
-    baton_sts::spawn(StsConfig {
-        policy: Policy::lab_default(),
-        port: 0,
-        deterministic: true,
-    })
-    .await
-    .expect("lab starts")
-}
-
-fn options(lab: &StsHandle) -> RunOptions {
-    let mut secrets = MapSecrets::default();
-    for (name, value) in lab.policy().credentials() {
-        secrets.insert(name, value);
-    }
-    RunOptions {
-        environment: None,
-        overrides: BTreeMap::from([("lab".to_string(), lab.base_url().to_string())]),
-        secrets: Arc::new(secrets),
-    }
-}
-
-fn engine() -> Engine {
-    let http = ReqwestClient::new(&HttpSettings::default()).expect("http client");
-    Engine::new(
-        Arc::new(http),
-        Arc::new(FixedClock(i64::try_from(DETERMINISTIC_NOW).expect("fits"))),
-    )
-}
+use common::{demo, engine, lab, lab_options as options};
 
 async fn run_all(collection: &Collection, lab: &StsHandle) -> Vec<RunRecord> {
     let engine = engine();

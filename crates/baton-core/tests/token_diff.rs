@@ -3,18 +3,13 @@
 //! have nothing to compare (a refusal, an opaque token, a step that is not an exchange). First
 //! on tokens built by hand, then on the demo collection run against the lab.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+mod common;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use baton_core::http::{HttpSettings, ReqwestClient};
 use baton_core::scenario::record::{InputRole, InputToken, StepRecord, StepStatus, TokenRecord};
-use baton_core::scenario::{
-    Collection, Engine, MapSecrets, RunOptions, RunRecord, StepKind, step_diff, token_diff,
-};
-use baton_core::{FixedClock, Jwt, decode};
-use baton_sts::{DETERMINISTIC_NOW, Policy, StsConfig};
+use baton_core::scenario::{RunRecord, StepKind, step_diff, token_diff};
+use baton_core::{Jwt, decode};
 use serde_json::{Value, json};
 
 const NOW: i64 = 1_800_000_000;
@@ -258,34 +253,10 @@ fn the_diff_serializes_with_snake_case_names_and_numbers() {
 // The demo collection against the lab
 
 async fn run_demo(scenarios: &[&str]) -> Vec<RunRecord> {
-    let lab = baton_sts::spawn(StsConfig {
-        policy: Policy::lab_default(),
-        port: 0,
-        deterministic: true,
-    })
-    .await
-    .expect("lab starts");
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../examples/demo.baton.toml"
-    ))
-    .expect("examples/demo.baton.toml");
-    let mut table: toml::Table = toml::from_str(&text).expect("valid TOML");
-    table.remove("format");
-    let collection: Collection = table.try_into().expect("a collection");
-    let mut secrets = MapSecrets::default();
-    for (name, value) in lab.policy().credentials() {
-        secrets.insert(name, value);
-    }
-    let options = RunOptions {
-        environment: None,
-        overrides: BTreeMap::from([("lab".to_string(), lab.base_url().to_string())]),
-        secrets: Arc::new(secrets),
-    };
-    let engine = Engine::new(
-        Arc::new(ReqwestClient::new(&HttpSettings::default()).expect("http client")),
-        Arc::new(FixedClock(i64::try_from(DETERMINISTIC_NOW).expect("fits"))),
-    );
+    let lab = common::lab().await;
+    let collection = common::demo();
+    let options = common::lab_options(&lab);
+    let engine = common::engine();
     let mut records = Vec::new();
     for id in scenarios {
         let scenario = collection.scenario(id).expect("a demo scenario");
