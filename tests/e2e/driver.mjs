@@ -41,10 +41,24 @@ export async function launch() {
     throw new Error(`${application} does not exist: build it with cargo build -p baton-app`);
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), "baton-e2e-"));
+  // Its own process group, so stopping it stops WebKitWebDriver and the app with it; and pipes
+  // of its own, so a process left behind can never hold the test runner's output open.
   const driver = spawn("tauri-driver", ["--port", String(PORT), "--native-port", String(PORT + 1)], {
     env: { ...process.env, BATON_DATA_DIR: dataDir },
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
+  driver.stdout.on("data", (chunk) => process.stdout.write(chunk));
+  driver.stderr.on("data", (chunk) => process.stderr.write(chunk));
+  const killGroup = () => {
+    try {
+      process.kill(-driver.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+    driver.stdout.destroy();
+    driver.stderr.destroy();
+  };
   let browser;
   try {
     await waitForPort(PORT, 20);
@@ -60,14 +74,14 @@ export async function launch() {
       },
     });
   } catch (e) {
-    driver.kill();
+    killGroup();
     throw e;
   }
   const stop = async () => {
     try {
       await browser.deleteSession();
     } finally {
-      driver.kill();
+      killGroup();
     }
   };
   return { browser, dataDir, stop };
