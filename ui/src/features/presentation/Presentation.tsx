@@ -1,0 +1,129 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+
+import type { IpcError, RunView, Scenario } from "../../api/types";
+import { ErrorBanner } from "../../shared/ErrorBanner";
+import { TokenGraph } from "../graph/TokenGraph";
+import type { LiveStatus } from "../run/useRun";
+import { useFullscreen } from "./fullscreen";
+import { PresentedToken } from "./PresentedToken";
+import { revealedGraph } from "./revealedGraph";
+import { EXIT_KEY, NEXT_KEYS, PREVIOUS_KEYS } from "./shortcuts";
+
+type Props = {
+  scenario: Scenario;
+  /** The scenario's latest run; null until there is one. */
+  view: RunView | null;
+  running: boolean;
+  statuses: Record<string, LiveStatus>;
+  error: IpcError | null;
+  /** Runs the scenario (when it has no run to present). */
+  onRun: () => void;
+  onExit: () => void;
+};
+
+const ignoreSelection = () => {};
+
+/** The scenario for an audience: full screen, large type, high contrast, one step at a time with
+ * its notes, and the graph growing with each step. */
+export function Presentation({ scenario, view, running, statuses, error, onRun, onExit }: Props) {
+  const steps = useMemo(() => scenario.steps ?? [], [scenario]);
+  const [index, setIndex] = useState(0);
+  const root = useRef<HTMLDivElement>(null);
+  useFullscreen();
+
+  // Nothing to present yet: run the scenario first, once.
+  const ranForIt = useRef(false);
+  useEffect(() => {
+    if (view || running || ranForIt.current) return;
+    ranForIt.current = true;
+    onRun();
+  }, [view, running, onRun]);
+
+  const last = Math.max(0, steps.length - 1);
+  const next = useCallback(() => setIndex((i) => Math.min(i + 1, last)), [last]);
+  const previous = useCallback(() => setIndex((i) => Math.max(i - 1, 0)), []);
+
+  const exit = useRef(onExit);
+  exit.current = onExit;
+  useEffect(() => {
+    root.current?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      if (NEXT_KEYS.includes(e.key)) next();
+      else if (PREVIOUS_KEYS.includes(e.key)) previous();
+      else if (e.key === EXIT_KEY) exit.current();
+      else return;
+      e.preventDefault();
+      e.stopPropagation();
+    };
+    window.addEventListener("keydown", onKey, true);
+    return () => window.removeEventListener("keydown", onKey, true);
+  }, [next, previous]);
+
+  const shownIds = useMemo(() => steps.slice(0, index + 1).map((s) => s.id), [steps, index]);
+  const graph = useMemo(() => (view ? revealedGraph(view.graph, shownIds) : null), [view, shownIds]);
+  const step = steps[index];
+  const done = steps.filter((s) => statuses[s.id] && statuses[s.id] !== "idle" && statuses[s.id] !== "running").length;
+
+  return (
+    <div
+      ref={root}
+      className="presentation"
+      data-testid="presentation"
+      role="dialog"
+      aria-modal="true"
+      aria-label={`Presenting ${scenario.name}`}
+      tabIndex={-1}
+    >
+      <header className="presentation__bar">
+        <span className="presentation__scenario">{scenario.name}</span>
+        <span className="presentation__position" aria-live="polite">
+          Step {steps.length === 0 ? 0 : index + 1} of {steps.length}
+        </span>
+        <nav className="presentation__controls" aria-label="Presentation">
+          <button type="button" className="button" onClick={previous} disabled={index === 0} aria-keyshortcuts="ArrowLeft">
+            ← Previous
+          </button>
+          <button type="button" className="button" onClick={next} disabled={index >= last} aria-keyshortcuts="ArrowRight">
+            Next →
+          </button>
+          <button type="button" className="button" onClick={() => exit.current()} aria-keyshortcuts="Escape">
+            Exit <kbd>Esc</kbd>
+          </button>
+        </nav>
+      </header>
+      {error ? <ErrorBanner error={error} /> : null}
+      <div className="presentation__body">
+        <section className="presentation__step" aria-live="polite">
+          {step ? (
+            <>
+              <h2 className="presentation__name" data-testid="presentation-step" data-index={index} data-step-id={step.id}>
+                {step.name}
+              </h2>
+              {step.notes ? <p className="presentation__notes">{step.notes}</p> : null}
+              {view ? <PresentedToken view={view} stepId={step.id} /> : null}
+            </>
+          ) : (
+            <p className="presentation__notes">This scenario has no steps.</p>
+          )}
+        </section>
+        <div className="presentation__graph" data-tokens={graph?.nodes.length ?? 0} data-exchanges={graph?.edges.length ?? 0}>
+          {graph ? (
+            <TokenGraph graph={graph} emptyText="No tokens yet at this step." selectedId={null} onSelect={ignoreSelection} />
+          ) : running ? (
+            <p className="presentation__running" role="status">
+              Running the scenario… {done} of {steps.length} steps done
+            </p>
+          ) : (
+            <p className="presentation__running">
+              This scenario has not been run.{" "}
+              <button type="button" className="button" onClick={onRun}>
+                Run it
+              </button>
+            </p>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
