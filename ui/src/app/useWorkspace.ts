@@ -21,6 +21,7 @@ export function useWorkspace() {
   const [workspace, setWorkspace] = useState<Workspace | null>(null);
   const [collections, setCollections] = useState<Record<string, Collection>>({});
   const [error, setError] = useState<IpcError | null>(null);
+  const [importing, setImporting] = useState(false);
   const names = useRef<string[]>([]);
 
   const attempt = useCallback(async <T,>(work: () => Promise<T>): Promise<T | null> => {
@@ -118,7 +119,8 @@ export function useWorkspace() {
   const importFile = useCallback(async () => {
     const path = await attempt(pickFileToImport);
     if (!path) return null;
-    const summary = await attempt(() => importCollection(path));
+    setImporting(true);
+    const summary = await attempt(() => importCollection(path)).finally(() => setImporting(false));
     if (!summary) return null;
     forget(summary.name);
     await refresh();
@@ -142,6 +144,8 @@ export function useWorkspace() {
     workspace,
     collections,
     error,
+    /** A collection file is being imported. */
+    importing,
     setError,
     clearError: useCallback(() => setError(null), []),
     refresh,

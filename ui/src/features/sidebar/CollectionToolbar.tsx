@@ -7,10 +7,14 @@ type Props = {
   onExport: (name: string) => void;
   onDelete: (name: string) => void;
   onEnvironments: () => void;
+  /** Opens the collection runner for the selected collection. */
+  onRunCollection?: (name: string) => void;
+  /** A file is being imported: Import waits, and says so. */
+  importing?: boolean;
 };
 
 /** What can be done to collections: create and import always, the rest to the selected one. */
-export function CollectionToolbar({ selected, onCreate, onImport, onRename, onDuplicate, onExport, onDelete, onEnvironments }: Props) {
+export function CollectionToolbar({ selected, onCreate, onImport, onRename, onDuplicate, onExport, onDelete, onEnvironments, importing = false, onRunCollection }: Props) {
   const on = (action: (name: string) => void) => () => selected && action(selected);
   const target = selected ? ` “${selected}”` : "";
   return (
@@ -18,8 +22,14 @@ export function CollectionToolbar({ selected, onCreate, onImport, onRename, onDu
       <button type="button" className="button button--small" onClick={onCreate}>
         New
       </button>
-      <button type="button" className="button button--small" onClick={onImport}>
-        Import…
+      <button type="button" className="button button--small" onClick={onImport} disabled={importing} aria-busy={importing}>
+        {importing ? (
+          <>
+            <span className="spinner" aria-hidden="true" /> Importing…
+          </>
+        ) : (
+          "Import…"
+        )}
       </button>
       <span className="toolbar__spacer" />
       <button type="button" className="button button--small" disabled={!selected} onClick={on(onRename)} aria-label={`Rename${target}`}>
@@ -43,6 +53,19 @@ export function CollectionToolbar({ selected, onCreate, onImport, onRename, onDu
       >
         Environments…
       </button>
+      {onRunCollection ? (
+        // Named so that it never answers to a search for the scenario's Run button.
+        <button
+          type="button"
+          className="button button--small"
+          disabled={!selected}
+          onClick={on(onRunCollection)}
+          aria-label={selected ? `Collection runner for “${selected}”` : "Collection runner"}
+          title="Run the whole collection, or some of its scenarios"
+        >
+          Collection runner…
+        </button>
+      ) : null}
     </div>
   );
 }

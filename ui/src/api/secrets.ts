@@ -1,0 +1,15 @@
+import { call } from "./ipc";
+
+// TEMPORARY: docs/ipc.md's secret types until ts-rs generates them into ../bindings; then these
+// come from ./types.
+export type KeyringStatus = { available: boolean; problem: string | null };
+export type SecretEntry = { name: string; stored_in: "keyring" | "store" };
+export type SecretsView = { keyring: KeyringStatus; secrets: SecretEntry[] };
+
+/** The secrets' names and where each is kept; values never cross to the UI. */
+export const listSecrets = () => call<SecretsView>("list_secrets");
+
+/** Keeps a secret in the OS keyring when there is one, else in Baton's store. */
+export const setSecret = (name: string, value: string) => call<SecretsView>("set_secret", { name, value });
+
+export const deleteSecret = (name: string) => call<SecretsView>("delete_secret", { name });
