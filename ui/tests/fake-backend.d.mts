@@ -20,4 +20,6 @@ export function createFakeBackend(options: {
   emit: (event: string, payload: unknown) => unknown;
   holdRuns?: boolean;
   dialog?: { open?: string | null; save?: string | null };
+  labPolicy?: string;
+  labRequests?: unknown[];
 }): FakeBackend;

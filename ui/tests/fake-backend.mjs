@@ -25,6 +25,8 @@ function summary(collection, updatedAt) {
  * @param {(event: string, payload: unknown) => unknown} options.emit  sends an app event
  * @param {boolean} [options.holdRuns]  `run_scenario` waits for `releaseRun()` after its events
  * @param {{ open?: string | null, save?: string | null }} [options.dialog]  what the file dialogs answer
+ * @param {string} [options.labPolicy]  the lab's built-in policy (TOML; a short one when not given)
+ * @param {object[]} [options.labRequests]  the lab's request log, newest first (a canned one when not given)
  */
 export function createFakeBackend(options) {
   const store = new Map(options.collections.map((c) => [c.name, clone(c)]));
@@ -60,7 +62,10 @@ export function createFakeBackend(options) {
     return clone({ ...view, run_id: id });
   }
 
+  const fakeLab = createFakeLab(options, history);
+
   const commands = {
+    ...fakeLab,
     workspace: () => ({
       collections: [...store.values()].map((c) => summary(c, clock)),
       lab,
@@ -149,5 +154,293 @@ export function createFakeBackend(options) {
     addHistory: (view) => history.set(history.size + 1, view),
     failWith: (cmd, error) => (failures[cmd] = error),
     clearFailure: (cmd) => delete failures[cmd],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The lab token service and the assertion preview (docs/ipc.md, "Teaching and QA"): a policy kept
+// as TOML text, a small reader for it that reports the line of a mistake, a canned request log,
+// and `preview_assertions` computed for the simple cases against a recorded run's step.
+// ---------------------------------------------------------------------------------------------
+
+const FAKE_LAB_POLICY = `# Baton's built-in lab policy (the test double's short version).
+signing_alg = "ES256"
+access_token_lifetime = 3600
+max_chain_depth = 4
+
+[[audiences]]
+name = "orders-api"
+scopes = ["orders:read", "orders:write", "payments:charge", "shipping:create"]
+
+[[audiences]]
+name = "payments-api"
+scopes = ["payments:charge", "payments:refund"]
+
+[[audiences]]
+name = "shipping-api"
+scopes = ["shipping:create", "shipping:track"]
+
+[[users]]
+username = "alice"
+password = "alice-password"
+scopes = ["orders:read", "orders:write", "payments:charge", "shipping:create"]
+
+[[users]]
+username = "bob"
+password = "bob-password"
+scopes = ["trips:plan", "flights:book", "payments:charge"]
+may_act = { sub = "planner-agent" }
+
+[[clients]]
+client_id = "web-app"
+description = "The shop's web front end: users log in here (password grant)"
+auth = "client_secret"
+secret = "web-app-secret"
+grants = ["password", "refresh_token"]
+audiences = ["orders-api"]
+
+[[clients]]
+client_id = "order-service"
+description = "Story 1: exchanges a user's orders token, acting as itself, for narrow downstream tokens"
+auth = "client_secret"
+secret = "order-service-secret"
+grants = ["client_credentials", "token-exchange"]
+may_delegate = true
+audiences = ["payments-api", "shipping-api"]
+
+[[clients]]
+client_id = "api-gateway"
+description = "Story 2: swaps a caller's token for a backend token (impersonation, no act)"
+auth = "client_secret"
+secret = "api-gateway-secret"
+grants = ["token-exchange"]
+may_impersonate = true
+audiences = ["backend-api"]
+`;
+
+const FAKE_LAB_REQUESTS = [
+  {
+    time_ms: 1767225603120,
+    endpoint: "/token",
+    grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+    client_id: "order-service",
+    status: 400,
+    outcome: "refused",
+    detail: "unauthorized_client: order-service may not delegate",
+  },
+  {
+    time_ms: 1767225602480,
+    endpoint: "/token",
+    grant_type: "urn:ietf:params:oauth:grant-type:token-exchange",
+    client_id: "order-service",
+    status: 200,
+    outcome: "issued",
+    detail: "urn:ietf:params:oauth:token-type:access_token",
+  },
+  {
+    time_ms: 1767225601950,
+    endpoint: "/token",
+    grant_type: "client_credentials",
+    client_id: "order-service",
+    status: 200,
+    outcome: "issued",
+    detail: "urn:ietf:params:oauth:token-type:access_token",
+  },
+  {
+    time_ms: 1767225601200,
+    endpoint: "/token",
+    grant_type: "password",
+    client_id: "web-app",
+    status: 200,
+    outcome: "issued",
+    detail: "urn:ietf:params:oauth:token-type:access_token",
+  },
+  { time_ms: 1767225600100, endpoint: "/jwks", grant_type: null, client_id: null, status: 200, outcome: "served", detail: "" },
+];
+
+const INTEGER_KEYS = ["access_token_lifetime", "refresh_token_lifetime", "max_chain_depth"];
+const BOOLEAN_KEYS = ["may_delegate", "may_impersonate"];
+
+/** A TOML value of the shapes the policy uses: strings, numbers, booleans, one-line arrays and
+ * inline tables of those; `undefined` when it is none of them. */
+function tomlValue(text) {
+  const t = text.trim();
+  const inline = /^\{(.*)\}$/.exec(t);
+  if (inline) {
+    const table = {};
+    for (const part of inline[1].split(",").filter((p) => p.trim())) {
+      const m = /^\s*([A-Za-z0-9_-]+)\s*=\s*(.+)$/.exec(part);
+      const v = m ? tomlValue(m[2]) : undefined;
+      if (v === undefined) return undefined;
+      table[m[1]] = v;
+    }
+    return table;
+  }
+  try {
+    return JSON.parse(t);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads the policy: `{ policy }` or `{ line, message }` at its first mistake. */
+function readFakePolicy(text) {
+  const policy = { settings: {}, audiences: [], users: [], clients: [] };
+  let table = policy.settings;
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/#.*$/, "").trim();
+    const at = (message) => ({ line: i + 1, message: `the policy is not valid at line ${i + 1}: ${message}` });
+    if (line === "") continue;
+    const header = /^\[\[(audiences|users|clients)\]\]$/.exec(line);
+    if (header) {
+      table = {};
+      policy[header[1]].push(table);
+      continue;
+    }
+    if (/^\[/.test(line)) return at(`unknown table ${line}`);
+    const pair = /^([A-Za-z0-9_-]+)\s*=\s*(.+)$/.exec(line);
+    if (!pair) return at(`expected \`key = value\`, a [[table]] header or a # comment, found “${line}”`);
+    const [, key, raw] = pair;
+    const value = tomlValue(raw);
+    if (value === undefined) return at(`the value of ${key} is not a string, number, boolean, array or inline table`);
+    if (INTEGER_KEYS.includes(key) && !Number.isInteger(value)) return at(`invalid type: expected an integer for ${key}`);
+    if (BOOLEAN_KEYS.includes(key) && typeof value !== "boolean") return at(`invalid type: expected a boolean for ${key}`);
+    table[key] = value;
+  }
+  return { policy };
+}
+
+function fakeLabView(base, text, isDefault, restartedAt) {
+  const { policy } = readFakePolicy(text);
+  const sub = (m) => (m && typeof m.sub === "string" ? m.sub : null);
+  return {
+    base_url: base.base_url,
+    issuer: base.issuer,
+    policy_toml: text,
+    is_default: isDefault,
+    restarted_at: restartedAt,
+    clients: policy.clients.map((c) => ({
+      client_id: c.client_id,
+      description: c.description ?? null,
+      auth: c.auth === "none" ? "none" : "client_secret_basic",
+      grants: c.grants ?? [],
+      may_delegate: c.may_delegate === true,
+      may_impersonate: c.may_impersonate === true,
+      audiences: c.audiences ?? [],
+      may_act: sub(c.may_act),
+    })),
+    users: policy.users.map((u) => ({ username: u.username, scopes: u.scopes ?? [], may_act: sub(u.may_act) })),
+    audiences: policy.audiences.map((a) => a.name),
+  };
+}
+
+/** Every claim by dotted path, sorted: an object as itself and as its members. */
+function fakeClaimPaths(claims, prefix = "", out = []) {
+  for (const [name, value] of Object.entries(claims)) {
+    const path = `${prefix}${name}`;
+    if (value && typeof value === "object" && !Array.isArray(value)) fakeClaimPaths(value, `${path}.`, out);
+    out.push({ path, value });
+  }
+  return prefix === "" ? out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) : out;
+}
+
+/** A few assertion kinds checked as the engine words them; the others pass with a note (the
+ * real checks are the engine's). */
+function fakeCheck(assertion, step, claims) {
+  const show = (v) => JSON.stringify(v);
+  const status = step.response?.status ?? null;
+  if (assertion.status !== undefined && assertion.status !== null) {
+    return status === assertion.status
+      ? { passed: true, message: `HTTP status is ${status}` }
+      : { passed: false, message: `HTTP status: expected ${assertion.status}, got ${status}` };
+  }
+  if (typeof assertion.claim === "string") {
+    const path = assertion.claim;
+    const value = path.split(".").reduce((v, k) => (v && typeof v === "object" && !Array.isArray(v) ? v[k] : undefined), claims ?? undefined);
+    if (assertion.exists === true) {
+      return value === undefined
+        ? { passed: false, message: `claim ${path}: expected present, got absent` }
+        : { passed: true, message: `claim ${path} is present (${show(value)})` };
+    }
+    if (assertion.exists === false) {
+      return value === undefined
+        ? { passed: true, message: `claim ${path} is absent` }
+        : { passed: false, message: `claim ${path}: expected absent, got ${show(value)}` };
+    }
+    if (assertion.equals !== undefined) {
+      if (value === undefined) return { passed: false, message: `claim ${path}: expected ${show(assertion.equals)}, got nothing (no such claim)` };
+      return show(value) === show(assertion.equals)
+        ? { passed: true, message: `claim ${path} is ${show(value)}` }
+        : { passed: false, message: `claim ${path}: expected ${show(assertion.equals)}, got ${show(value)}` };
+    }
+  }
+  const isObject = (v) => v && typeof v === "object" && !Array.isArray(v);
+  const actors = [];
+  for (let act = claims?.act; isObject(act); act = act.act) actors.push(act.sub ?? act.client_id ?? "?");
+  if (typeof assertion.aud_contains === "string") {
+    const aud = claims?.aud === undefined ? [] : [].concat(claims.aud);
+    return aud.includes(assertion.aud_contains)
+      ? { passed: true, message: `aud contains ${show(assertion.aud_contains)}` }
+      : { passed: false, message: `aud: expected to contain ${show(assertion.aud_contains)}, got ${show(aud)}` };
+  }
+  if (Array.isArray(assertion.act_chain)) {
+    const chain = (list) => `[${list.join(", ")}]`;
+    return show(actors) === show(assertion.act_chain)
+      ? { passed: true, message: `act chain is ${chain(actors)}` }
+      : { passed: false, message: `act chain: expected ${chain(assertion.act_chain)}, got ${chain(actors)}` };
+  }
+  if (typeof assertion.act_depth === "number") {
+    return actors.length === assertion.act_depth
+      ? { passed: true, message: `act depth is ${actors.length}` }
+      : { passed: false, message: `act depth: expected ${assertion.act_depth}, got ${actors.length}` };
+  }
+  return { passed: true, message: "checked by the engine (the test double does not check this kind)" };
+}
+
+function createFakeLab(options, history) {
+  const base = { base_url: "http://127.0.0.1:8693", issuer: "http://127.0.0.1:8693" };
+  let policy = options.labPolicy ?? FAKE_LAB_POLICY;
+  let isDefault = true;
+  let restartedAt = 1767225600000;
+  const requests = clone(options.labRequests ?? FAKE_LAB_REQUESTS);
+  const view = () => fakeLabView(base, policy, isDefault, restartedAt);
+
+  return {
+    lab_status: () => view(),
+    lab_requests: () => clone(requests),
+    apply_lab_policy: ({ policy: text }) => {
+      const read = readFakePolicy(text ?? "");
+      if (read.line) return Promise.reject({ code: "invalid_input", message: read.message, detail: null, line: read.line });
+      policy = text;
+      isDefault = text === (options.labPolicy ?? FAKE_LAB_POLICY);
+      restartedAt += 1000;
+      return view();
+    },
+    reset_lab_policy: () => {
+      policy = options.labPolicy ?? FAKE_LAB_POLICY;
+      isDefault = true;
+      restartedAt += 1000;
+      return view();
+    },
+    preview_assertions: ({ runId, stepId, assertions }) => {
+      const run = history.get(runId);
+      if (!run) return fail("not_found", `no run ${runId}`);
+      const step = run.record.steps.find((s) => s.id === stepId);
+      if (!step) return fail("not_found", `run ${runId} has no step “${stepId}”`);
+      const claims = step.token?.decoded?.kind === "jwt" ? step.token.decoded.claims : (step.introspection ?? null);
+      const paths = claims ? fakeClaimPaths(claims) : [];
+      if (step.status !== "passed" && step.status !== "failed") return { claims: paths, outcomes: [] };
+      const list = assertions ?? [];
+      const outcomes = [];
+      const expectsOutcome = list.some((a) => (a.status ?? null) !== null || (a.error ?? null) !== null);
+      if (step.response && !expectsOutcome) {
+        const implicit = fakeCheck({ status: 200 }, step, claims);
+        if (!implicit.passed) implicit.message += " (a step without a status or error assertion must succeed)";
+        outcomes.push({ assertion: { status: 200 }, ...implicit });
+      }
+      for (const a of list) outcomes.push({ assertion: clone(a), ...fakeCheck(a, step, claims) });
+      return { claims: clone(paths), outcomes };
+    },
   };
 }

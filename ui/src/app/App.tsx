@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 
 import { EnvironmentPanel } from "../features/environments/EnvironmentPanel";
+import { LabPanel } from "../features/lab/LabPanel";
 import { ScenarioView } from "../features/scenarios/ScenarioView";
 import { ServerPanel } from "../features/servers/ServerPanel";
 import { Sidebar } from "../features/sidebar/Sidebar";
@@ -8,7 +9,7 @@ import { ErrorBanner } from "../shared/ErrorBanner";
 import { ToastProvider } from "../shared/Toast";
 import { useWorkspace } from "./useWorkspace";
 
-type Main = { kind: "none" } | { kind: "scenario"; collection: string; scenarioId: string } | { kind: "servers" } | { kind: "environments" };
+type Main = { kind: "none" } | { kind: "scenario"; collection: string; scenarioId: string } | { kind: "servers" } | { kind: "lab" } | { kind: "environments" };
 
 export function App() {
   return (
@@ -54,6 +55,7 @@ function Shell() {
           if (activeCollection && !ws.collections[activeCollection]) void ws.open(activeCollection);
           setMain({ kind: "servers" });
         }}
+        onOpenLab={() => setMain({ kind: "lab" })}
       />
       <main className="main">
         {ws.error ? <ErrorBanner error={ws.error} onDismiss={ws.clearError} /> : null}
@@ -67,6 +69,7 @@ function Shell() {
             onSaveCollection={ws.save}
           />
         ) : null}
+        {main.kind === "lab" ? <LabPanel onApplied={() => void ws.refresh()} /> : null}
         {main.kind === "environments" ? (
           activeCollection && ws.collections[activeCollection] ? (
             <EnvironmentPanel collection={ws.collections[activeCollection]} onSaveCollection={ws.save} />

@@ -29,6 +29,7 @@ export const tests = [
       await form.getByRole("button", { name: "Add parameter" }).click();
       await form.getByLabel("Parameter 1 name", { exact: true }).fill("x-tenant");
       await form.getByLabel("Parameter 1 value", { exact: true }).fill("acme");
+      await form.getByRole("button", { name: "Edit as JSON" }).click();
       await form.getByLabel(/^assert/).fill('[{"status": 200}, {"act_chain": ["payment-agent", "flight-agent", "planner-agent"]}]');
       await form.getByRole("button", { name: "Add step" }).click();
 

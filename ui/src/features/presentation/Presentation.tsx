@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { IpcError, RunView, Scenario } from "../../api/types";
 import { ErrorBanner } from "../../shared/ErrorBanner";
 import { TokenGraph } from "../graph/TokenGraph";
+import { inspect } from "../inspector/lookup";
 import type { LiveStatus } from "../run/useRun";
 import { useFullscreen } from "./fullscreen";
 import { PresentedToken } from "./PresentedToken";
@@ -63,6 +64,8 @@ export function Presentation({ scenario, view, running, statuses, error, onRun, 
   const shownIds = useMemo(() => steps.slice(0, index + 1).map((s) => s.id), [steps, index]);
   const graph = useMemo(() => (view ? revealedGraph(view.graph, shownIds) : null), [view, shownIds]);
   const step = steps[index];
+  // The current step's token stands out in the graph.
+  const current = view && step ? (inspect(view, { kind: "step", id: step.id }).node?.id ?? null) : null;
   const done = steps.filter((s) => statuses[s.id] && statuses[s.id] !== "idle" && statuses[s.id] !== "running").length;
 
   return (
@@ -109,7 +112,7 @@ export function Presentation({ scenario, view, running, statuses, error, onRun, 
         </section>
         <div className="presentation__graph" data-tokens={graph?.nodes.length ?? 0} data-exchanges={graph?.edges.length ?? 0}>
           {graph ? (
-            <TokenGraph graph={graph} emptyText="No tokens yet at this step." selectedId={null} onSelect={ignoreSelection} />
+            <TokenGraph graph={graph} emptyText="No tokens yet at this step." selectedId={current} onSelect={ignoreSelection} />
           ) : running ? (
             <p className="presentation__running" role="status">
               Running the scenario… {done} of {steps.length} steps done

@@ -198,6 +198,7 @@ export function ScenarioView({ ws, collection, scenarioId }: { ws: WorkspaceApi;
                 onSave={saveStep}
                 onDelete={() => void deleteStep()}
                 onCancel={() => (editing.isNew ? setEditing(null) : setEditing({ ...editing, version: Date.now() }))}
+                runId={view?.record.steps.some((s) => s.id === editing.step.id) ? view.run_id : null}
               />
             ) : null}
           </div>

@@ -35,6 +35,7 @@ describe("The step form", () => {
     await user.click(f.getByRole("button", { name: "Add parameter" }));
     await user.type(f.getByLabelText("Parameter 1 name"), "x-tenant");
     await user.type(f.getByLabelText("Parameter 1 value"), "acme");
+    await user.click(f.getByRole("button", { name: "Edit as JSON" }));
     const asserts = f.getByLabelText(/^assert/);
     await user.clear(asserts);
     // userEvent reads { and [ as key descriptors; doubled, they are typed as themselves.

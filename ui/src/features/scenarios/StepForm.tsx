@@ -2,7 +2,8 @@ import { useId, useState, type FormEvent } from "react";
 
 import type { Collection, Step, StepKind } from "../../api/types";
 import { ExchangeFields, InspectFields, IntrospectFields, TokenFields } from "./ActionFields";
-import { AssertionsEditor, formatAssertions, parseAssertions } from "./AssertionsEditor";
+import { AssertionEditor } from "../assertions/AssertionEditor";
+import { assertionsOf, draftOf } from "../assertions/assertionModel";
 import { TextField } from "./TextField";
 import { STEP_KINDS, cleanStep, defaultAction, missingFields, stepKind } from "./stepModel";
 
@@ -16,12 +17,14 @@ type Props = {
   onSave: (step: Step) => Promise<boolean>;
   onDelete: () => void;
   onCancel: () => void;
+  /** The last saved run that has this step: its assertions are checked against it as they are edited. */
+  runId?: number | null;
 };
 
 /** Edits one step and saves exactly the Step JSON the engine reads. */
-export function StepForm({ collection, initial, earlier, isNew, onSave, onDelete, onCancel }: Props) {
+export function StepForm({ collection, initial, earlier, isNew, onSave, onDelete, onCancel, runId = null }: Props) {
   const [draft, setDraft] = useState<Step>(initial);
-  const [assertText, setAssertText] = useState(() => formatAssertions(initial.assert));
+  const [asserts, setAsserts] = useState(() => draftOf(initial.assert));
   const [problems, setProblems] = useState<string[]>([]);
   const [saving, setSaving] = useState(false);
   const kindId = useId();
@@ -38,7 +41,7 @@ export function StepForm({ collection, initial, earlier, isNew, onSave, onDelete
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const parsed = parseAssertions(assertText);
+    const parsed = assertionsOf(asserts);
     const found: string[] = [];
     if ("problem" in parsed) found.push(parsed.problem);
     const missing = missingFields(draft);
@@ -77,7 +80,7 @@ export function StepForm({ collection, initial, earlier, isNew, onSave, onDelete
         <IntrospectFields {...ctx} value={draft.introspect} onChange={(introspect) => setDraft({ ...draft, introspect })} />
       ) : null}
       {draft.inspect ? <InspectFields {...ctx} value={draft.inspect} onChange={(inspect) => setDraft({ ...draft, inspect })} /> : null}
-      <AssertionsEditor text={assertText} onChange={setAssertText} />
+      <AssertionEditor draft={asserts} onChange={setAsserts} runId={runId} stepId={initial.id} />
       {problems.length > 0 ? (
         <ul className="form-problems" role="alert">
           {problems.map((p) => (

@@ -15,6 +15,7 @@ type Props = {
   onSelectCollection: (name: string | null) => void;
   onOpenScenario: (collection: string, scenarioId: string) => void;
   onOpenServers: () => void;
+  onOpenLab?: () => void;
   onOpenEnvironments: () => void;
 };
 
@@ -27,6 +28,7 @@ export function Sidebar({
   onSelectCollection,
   onOpenScenario,
   onOpenServers,
+  onOpenLab,
   onOpenEnvironments,
 }: Props) {
   const toast = useToast();
@@ -322,6 +324,11 @@ export function Sidebar({
         <button type="button" className="button button--quiet" onClick={onOpenServers}>
           Servers…
         </button>
+        {onOpenLab ? (
+          <button type="button" className="button button--quiet" onClick={onOpenLab}>
+            Lab…
+          </button>
+        ) : null}
         {ws.workspace ? (
           <p className="muted sidebar__lab" title={ws.workspace.lab.issuer}>
             Lab token service at <code>{ws.workspace.lab.base_url}</code>

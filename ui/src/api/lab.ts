@@ -1,0 +1,15 @@
+import { call } from "./ipc";
+import type { LabRequestView, LabView } from "./pendingTypes";
+
+/** The lab token service as it runs now: its address, policy and the principals it knows. */
+export const labStatus = () => call<LabView>("lab_status");
+
+/** The requests the lab has answered, newest first (at most 200). */
+export const labRequests = () => call<LabRequestView[]>("lab_requests");
+
+/** Restarts the lab on the same port with this policy (TOML). A mistake rejects with
+ * `invalid_input` and `line` set, and the running lab keeps its old policy. */
+export const applyLabPolicy = (policy: string) => call<LabView>("apply_lab_policy", { policy });
+
+/** Restarts the lab with the built-in policy. */
+export const resetLabPolicy = () => call<LabView>("reset_lab_policy");

@@ -1,0 +1,197 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+
+import { toIpcError } from "../../api/ipc";
+import { applyLabPolicy, labStatus, resetLabPolicy } from "../../api/lab";
+import type { LabView } from "../../api/pendingTypes";
+import type { IpcError } from "../../api/types";
+import { ErrorBanner } from "../../shared/ErrorBanner";
+import { LabClients, LabUsers } from "./LabPrincipals";
+import { PolicyEditor, type PolicyEditorHandle } from "./PolicyEditor";
+import { RecentRequests } from "./RecentRequests";
+import { useLabRequests } from "./useLabRequests";
+
+const IS_MAC = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+const SAVE_SHORTCUT = IS_MAC ? "⌘S" : "Ctrl+S";
+
+/** A policy mistake as the lab reported it: its message and the 1-based line, when known. */
+type PolicyProblem = { message: string; line: number | null };
+
+function lineOf(error: IpcError): number | null {
+  const line = (error as { line?: unknown }).line;
+  return typeof line === "number" && line > 0 ? line : null;
+}
+
+/** Where the lab runs and what its policy allows. */
+function LabSummary({ lab }: { lab: LabView }) {
+  return (
+    <dl className="endpoints lab__summary">
+      <dt>URL</dt>
+      <dd className="mono">{lab.base_url}</dd>
+      <dt>issuer</dt>
+      <dd className="mono">{lab.issuer}</dd>
+      <dt>policy</dt>
+      <dd>
+        {lab.is_default ? (
+          <span className="lab-badge">built-in</span>
+        ) : (
+          <span className="lab-badge lab-badge--edited">edited</span>
+        )}{" "}
+        <span className="muted">running since {new Date(lab.restarted_at).toLocaleTimeString()}</span>
+      </dd>
+      {lab.audiences.length > 0 ? (
+        <>
+          <dt>audiences</dt>
+          <dd className="mono">{lab.audiences.join(" ")}</dd>
+        </>
+      ) : null}
+    </dl>
+  );
+}
+
+/** The lab token service for trainers: where it runs, who it knows, its policy to edit and
+ * restart with, and the requests it has answered lately. `onApplied` runs after each restart
+ * (the workspace keeps the lab's summary). */
+export function LabPanel({ onApplied }: { onApplied?: () => void }) {
+  const [lab, setLab] = useState<LabView | null>(null);
+  const [draft, setDraft] = useState("");
+  const [problem, setProblem] = useState<PolicyProblem | null>(null);
+  const [error, setError] = useState<IpcError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const editor = useRef<PolicyEditorHandle>(null);
+  const log = useLabRequests();
+
+  const show = useCallback((view: LabView) => {
+    setLab(view);
+    setDraft(view.policy_toml);
+    setProblem(null);
+  }, []);
+
+  useEffect(() => {
+    let stale = false;
+    labStatus()
+      .then((view) => !stale && show(view))
+      .catch((e) => !stale && setError(toIpcError(e)));
+    return () => {
+      stale = true;
+    };
+  }, [show]);
+
+  const edited = lab !== null && draft !== lab.policy_toml;
+
+  // A mistake's line is brought into view, the caret left where the user was typing.
+  useEffect(() => {
+    if (problem?.line) editor.current?.revealLine(problem.line);
+  }, [problem]);
+
+  const restartWith = async (work: () => Promise<LabView>, done: string) => {
+    setBusy(true);
+    setNotice(null);
+    setError(null);
+    try {
+      show(await work());
+      setNotice(done);
+      onApplied?.();
+      void log.refresh();
+    } catch (e) {
+      const err = toIpcError(e);
+      if (err.code === "invalid_input") setProblem({ message: err.message, line: lineOf(err) });
+      else setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const apply = () => {
+    if (busy || !lab) return;
+    void restartWith(() => applyLabPolicy(draft), "Restarted with the new policy");
+  };
+
+  const reset = () => {
+    if (busy) return;
+    if (!window.confirm("Replace the lab's policy with the built-in one and restart it? Your edits to the policy are lost.")) return;
+    void restartWith(resetLabPolicy, "Restarted with the built-in policy");
+  };
+
+  const revert = () => {
+    if (!lab) return;
+    setDraft(lab.policy_toml);
+    setProblem(null);
+  };
+
+  return (
+    <div className="lab" aria-labelledby="lab-heading" role="region">
+      <h1 id="lab-heading">Lab token service</h1>
+      {error ? <ErrorBanner error={error} onDismiss={() => setError(null)} /> : null}
+      {lab === null ? (
+        error ? null : <p className="muted">Loading…</p>
+      ) : (
+        <>
+          <LabSummary lab={lab} />
+          <section aria-labelledby="lab-policy-heading" className="lab__policy">
+            <div className="lab__policy-head">
+              <h2 id="lab-policy-heading">
+                Policy{edited ? <span className="lab__edited" title="Edited, not applied yet" aria-label="edited, not applied"> ●</span> : null}
+              </h2>
+              <span className="toolbar__spacer" />
+              <button
+                type="button"
+                className="button button--primary"
+                data-testid="lab-apply"
+                disabled={busy}
+                onClick={apply}
+                title={`Apply the policy and restart the lab on the same port (${SAVE_SHORTCUT})`}
+                aria-keyshortcuts="Control+S Meta+S"
+              >
+                {busy ? "Restarting…" : "Apply and restart"}
+              </button>
+              <button type="button" className="button" disabled={busy || !edited} onClick={revert} data-testid="lab-revert">
+                Revert
+              </button>
+              <button type="button" className="button" disabled={busy || lab.is_default} onClick={reset} data-testid="lab-reset">
+                Reset to built-in
+              </button>
+            </div>
+            <p className="muted lab__hint">
+              Edit the TOML and apply it ({SAVE_SHORTCUT}): e.g. set <code>may_delegate = false</code> on a client and run a
+              scenario to see the exchange refused. The lab restarts on the same port.
+            </p>
+            {notice && !problem ? (
+              <p role="status" className="lab__notice">
+                {notice}
+              </p>
+            ) : null}
+            {problem ? (
+              <div className="lab__problem" role="alert" data-testid="lab-policy-error" data-line={problem.line ?? undefined}>
+                {problem.line !== null && !problem.message.toLowerCase().includes(`line ${problem.line}`) ? (
+                  <strong>Line {problem.line}: </strong>
+                ) : null}
+                {problem.message}
+                <p className="lab__problem-note">Not applied: the running service keeps its old policy.</p>
+                {problem.line !== null ? (
+                  <button type="button" className="button button--link" onClick={() => editor.current?.goToLine(problem.line!)}>
+                    Go to line {problem.line}
+                  </button>
+                ) : null}
+              </div>
+            ) : null}
+            <PolicyEditor
+              ref={editor}
+              label="Lab policy (TOML)"
+              value={draft}
+              errorLine={problem?.line ?? null}
+              onChange={(v) => {
+                setDraft(v);
+                setNotice(null);
+              }}
+              onSave={apply}
+            />
+          </section>
+          <RecentRequests requests={log.requests} error={log.error} />
+          <LabClients clients={lab.clients} />
+          <LabUsers users={lab.users} />
+        </>
+      )}
+    </div>
+  );
+}

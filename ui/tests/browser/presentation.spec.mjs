@@ -1,0 +1,84 @@
+import { equal, includes, ok } from "./assert.mjs";
+import { graphDrawn, ipcCalls, openScenario } from "./helpers.mjs";
+
+const CHAIN = /three-hop act chain/;
+
+/** Waits until the presentation's graph is laid out and shows `nodes` tokens. */
+async function presentedGraph(page, nodes) {
+  await page.locator('.presentation .graph[data-ready="true"]').waitFor();
+  await page.waitForFunction((n) => document.querySelectorAll(".presentation .react-flow__node").length === n, nodes);
+}
+
+const stepIndex = (page) => page.getByTestId("presentation-step").getAttribute("data-index");
+
+export const tests = [
+  {
+    name: "presentation mode walks the three-hop chain one step at a time, the graph growing, in large high-contrast type",
+    config: { history: ["agent-chain"] },
+    async run({ page }) {
+      await openScenario(page, CHAIN);
+      await graphDrawn(page, 7);
+      await page.keyboard.press("p");
+
+      const presentation = page.getByTestId("presentation");
+      await presentation.waitFor();
+      equal(await stepIndex(page), "0", "first step");
+      includes(await page.getByTestId("presentation-step").innerText(), "Bob signs in", "first step's name");
+      await presentedGraph(page, 1);
+
+      // Large type, light on black.
+      const style = await page.getByTestId("presentation-step").evaluate((h) => {
+        const s = getComputedStyle(h);
+        return { size: parseFloat(s.fontSize), color: s.color, bg: getComputedStyle(h.closest(".presentation")).backgroundColor };
+      });
+      ok(style.size >= 36, `heading font size ${style.size}px`);
+      equal(style.bg, "rgb(0, 0, 0)", "presentation background");
+      equal(style.color, "rgb(255, 255, 255)", "heading colour");
+
+      // planner's token, then the first hop: its token and both its edges.
+      await page.keyboard.press("ArrowRight");
+      await presentedGraph(page, 2);
+      await page.keyboard.press("ArrowRight");
+      equal(await stepIndex(page), "2", "hop-1");
+      await presentedGraph(page, 3);
+      equal(await page.locator(".presentation .react-flow__edge").count(), 2, "hop-1's subject and actor edges");
+
+      // On to the last hop: its notes, and the whole chain on its token.
+      for (let i = 0; i < 4; i++) await page.keyboard.press("ArrowRight");
+      equal(await stepIndex(page), "6", "hop-3");
+      await presentedGraph(page, 7);
+      includes(await presentation.innerText(), "The act chain reads payment-agent, then flight-agent, then planner-agent", "hop-3's notes");
+      includes(
+        await page.locator('.presentation .react-flow__node:has-text("Payment agent → payments API")').innerText(),
+        "payment-agent ← flight-agent ← planner-agent",
+        "act chain on the last token",
+      );
+
+      await page.keyboard.press("ArrowLeft");
+      equal(await stepIndex(page), "5", "back one step");
+
+      await page.keyboard.press("Escape");
+      await presentation.waitFor({ state: "detached" });
+      const fullscreen = (await ipcCalls(page, "plugin:window|set_fullscreen")).map((c) => c.args.value);
+      equal(fullscreen, [true, false], "full screen on entering, restored on leaving");
+    },
+  },
+  {
+    name: "compare shows act on the delegation side and none on the impersonation side",
+    async run({ page }) {
+      await openScenario(page, /AI assistant's narrow token/);
+      await page.locator('[data-step="airline"] button').first().click();
+      await page.getByRole("button", { name: "Compare", exact: true }).click();
+      const delegation = page.locator('[data-testid="compare-side"][data-mode="delegation"]');
+      const impersonation = page.locator('[data-testid="compare-side"][data-mode="impersonation"]');
+      includes(await delegation.getByTestId("compare-act").innerText(), "travel-assistant", "delegation act");
+      includes(await impersonation.getByTestId("compare-act").innerText(), "no act", "impersonation act");
+      equal(await delegation.locator('[data-fact="act"]').getAttribute("data-differs"), "true", "act marked as differing");
+      await page.locator('.compare-side--delegation .graph[data-ready="true"]').waitFor();
+      ok((await delegation.locator(".react-flow__edge.edge--actor").count()) > 0, "delegation graph has an actor edge");
+      equal(await impersonation.locator(".react-flow__edge.edge--actor").count(), 0, "impersonation graph has no actor edge");
+      await page.keyboard.press("Escape");
+      await page.getByRole("dialog", { name: "Delegation vs impersonation" }).waitFor({ state: "detached" });
+    },
+  },
+];
