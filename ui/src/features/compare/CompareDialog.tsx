@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 
 import { compareStep, type CompareView } from "../../api/compare";
 import { toIpcError } from "../../api/ipc";
 import type { IpcError } from "../../api/types";
+import { Dialog } from "../../shared/Dialog";
 import { ErrorBanner } from "../../shared/ErrorBanner";
 import { Comparison } from "./Comparison";
 
@@ -21,9 +22,6 @@ type State = { kind: "loading" } | { kind: "shown"; view: CompareView } | { kind
  * Close returns to it. */
 export function CompareDialog({ collection, scenarioId, stepId, stepName, environment, onClose }: Props) {
   const [state, setState] = useState<State>({ kind: "loading" });
-  const close = useRef<HTMLButtonElement>(null);
-  const closeNow = useRef(onClose);
-  closeNow.current = onClose;
 
   useEffect(() => {
     let stale = false;
@@ -36,30 +34,18 @@ export function CompareDialog({ collection, scenarioId, stepId, stepName, enviro
     };
   }, [collection, scenarioId, stepId, environment]);
 
-  useEffect(() => {
-    close.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") {
-        e.preventDefault();
-        closeNow.current();
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
-
   return (
-    <div className="compare-backdrop">
-      <div className="compare" role="dialog" aria-modal="true" aria-labelledby="compare-title" data-testid="compare">
+    <Dialog label="Delegation vs impersonation" onClose={onClose} className="compare">
+      <div data-testid="compare">
         <header className="compare__header">
           <div>
-            <h1 id="compare-title">Delegation vs impersonation</h1>
+            <h1>Delegation vs impersonation</h1>
             <p className="muted">
               Step <span className="mono">{stepId}</span>: {stepName}. Both variants run the scenario up to this step; neither
               run is saved.
             </p>
           </div>
-          <button ref={close} type="button" className="button" onClick={onClose} aria-keyshortcuts="Escape">
+          <button type="button" className="button" onClick={onClose} aria-keyshortcuts="Escape" data-autofocus>
             Close
           </button>
         </header>
@@ -71,6 +57,6 @@ export function CompareDialog({ collection, scenarioId, stepId, stepName, enviro
         {state.kind === "failed" ? <ErrorBanner error={state.error} /> : null}
         {state.kind === "shown" ? <Comparison view={state.view} /> : null}
       </div>
-    </div>
+    </Dialog>
   );
 }

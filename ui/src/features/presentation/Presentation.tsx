@@ -55,10 +55,10 @@ export function Presentation({ scenario, view, running, statuses, error, onRun, 
       else if (e.key === EXIT_KEY) exit.current();
       else return;
       e.preventDefault();
-      e.stopPropagation();
     };
-    window.addEventListener("keydown", onKey, true);
-    return () => window.removeEventListener("keydown", onKey, true);
+    // Bubbling, so that a dialog over the presentation (the shortcut overlay) keeps its keys.
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
   }, [next, previous]);
 
   const shownIds = useMemo(() => steps.slice(0, index + 1).map((s) => s.id), [steps, index]);
