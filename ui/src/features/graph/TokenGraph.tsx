@@ -8,7 +8,7 @@ import {
   type NodeChange,
   type NodeTypes,
 } from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 
 import type { Graph } from "../../api/types";
 import { layoutGraph } from "./layout";
@@ -24,6 +24,8 @@ type Props = {
   emptyText?: string;
   selectedId: string | null;
   onSelect: (nodeId: string) => void;
+  /** Buttons shown over the drawing (export). */
+  actions?: ReactNode;
 };
 
 /** The tokens of a run as a delegation graph: laid out left to right, pan and zoom, a node
@@ -36,7 +38,7 @@ export function TokenGraph(props: Props) {
   );
 }
 
-function TokenGraphCanvas({ graph, emptyText, selectedId, onSelect }: Props) {
+function TokenGraphCanvas({ graph, emptyText, selectedId, onSelect, actions }: Props) {
   const [laidOut, setLaidOut] = useState<{ graph: Graph; nodes: TokenFlowNode[]; edges: Edge[] } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const flow = useReactFlow();
@@ -96,6 +98,7 @@ function TokenGraphCanvas({ graph, emptyText, selectedId, onSelect }: Props) {
         nodes={nodes}
         edges={laidOut?.edges ?? []}
         nodeTypes={NODE_TYPES}
+        colorMode="system"
         onNodesChange={onNodesChange}
         onNodeClick={(_, node) => onSelect(node.id)}
         onlyRenderVisibleElements
@@ -109,6 +112,7 @@ function TokenGraphCanvas({ graph, emptyText, selectedId, onSelect }: Props) {
         <Controls showInteractive={false} />
       </ReactFlow>
       <Legend />
+      {actions ? <div className="graph__actions">{actions}</div> : null}
     </section>
   );
 }
