@@ -83,6 +83,19 @@ describe("The lab panel", () => {
     expect(backend.calls.filter((c) => c.cmd === "reset_lab_policy")).toHaveLength(1);
   });
 
+  it("keeps an edit not applied yet while the panel is closed", async () => {
+    const { user, editor } = await openLab();
+    const edited = editor.value.replace("max_chain_depth = 4", "max_chain_depth = 2");
+    fireEvent.change(editor, { target: { value: edited } });
+    await user.click(screen.getByRole("button", { name: "Servers…" }));
+    await user.click(screen.getByRole("button", { name: "Lab…" }));
+    const again = (await screen.findByTestId("lab-policy-editor")) as HTMLTextAreaElement;
+    await waitFor(() => expect(again.value).toBe(edited));
+    expect(screen.getByLabelText("edited, not applied")).toBeTruthy();
+    await user.click(screen.getByRole("button", { name: "Revert" }));
+    expect(again.value).not.toBe(edited);
+  });
+
   it("lists recent requests newest first, a refusal highlighted with its error and description", async () => {
     await openLab();
     const rows = await screen.findAllByTestId("lab-request-row");

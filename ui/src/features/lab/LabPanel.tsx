@@ -4,6 +4,7 @@ import { toIpcError } from "../../api/ipc";
 import { applyLabPolicy, labStatus, resetLabPolicy } from "../../api/lab";
 import type { LabView } from "../../api/pendingTypes";
 import type { IpcError } from "../../api/types";
+import { useUnsavedGuard } from "../../app/unsavedChanges";
 import { ErrorBanner } from "../../shared/ErrorBanner";
 import { LabClients, LabUsers } from "./LabPrincipals";
 import { PolicyEditor, type PolicyEditorHandle } from "./PolicyEditor";
@@ -12,6 +13,10 @@ import { useLabRequests } from "./useLabRequests";
 
 const IS_MAC = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 const SAVE_SHORTCUT = IS_MAC ? "⌘S" : "Ctrl+S";
+
+/** An edit not applied yet, kept while the panel is closed (a trainer goes to run a scenario and
+ * comes back), for as long as the lab runs the policy it was made from. */
+let unapplied: { base: string; text: string } | null = null;
 
 /** A policy mistake as the lab reported it: its message and the 1-based line, when known. */
 type PolicyProblem = { message: string; line: number | null };
@@ -70,7 +75,11 @@ export function LabPanel({ onApplied }: { onApplied?: () => void }) {
   useEffect(() => {
     let stale = false;
     labStatus()
-      .then((view) => !stale && show(view))
+      .then((view) => {
+        if (stale) return;
+        show(view);
+        if (unapplied?.base === view.policy_toml) setDraft(unapplied.text);
+      })
       .catch((e) => !stale && setError(toIpcError(e)));
     return () => {
       stale = true;
@@ -78,6 +87,10 @@ export function LabPanel({ onApplied }: { onApplied?: () => void }) {
   }, [show]);
 
   const edited = lab !== null && draft !== lab.policy_toml;
+  useUnsavedGuard(edited, "the lab policy");
+  useEffect(() => {
+    if (lab) unapplied = edited ? { base: lab.policy_toml, text: draft } : null;
+  }, [lab, draft, edited]);
 
   // A mistake's line is brought into view, the caret left where the user was typing.
   useEffect(() => {
