@@ -27,8 +27,6 @@ export type AssertionRow = {
   op: ClaimOp;
   /** The value as typed: a status, an error code, a claim value, a list, a depth, or JSON. */
   text: string;
-  /** `scope_subset_of_subject`, `sub_preserved`: whether it must hold (true) or not. */
-  flag: boolean;
   severity: Severity;
 };
 
@@ -52,7 +50,7 @@ export const SEVERITIES: readonly Severity[] = ["info", "warning", "error"];
 let nextKey = 1;
 
 export function newRow(kind: AssertionKind = "claim"): AssertionRow {
-  return { key: nextKey++, kind, claim: "", op: "equals", text: kind === "status" ? "200" : "", flag: true, severity: "warning" };
+  return { key: nextKey++, kind, claim: "", op: "equals", text: kind === "status" ? "200" : "", severity: "warning" };
 }
 
 /** The row a kind switch leaves: the claim and value typed so far are kept. */
@@ -127,10 +125,10 @@ export function fromAssertion(a: Assertion): AssertionRow {
     if (typeof a.exists === "boolean") return { ...base, op: a.exists ? "exists" : "absent" };
   }
   if (only("scope_subset_of") && Array.isArray(a.scope_subset_of)) return { ...row, kind: "scope_subset_of", text: a.scope_subset_of.join(" ") };
-  if (only("scope_subset_of_subject") && typeof a.scope_subset_of_subject === "boolean")
-    return { ...row, kind: "scope_subset_of_subject", flag: a.scope_subset_of_subject };
+  // `false` asserts nothing (the engine refuses it): such an object stays as written.
+  if (only("scope_subset_of_subject") && a.scope_subset_of_subject === true) return { ...row, kind: "scope_subset_of_subject" };
   if (only("aud_contains") && typeof a.aud_contains === "string") return { ...row, kind: "aud_contains", text: a.aud_contains };
-  if (only("sub_preserved") && typeof a.sub_preserved === "boolean") return { ...row, kind: "sub_preserved", flag: a.sub_preserved };
+  if (only("sub_preserved") && a.sub_preserved === true) return { ...row, kind: "sub_preserved" };
   if (only("act_chain") && Array.isArray(a.act_chain)) return { ...row, kind: "act_chain", text: a.act_chain.join(", ") };
   if (only("act_depth") && typeof a.act_depth === "number") return { ...row, kind: "act_depth", text: String(a.act_depth) };
   if (only("no_findings_at_or_above") && a.no_findings_at_or_above) return { ...row, kind: "no_findings_at_or_above", severity: a.no_findings_at_or_above };
@@ -171,11 +169,11 @@ export function toAssertion(row: AssertionRow): { assertion: Assertion; problem?
     case "scope_subset_of":
       return { assertion: { scope_subset_of: splitList(row.text) } };
     case "scope_subset_of_subject":
-      return { assertion: { scope_subset_of_subject: row.flag } };
+      return { assertion: { scope_subset_of_subject: true } };
     case "aud_contains":
       return row.text.trim() ? { assertion: { aud_contains: row.text.trim() } } : { problem: "name the audience" };
     case "sub_preserved":
-      return { assertion: { sub_preserved: row.flag } };
+      return { assertion: { sub_preserved: true } };
     case "act_chain":
       return { assertion: { act_chain: splitList(row.text) } };
     case "act_depth": {
