@@ -3,12 +3,14 @@
 
 use std::collections::BTreeSet;
 
+use serde::Serialize;
 use serde_json::{Map, Value as Json};
+use ts_rs::TS;
 
 use crate::findings::Finding;
 use crate::jwt::{Jwt, split_scope};
 use crate::scenario::model::{Assertion, ClaimCheck};
-use crate::scenario::record::AssertionOutcome;
+use crate::scenario::record::{AssertionOutcome, InputRole, StepRecord, StepStatus};
 use crate::scenario::reference::claim_at;
 
 /// What a step produced, as the assertions see it.
@@ -27,6 +29,98 @@ pub struct Observed<'a> {
     /// The subject token of an exchange.
     pub subject: Option<&'a Jwt>,
     pub findings: &'a [Finding],
+}
+
+impl<'a> Observed<'a> {
+    /// What a recorded step shows its assertions: the same fields the engine checked when the
+    /// step ran, so a record read back is judged as it was judged then.
+    pub fn of(step: &'a StepRecord) -> Self {
+        let token = step.token.as_ref().and_then(|t| t.decoded.jwt());
+        let refusal = step.response.as_ref().and_then(|r| r.error());
+        let no_claims_because = match (&step.token, &step.response) {
+            (Some(_), _) if token.is_none() => Some("the token is opaque (not a JWT)"),
+            (None, Some(_)) if refusal.is_some() => Some("the server refused; no token was issued"),
+            (None, Some(_)) => Some("the response carried no token"),
+            _ => None,
+        };
+        Observed {
+            status: step.response.as_ref().map(|r| r.status),
+            error: refusal.map(|e| e.error.as_str()),
+            claims: step
+                .introspection
+                .as_ref()
+                .or_else(|| token.map(|j| &j.claims)),
+            no_claims_because,
+            token,
+            subject: step
+                .inputs
+                .iter()
+                .find(|i| i.role == InputRole::Subject)
+                .and_then(|i| i.token.decoded.jwt()),
+            findings: &step.findings,
+        }
+    }
+}
+
+/// `assertions` checked against a recorded step, exactly as the engine checks them when the
+/// step runs: a step that errored or was skipped gets no outcomes, and a step that sent a
+/// request without asserting its `status` or `error` must first have succeeded. The app's
+/// assertion editor uses it to show pass or fail against the last run while a user edits.
+pub fn recheck(step: &StepRecord, assertions: &[Assertion]) -> Vec<AssertionOutcome> {
+    if !matches!(step.status, StepStatus::Passed | StepStatus::Failed) {
+        return Vec::new();
+    }
+    let observed = Observed::of(step);
+    let mut outcomes = Vec::with_capacity(assertions.len() + 1);
+    let expects_outcome = assertions
+        .iter()
+        .any(|a| matches!(a, Assertion::Status(_) | Assertion::Error(_)));
+    if step.response.is_some() && !expects_outcome {
+        let mut implicit = check(&Assertion::Status(200), &observed);
+        if !implicit.passed {
+            implicit.message = format!(
+                "{} (a step without a status or error assertion must succeed)",
+                implicit.message
+            );
+        }
+        outcomes.push(implicit);
+    }
+    outcomes.extend(assertions.iter().map(|a| check(a, &observed)));
+    outcomes
+}
+
+/// A claim a step's assertions can check, by the dotted path an assertion names it with.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ClaimPath {
+    pub path: String,
+    pub value: Json,
+}
+
+/// Every claim of the step's token (or, for an introspection, of the response), by dotted
+/// path, sorted by path: an object is listed as itself and then as its members (`act`,
+/// `act.sub`, `act.act.sub`); an array only as a whole. Empty when the step has no claims
+/// (a refusal, an opaque token). The app offers these when a user writes a `claim` assertion.
+pub fn claim_paths(step: &StepRecord) -> Vec<ClaimPath> {
+    let mut paths = Vec::new();
+    if let Some(claims) = Observed::of(step).claims {
+        collect_paths("", claims, &mut paths);
+    }
+    paths.sort_by(|a, b| a.path.cmp(&b.path));
+    paths
+}
+
+fn collect_paths(prefix: &str, members: &Map<String, Json>, out: &mut Vec<ClaimPath>) {
+    for (name, value) in members {
+        let path = format!("{prefix}{name}");
+        if let Json::Object(inner) = value {
+            collect_paths(&format!("{path}."), inner, out);
+        }
+        out.push(ClaimPath {
+            path,
+            value: value.clone(),
+        });
+    }
 }
 
 pub fn check(assertion: &Assertion, o: &Observed<'_>) -> AssertionOutcome {

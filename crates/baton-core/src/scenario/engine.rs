@@ -17,10 +17,10 @@ use crate::http::{HttpClient, HttpRequest, Value};
 use crate::jwt::decode;
 use crate::request::{ExchangeParams, Grant, TokenRequest};
 use crate::response::{TokenResponse, parse_token_response};
-use crate::scenario::assert::{Observed, check};
+use crate::scenario::assert::recheck;
 use crate::scenario::model::{
-    Action, Assertion, Client, Collection, ExchangeStep, FirstGrant, InspectStep, IntrospectStep,
-    Scenario, Server, Step, TokenStep,
+    Action, Client, Collection, ExchangeStep, FirstGrant, InspectStep, IntrospectStep, Scenario,
+    Server, Step, TokenStep,
 };
 use crate::scenario::record::{
     InputRole, InputToken, RECORD_VERSION, RunOutcome, RunRecord, StepRecord, StepStatus,
@@ -648,68 +648,15 @@ fn bad(message: &str) -> Box<Produced> {
     Box::new(Produced::failed(StepStatus::Error, message.to_string()))
 }
 
-/// The assertions of a step, checked against what it produced. A step that sent a request
-/// and asserts neither `status` nor `error` is expected to succeed.
+/// The step's record, its assertions checked against what it produced (by `recheck`, which
+/// the app also uses on a saved record). A step that sent a request and asserts neither
+/// `status` nor `error` is expected to succeed.
 fn finish(step: &Step, p: Produced, elapsed_ms: u64) -> StepRecord {
-    let mut assertions = Vec::new();
-    let mut status = p.status;
-    if status == StepStatus::Passed {
-        let error = p
-            .response
-            .as_ref()
-            .and_then(|r| r.error())
-            .map(|e| e.error.as_str().to_string());
-        let token_jwt = p.token.as_ref().and_then(|t| t.decoded.jwt());
-        let subject = p
-            .inputs
-            .iter()
-            .find(|i| i.role == InputRole::Subject)
-            .and_then(|i| i.token.decoded.jwt());
-        let claims = p
-            .introspection
-            .as_ref()
-            .or_else(|| token_jwt.map(|j| &j.claims));
-        let no_claims_because = match (&p.token, &p.response) {
-            (Some(t), _) if t.decoded.jwt().is_none() => Some("the token is opaque (not a JWT)"),
-            (None, Some(r)) if r.error().is_some() => {
-                Some("the server refused; no token was issued")
-            }
-            (None, Some(_)) => Some("the response carried no token"),
-            _ => None,
-        };
-        let observed = Observed {
-            status: p.response.as_ref().map(|r| r.status),
-            error: error.as_deref(),
-            claims,
-            no_claims_because,
-            token: token_jwt,
-            subject,
-            findings: &p.findings,
-        };
-        let expects_outcome = step
-            .assertions
-            .iter()
-            .any(|a| matches!(a, Assertion::Status(_) | Assertion::Error(_)));
-        if p.response.is_some() && !expects_outcome {
-            let mut implicit = check(&Assertion::Status(200), &observed);
-            if !implicit.passed {
-                implicit.message = format!(
-                    "{} (a step without a status or error assertion must succeed)",
-                    implicit.message
-                );
-            }
-            assertions.push(implicit);
-        }
-        assertions.extend(step.assertions.iter().map(|a| check(a, &observed)));
-        if assertions.iter().any(|a| !a.passed) {
-            status = StepStatus::Failed;
-        }
-    }
-    StepRecord {
+    let mut record = StepRecord {
         id: step.id.clone(),
         name: step.name.clone(),
         kind: step.action.kind(),
-        status,
+        status: p.status,
         error: p.error,
         request: p.request,
         response: p.response,
@@ -719,8 +666,13 @@ fn finish(step: &Step, p: Produced, elapsed_ms: u64) -> StepRecord {
         token: p.token,
         introspection: p.introspection,
         findings: p.findings,
-        assertions,
+        assertions: Vec::new(),
+    };
+    record.assertions = recheck(&record, &step.assertions);
+    if record.assertions.iter().any(|a| !a.passed) {
+        record.status = StepStatus::Failed;
     }
+    record
 }
 
 fn token_record(

@@ -12,6 +12,7 @@ pub mod secrets;
 pub mod server;
 pub mod token_diff;
 
+pub use assert::{ClaimPath, claim_paths, recheck};
 pub use engine::{Engine, Progress, RunOptions};
 pub use graph::{EdgeRole, ExchangeEdge, ExchangeKind, Graph, TokenNode};
 pub use model::{
