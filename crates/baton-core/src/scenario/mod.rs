@@ -1,8 +1,10 @@
 //! Scenarios: what a user saves (the model), how a run resolves references and checks
 //! assertions (the engine), what a run leaves behind (records), the graph drawn from it and
-//! what each exchange changed (token diff).
+//! what each exchange changed (token diff), and one exchange run both as delegation and as
+//! impersonation (compare).
 
 pub mod assert;
+pub mod compare;
 pub mod engine;
 pub mod graph;
 pub mod model;
@@ -13,6 +15,7 @@ pub mod server;
 pub mod token_diff;
 
 pub use assert::{ClaimPath, claim_paths, recheck};
+pub use compare::{CompareError, CompareVariants, compare_tokens, variants};
 pub use engine::{Engine, Progress, RunOptions};
 pub use graph::{EdgeRole, ExchangeEdge, ExchangeKind, Graph, TokenNode};
 pub use model::{
