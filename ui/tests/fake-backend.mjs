@@ -226,7 +226,7 @@ const FAKE_LAB_REQUESTS = [
     client_id: "order-service",
     status: 400,
     outcome: "refused",
-    detail: "unauthorized_client: order-service may not delegate",
+    detail: 'unauthorized_client: client "order-service" may not delegate: the policy does not let it exchange with an actor_token',
   },
   {
     time_ms: 1767225602480,

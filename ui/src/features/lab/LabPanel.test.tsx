@@ -103,7 +103,7 @@ describe("The lab panel", () => {
     const refused = rows[0]!;
     expect(refused.className).toContain("lab-request--refused");
     expect(within(refused).getByText("unauthorized_client")).toBeTruthy();
-    expect(refused.textContent).toContain("order-service may not delegate");
+    expect(refused.textContent).toContain('client "order-service" may not delegate');
     expect(refused.textContent).toContain("token-exchange");
     expect(refused.textContent).toContain("400");
     expect(screen.getByText(/1 refused/)).toBeTruthy();
