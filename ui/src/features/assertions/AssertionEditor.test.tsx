@@ -76,6 +76,7 @@ describe("The assertion editor", () => {
     const { user, form, backend } = await editHop2();
     await user.click(form.getByRole("button", { name: "Remove assertion 1" }));
     await user.click(form.getByRole("button", { name: "Add assertion" }));
+    expect(document.activeElement).toBe(form.getByLabelText("Assertion 2 kind"));
     await user.type(form.getByLabelText("Assertion 2 claim path"), "may_act");
     await user.selectOptions(form.getByLabelText("Assertion 2 operator"), "exists");
     await user.click(form.getByRole("button", { name: "Add assertion" }));

@@ -37,6 +37,7 @@ function RowEditor({
   pending,
   lists,
   claims,
+  focusOnMount,
   onChange,
   onMove,
   onRemove,
@@ -49,6 +50,8 @@ function RowEditor({
   pending: boolean;
   lists: { claims: string; errors: string };
   claims: Parameters<typeof AssertionFields>[0]["claims"];
+  /** A row just added takes the focus, so the keyboard can go on from its kind. */
+  focusOnMount: boolean;
   onChange: (row: AssertionRow) => void;
   onMove: (by: -1 | 1) => void;
   onRemove: () => void;
@@ -61,7 +64,7 @@ function RowEditor({
         <span className="assertion-row__index" aria-hidden="true">
           {index + 1}
         </span>
-        <select aria-label={`${name} kind`} value={row.kind} onChange={(e) => onChange(withKind(row, e.target.value as AssertionKind))}>
+        <select aria-label={`${name} kind`} autoFocus={focusOnMount} value={row.kind} onChange={(e) => onChange(withKind(row, e.target.value as AssertionKind))}>
           {KINDS.map((k) => (
             <option key={k.kind} value={k.kind}>
               {k.label}
@@ -113,6 +116,7 @@ export function AssertionEditor({
   const base = useId();
   const lists = { claims: `${base}-claims`, errors: `${base}-errors` };
   const [switchProblem, setSwitchProblem] = useState<string | null>(null);
+  const [added, setAdded] = useState<number | null>(null);
 
   // What can be checked now: the rows that read as assertions (the others show their problem).
   const reads = useMemo(() => (draft.mode === "rows" ? draft.rows.map(toAssertion) : []), [draft]);
@@ -217,6 +221,7 @@ export function AssertionEditor({
                   pending={pending}
                   lists={lists}
                   claims={claims}
+                  focusOnMount={row.key === added}
                   onChange={(next) => setRows(rows.map((r) => (r.key === row.key ? next : r)))}
                   onMove={(by) => {
                     const next = [...rows];
@@ -229,7 +234,15 @@ export function AssertionEditor({
               );
             })}
           </ol>
-          <button type="button" className="button button--small assertions-editor__add" onClick={() => setRows([...rows, newRow()])}>
+          <button
+            type="button"
+            className="button button--small assertions-editor__add"
+            onClick={() => {
+              const row = newRow();
+              setAdded(row.key);
+              setRows([...rows, row]);
+            }}
+          >
             Add assertion
           </button>
         </>

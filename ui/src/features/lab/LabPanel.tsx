@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useId, useRef, useState } from "react";
 
 import { toIpcError } from "../../api/ipc";
 import { applyLabPolicy, labStatus, resetLabPolicy } from "../../api/lab";
@@ -64,6 +64,7 @@ export function LabPanel({ onApplied }: { onApplied?: () => void }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const editor = useRef<PolicyEditorHandle>(null);
+  const problemId = useId();
   const log = useLabRequests();
 
   const show = useCallback((view: LabView) => {
@@ -175,7 +176,7 @@ export function LabPanel({ onApplied }: { onApplied?: () => void }) {
               </p>
             ) : null}
             {problem ? (
-              <div className="lab__problem" role="alert" data-testid="lab-policy-error" data-line={problem.line ?? undefined}>
+              <div id={problemId} className="lab__problem" role="alert" data-testid="lab-policy-error" data-line={problem.line ?? undefined}>
                 {problem.line !== null && !problem.message.toLowerCase().includes(`line ${problem.line}`) ? (
                   <strong>Line {problem.line}: </strong>
                 ) : null}
@@ -193,6 +194,7 @@ export function LabPanel({ onApplied }: { onApplied?: () => void }) {
               label="Lab policy (TOML)"
               value={draft}
               errorLine={problem?.line ?? null}
+              describedBy={problem ? problemId : undefined}
               onChange={(v) => {
                 setDraft(v);
                 setNotice(null);

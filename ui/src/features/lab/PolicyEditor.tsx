@@ -11,8 +11,16 @@ export type PolicyEditorHandle = {
  * a mistake marked. Ctrl+S (⌘S) saves. */
 export const PolicyEditor = forwardRef<
   PolicyEditorHandle,
-  { value: string; errorLine: number | null; onChange: (value: string) => void; onSave: () => void; label: string }
->(function PolicyEditor({ value, errorLine, onChange, onSave, label }, ref) {
+  {
+    value: string;
+    errorLine: number | null;
+    /** The id of the element that says what is wrong, when something is. */
+    describedBy?: string;
+    onChange: (value: string) => void;
+    onSave: () => void;
+    label: string;
+  }
+>(function PolicyEditor({ value, errorLine, describedBy, onChange, onSave, label }, ref) {
   const area = useRef<HTMLTextAreaElement>(null);
   const gutter = useRef<HTMLDivElement>(null);
   const lines = value.split("\n").length;
@@ -64,6 +72,7 @@ export const PolicyEditor = forwardRef<
         data-testid="lab-policy-editor"
         aria-label={label}
         aria-invalid={errorLine !== null}
+        aria-describedby={describedBy}
         aria-keyshortcuts="Control+S Meta+S"
         spellCheck={false}
         autoCapitalize="off"
