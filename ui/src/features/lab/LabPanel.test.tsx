@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { renderApp } from "../../test/fakeApp";
 
@@ -15,8 +15,6 @@ async function openLab() {
 const orderService = () => within(screen.getByRole("table", { name: "Lab clients" })).getByText("order-service").closest("tr")!;
 
 describe("The lab panel", () => {
-  afterEach(() => vi.restoreAllMocks());
-
   it("shows the running policy in the editor, the lab's address, and its clients and users", async () => {
     const { editor } = await openLab();
     expect(editor.value).toContain('client_id = "order-service"');
@@ -75,9 +73,9 @@ describe("The lab panel", () => {
     await waitFor(() => expect(backend.calls.filter((c) => c.cmd === "workspace").length).toBeGreaterThan(workspaceReads));
 
     // Reset to built-in asks first, then brings the delegation back.
-    const confirm = vi.spyOn(window, "confirm").mockReturnValue(true);
     await user.click(screen.getByRole("button", { name: "Reset to built-in" }));
-    expect(confirm).toHaveBeenCalledOnce();
+    expect(backend.calls.filter((c) => c.cmd === "reset_lab_policy")).toHaveLength(0);
+    await user.click(within(screen.getByRole("group", { name: "Reset to the built-in policy?" })).getByRole("button", { name: "Reset and restart" }));
     expect(await screen.findByText("Restarted with the built-in policy")).toBeTruthy();
     await waitFor(() => expect(within(orderService()).getByText("may delegate")).toBeTruthy());
     expect(backend.calls.filter((c) => c.cmd === "reset_lab_policy")).toHaveLength(1);

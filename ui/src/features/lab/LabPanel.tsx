@@ -63,6 +63,7 @@ export function LabPanel({ onApplied }: { onApplied?: () => void }) {
   const [error, setError] = useState<IpcError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [confirmingReset, setConfirmingReset] = useState(false);
   const editor = useRef<PolicyEditorHandle>(null);
   const problemId = useId();
   const log = useLabRequests();
@@ -122,8 +123,8 @@ export function LabPanel({ onApplied }: { onApplied?: () => void }) {
   };
 
   const reset = () => {
+    setConfirmingReset(false);
     if (busy) return;
-    if (!window.confirm("Replace the lab's policy with the built-in one and restart it? Your edits to the policy are lost.")) return;
     void restartWith(resetLabPolicy, "Restarted with the built-in policy");
   };
 
@@ -162,9 +163,27 @@ export function LabPanel({ onApplied }: { onApplied?: () => void }) {
               <button type="button" className="button" disabled={busy || !edited} onClick={revert} data-testid="lab-revert">
                 Revert
               </button>
-              <button type="button" className="button" disabled={busy || lab.is_default} onClick={reset} data-testid="lab-reset">
-                Reset to built-in
-              </button>
+              {confirmingReset ? (
+                <span role="group" aria-label="Reset to the built-in policy?" className="lab__confirm">
+                  Restart with the built-in policy? Edits are lost.{" "}
+                  <button type="button" className="button button--danger" onClick={reset} data-testid="lab-reset-confirm">
+                    Reset and restart
+                  </button>{" "}
+                  <button type="button" className="button" onClick={() => setConfirmingReset(false)} autoFocus>
+                    Keep
+                  </button>
+                </span>
+              ) : (
+                <button
+                  type="button"
+                  className="button"
+                  disabled={busy || lab.is_default}
+                  onClick={() => setConfirmingReset(true)}
+                  data-testid="lab-reset"
+                >
+                  Reset to built-in
+                </button>
+              )}
             </div>
             <p className="muted lab__hint">
               Edit the TOML and apply it ({SAVE_SHORTCUT}): e.g. set <code>may_delegate = false</code> on a client and run a
