@@ -6,6 +6,9 @@ export type FakeBackend = {
   calls: FakeCall[];
   store: Map<string, unknown>;
   releaseRun: () => void;
+  releaseCollectionRun: () => void;
+  releaseImport: () => void;
+  secrets: Map<string, { value: string; stored_in: "keyring" | "store" }>;
   addHistory: (view: unknown) => void;
   failWith: (cmd: string, error: FakeIpcError) => void;
   clearFailure: (cmd: string) => void;
@@ -19,7 +22,12 @@ export function createFakeBackend(options: {
   connectionChecks?: unknown[];
   emit: (event: string, payload: unknown) => unknown;
   holdRuns?: boolean;
+  holdCollectionRuns?: boolean;
   dialog?: { open?: string | null; save?: string | null };
+  compares?: Record<string, unknown>;
   labPolicy?: string;
   labRequests?: unknown[];
+  importFiles?: Record<string, unknown>;
+  holdImports?: boolean;
+  keyring?: { available: boolean; problem: string | null };
 }): FakeBackend;

@@ -24,9 +24,18 @@ function summary(collection, updatedAt) {
  *   report, two passed and one failed, when not given)
  * @param {(event: string, payload: unknown) => unknown} options.emit  sends an app event
  * @param {boolean} [options.holdRuns]  `run_scenario` waits for `releaseRun()` after its events
+ * @param {boolean} [options.holdCollectionRuns]  `run_collection` pauses in each scenario it has a
+ *   canned run for, after that scenario's first step, until `releaseCollectionRun()` or a cancel
  * @param {{ open?: string | null, save?: string | null }} [options.dialog]  what the file dialogs answer
+ * @param {Record<string, object>} [options.compares]  canned CompareViews for `compare_step`, by
+ *   `collection/scenarioId/stepId`
  * @param {string} [options.labPolicy]  the lab's built-in policy (TOML; a short one when not given)
  * @param {object[]} [options.labRequests]  the lab's request log, newest first (a canned one when not given)
+ * @param {Record<string, object>} [options.importFiles]  the collection each importable path holds
+ *   (any other path is a broken file)
+ * @param {boolean} [options.holdImports]  `import_collection` waits for `releaseImport()`
+ * @param {{ available: boolean, problem: string | null }} [options.keyring]  the OS keyring's
+ *   state (available when not given); without one, secrets are kept in the store
  */
 export function createFakeBackend(options) {
   const store = new Map(options.collections.map((c) => [c.name, clone(c)]));
@@ -35,7 +44,18 @@ export function createFakeBackend(options) {
   const calls = [];
   const history = new Map();
   let release = null;
+  let releaseImport = null;
+  const keyring = options.keyring ?? { available: true, problem: null };
+  const secrets = new Map();
+  const secretsView = () => ({
+    keyring: clone(keyring),
+    secrets: [...secrets.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, s]) => ({ name, stored_in: s.stored_in })),
+  });
   let clock = 1767225600;
+  // The window as presentation mode sets it.
+  const appWindow = { fullscreen: false };
 
   const lab = {
     base_url: "http://127.0.0.1:8693",
@@ -60,6 +80,111 @@ export function createFakeBackend(options) {
     const id = history.size + 1;
     history.set(id, view);
     return clone({ ...view, run_id: id });
+  }
+
+  // The collection run going, if any: whether it was asked to stop, and how to resume it.
+  let collectionRun = null;
+
+  /** Each scenario asked for, in collection order: a canned run replays its steps as events and is
+   * saved; a scenario without one errs. A cancel stops the scenario in progress ("cancelled") and
+   * leaves the rest "not_run". */
+  async function runCollection({ collection, scenarioIds, environment }) {
+    if (!store.has(collection)) return fail("not_found", `no collection named “${collection}”`);
+    if (collectionRun) return fail("conflict", "a collection run is already going");
+    const all = store.get(collection).scenarios ?? [];
+    const unknown = (scenarioIds ?? []).find((id) => !all.some((s) => s.id === id));
+    if (unknown) return fail("not_found", `no scenario “${unknown}” in “${collection}”`);
+    const chosen = scenarioIds ? all.filter((s) => scenarioIds.includes(s.id)) : all;
+    const run = (collectionRun = { cancelled: false, resume: null });
+    const pause = () => new Promise((r) => (run.resume = r));
+    const results = [];
+    try {
+      for (let position = 0; position < chosen.length; position++) {
+        const scenario = chosen[position];
+        const result = { scenario_id: scenario.id, scenario_name: scenario.name, status: "not_run", run: null, error: null };
+        results.push(result);
+        if (run.cancelled) continue;
+        const progress = { collection, scenario_id: scenario.id, position, total: chosen.length };
+        await options.emit("collection-progress", { ...progress, phase: "started", status: null, run_id: null });
+        const view = runs.get(`${collection}/${scenario.id}`);
+        if (!view) {
+          result.status = "error";
+          result.error = `the fake backend has no run of “${scenario.id}”`;
+        } else {
+          const steps = view.record.steps;
+          for (let index = 0; index < steps.length && !run.cancelled; index++) {
+            const step = steps[index];
+            const base = { collection, scenario_id: scenario.id, index, step_id: step.id };
+            await options.emit("run-progress", { ...base, phase: "started", record: null });
+            await new Promise((r) => setTimeout(r, 5));
+            await options.emit("run-progress", { ...base, phase: "finished", record: step });
+            if (index === 0 && options.holdCollectionRuns && !run.cancelled) await pause();
+          }
+          if (run.cancelled) {
+            result.status = "cancelled";
+          } else {
+            const id = history.size + 1;
+            // Each saved run a minute after the one before, so the history tells them apart.
+            const saved = { ...view, record: { ...view.record, environment, started_at: view.record.started_at + id * 60 } };
+            history.set(id, saved);
+            result.status = view.record.outcome;
+            result.run = { ...saved, run_id: id };
+          }
+        }
+        await options.emit("collection-progress", {
+          ...progress,
+          phase: "finished",
+          status: result.status,
+          run_id: result.run?.run_id ?? null,
+        });
+      }
+      return clone({ collection, environment, cancelled: run.cancelled, results });
+    } finally {
+      collectionRun = null;
+    }
+  }
+
+  /** What changed between two saved runs, computed simply: outcome, and per step its status,
+   * top-level claims (leaving out those that change on every issuance), findings and assertions. */
+  function diffRuns({ before, after }) {
+    if (!history.has(before)) return fail("not_found", `no run ${before}`);
+    if (!history.has(after)) return fail("not_found", `no run ${after}`);
+    const b = history.get(before).record;
+    const a = history.get(after).record;
+    const scenario_id = a.scenario_id;
+    const changes = [];
+    const same = (x, y) => JSON.stringify(x) === JSON.stringify(y);
+    if (b.outcome !== a.outcome) changes.push({ scenario_id, step_id: null, change: "outcome", before: b.outcome, after: a.outcome });
+    for (const bs of b.steps) {
+      const as = a.steps.find((s) => s.id === bs.id);
+      const step_id = bs.id;
+      if (!as) {
+        changes.push({ scenario_id, step_id, change: "step", only: "before" });
+        continue;
+      }
+      if (bs.status !== as.status) changes.push({ scenario_id, step_id, change: "status", before: bs.status, after: as.status });
+      const claims = (s) => (s.token?.decoded.kind === "jwt" ? s.token.decoded.claims : {});
+      const [bc, ac] = [claims(bs), claims(as)];
+      for (const path of [...new Set([...Object.keys(bc), ...Object.keys(ac)])].sort()) {
+        if (["iat", "nbf", "exp", "jti", "auth_time"].includes(path) || same(bc[path], ac[path])) continue;
+        changes.push({ scenario_id, step_id, change: "claim", path, before: bc[path] ?? null, after: ac[path] ?? null });
+      }
+      for (const f of as.findings) {
+        if (!bs.findings.some((x) => x.id === f.id)) changes.push({ scenario_id, step_id, change: "finding_added", id: f.id, severity: f.severity, message: f.message });
+      }
+      for (const f of bs.findings) {
+        if (!as.findings.some((x) => x.id === f.id)) changes.push({ scenario_id, step_id, change: "finding_removed", id: f.id, severity: f.severity, message: f.message });
+      }
+      const outcomes = (s) => new Map(s.assertions.map((o) => [JSON.stringify(o.assertion), o.passed]));
+      const [bo, ao] = [outcomes(bs), outcomes(as)];
+      for (const key of new Set([...bo.keys(), ...ao.keys()])) {
+        if (bo.get(key) !== ao.get(key)) changes.push({ scenario_id, step_id, change: "assertion", assertion: key, before: bo.get(key) ?? null, after: ao.get(key) ?? null });
+      }
+    }
+    for (const as of a.steps) {
+      if (!b.steps.some((s) => s.id === as.id)) changes.push({ scenario_id, step_id: as.id, change: "step", only: "after" });
+    }
+    return { changes };
   }
 
   const fakeLab = createFakeLab(options, history);
@@ -98,6 +223,14 @@ export function createFakeBackend(options) {
       return clone(c);
     },
     run_scenario: runScenario,
+    run_collection: runCollection,
+    cancel_collection_run: () => {
+      if (!collectionRun) return false;
+      collectionRun.cancelled = true;
+      collectionRun.resume?.();
+      return true;
+    },
+    diff_runs: diffRuns,
     list_runs: ({ collection, scenarioId }) =>
       [...history.entries()]
         .filter(([, v]) => v.record.collection === collection && v.record.scenario_id === scenarioId)
@@ -130,8 +263,34 @@ export function createFakeBackend(options) {
       ];
       return { server_id: serverId, checks: clone(checks) };
     },
-    import_collection: ({ path }) => fail("invalid_input", `${path}:1:1: not a Baton collection`),
+    import_collection: async ({ path }) => {
+      if (options.holdImports) await new Promise((r) => (releaseImport = r));
+      const collection = options.importFiles?.[path];
+      if (!collection) return fail("invalid_input", `${path}:1:1: not a Baton collection`);
+      store.set(collection.name, clone(collection));
+      return summary(collection, ++clock);
+    },
+    list_secrets: () => secretsView(),
+    set_secret: ({ name, value }) => {
+      if (!name) return fail("invalid_input", "a secret needs a name");
+      secrets.set(name, { value, stored_in: keyring.available ? "keyring" : "store" });
+      return secretsView();
+    },
+    delete_secret: ({ name }) => {
+      if (!secrets.delete(name)) return fail("not_found", `no secret named “${name}”`);
+      return secretsView();
+    },
     export_collection: () => null,
+    compare_step: ({ collection, scenarioId, stepId }) => {
+      const view = options.compares?.[`${collection}/${scenarioId}/${stepId}`];
+      return view ? clone(view) : fail("not_found", `the fake backend has no comparison of “${scenarioId}” step “${stepId}”`);
+    },
+    export_diagram: ({ runId }) => (history.has(runId) ? null : fail("not_found", `no run ${runId}`)),
+    "plugin:window|is_fullscreen": () => appWindow.fullscreen,
+    "plugin:window|set_fullscreen": ({ value }) => {
+      appWindow.fullscreen = value === true;
+      return null;
+    },
     "plugin:dialog|open": () => options.dialog?.open ?? null,
     "plugin:dialog|save": () => options.dialog?.save ?? null,
   };
@@ -150,6 +309,12 @@ export function createFakeBackend(options) {
     store,
     /** Lets a held `run_scenario` return. */
     releaseRun: () => release?.(),
+    /** Lets a held `import_collection` answer. */
+    releaseImport: () => releaseImport?.(),
+    /** The secrets' values, as the keyring or store would hold them. */
+    secrets,
+    /** Lets a held `run_collection` go on past the scenario it paused in. */
+    releaseCollectionRun: () => collectionRun?.resume?.(),
     /** Seeds a run so that opening its scenario shows it. */
     addHistory: (view) => history.set(history.size + 1, view),
     failWith: (cmd, error) => (failures[cmd] = error),

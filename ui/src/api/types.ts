@@ -52,3 +52,8 @@ export type { RunProgress } from "../bindings/RunProgress";
 export type { RunView } from "../bindings/RunView";
 export type { StepView } from "../bindings/StepView";
 export type { Workspace } from "../bindings/Workspace";
+
+export type { Change } from "../bindings/Change";
+export type { RunDiff } from "../bindings/RunDiff";
+// TEMPORARY until ts-rs generates them into ../bindings (then: from "../bindings/<Name>").
+export type { CollectionProgress, CollectionRunView, ScenarioResult } from "./pendingRunTypes";

@@ -1,20 +1,36 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 
 import { EnvironmentPanel } from "../features/environments/EnvironmentPanel";
 import { LabPanel } from "../features/lab/LabPanel";
+import { CollectionRunnerView } from "../features/runner/CollectionRunnerView";
+import { useCollectionRunner } from "../features/runner/useCollectionRunner";
 import { ScenarioView } from "../features/scenarios/ScenarioView";
 import { ServerPanel } from "../features/servers/ServerPanel";
 import { Sidebar } from "../features/sidebar/Sidebar";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { ToastProvider } from "../shared/Toast";
+import { SecretsSection } from "../features/secrets/SecretsSection";
+import { AppToolbar } from "./AppToolbar";
+import { ShortcutOverlay, useShortcutKey } from "./ShortcutOverlay";
+import { UnsavedChangesProvider } from "./unsavedChanges";
+import { useActiveEnvironment } from "./useActiveEnvironment";
 import { useWorkspace } from "./useWorkspace";
 
-type Main = { kind: "none" } | { kind: "scenario"; collection: string; scenarioId: string } | { kind: "servers" } | { kind: "lab" } | { kind: "environments" };
+type Main =
+  | { kind: "none" }
+  // openRun: a saved run to show instead of the latest (from the collection runner).
+  | { kind: "scenario"; collection: string; scenarioId: string; openRun?: { runId: number } }
+  | { kind: "runner"; collection: string }
+  | { kind: "servers" }
+  | { kind: "lab" }
+  | { kind: "environments" };
 
 export function App() {
   return (
     <ToastProvider>
-      <Shell />
+      <UnsavedChangesProvider>
+        <Shell />
+      </UnsavedChangesProvider>
     </ToastProvider>
   );
 }
@@ -23,10 +39,19 @@ function Shell() {
   const ws = useWorkspace();
   const [activeCollection, setActiveCollection] = useState<string | null>(null);
   const [main, setMain] = useState<Main>({ kind: "none" });
+  const runner = useCollectionRunner();
+  const [showShortcuts, setShowShortcuts] = useState(false);
+  useShortcutKey(useCallback(() => setShowShortcuts(true), []));
+  // The environment switch belongs to the collection in view: the open scenario's, else the
+  // selected one.
+  const toolbarCollection = main.kind === "scenario" || main.kind === "runner" ? main.collection : activeCollection;
+  const { environment, environments, choose: chooseEnvironment } = useActiveEnvironment(
+    toolbarCollection ? ws.collections[toolbarCollection] : undefined,
+  );
 
   // A collection that was deleted or renamed away takes its scenario view with it.
   useEffect(() => {
-    if (main.kind === "scenario" && ws.workspace && !ws.workspace.collections.some((c) => c.name === main.collection)) {
+    if ((main.kind === "scenario" || main.kind === "runner") && ws.workspace && !ws.workspace.collections.some((c) => c.name === main.collection)) {
       setMain({ kind: "none" });
     }
   }, [ws.workspace, main]);
@@ -51,6 +76,10 @@ function Shell() {
           if (activeCollection && !ws.collections[activeCollection]) void ws.open(activeCollection);
           setMain({ kind: "environments" });
         }}
+        onRunCollection={(name) => {
+          if (!ws.collections[name]) void ws.open(name);
+          setMain({ kind: "runner", collection: name });
+        }}
         onOpenServers={() => {
           if (activeCollection && !ws.collections[activeCollection]) void ws.open(activeCollection);
           setMain({ kind: "servers" });
@@ -58,24 +87,44 @@ function Shell() {
         onOpenLab={() => setMain({ kind: "lab" })}
       />
       <main className="main">
+        <AppToolbar
+          collection={toolbarCollection}
+          environments={environments}
+          environment={environment}
+          onChooseEnvironment={chooseEnvironment}
+          onShowShortcuts={() => setShowShortcuts(true)}
+        />
+        {showShortcuts ? <ShortcutOverlay onClose={() => setShowShortcuts(false)} /> : null}
         {ws.error ? <ErrorBanner error={ws.error} onDismiss={ws.clearError} /> : null}
         {main.kind === "scenario" && scenarioCollection ? (
-          <ScenarioView ws={ws} collection={scenarioCollection} scenarioId={main.scenarioId} />
+          <ScenarioView ws={ws} collection={scenarioCollection} scenarioId={main.scenarioId} environment={environment} openRun={main.openRun ?? null} />
+        ) : null}
+        {main.kind === "runner" && ws.collections[main.collection] ? (
+          <CollectionRunnerView
+            collection={ws.collections[main.collection]!}
+            environment={environment}
+            runner={runner}
+            onOpenRun={(scenarioId, runId) => setMain({ kind: "scenario", collection: main.collection, scenarioId, openRun: { runId } })}
+          />
         ) : null}
         {main.kind === "servers" ? (
           <ServerPanel
             lab={ws.workspace?.lab ?? null}
             collection={activeCollection ? (ws.collections[activeCollection] ?? null) : null}
+            environment={environment}
             onSaveCollection={ws.save}
           />
         ) : null}
         {main.kind === "lab" ? <LabPanel onApplied={() => void ws.refresh()} /> : null}
         {main.kind === "environments" ? (
-          activeCollection && ws.collections[activeCollection] ? (
-            <EnvironmentPanel collection={ws.collections[activeCollection]} onSaveCollection={ws.save} />
-          ) : (
-            <p className="muted main__empty">Select a collection to see its environments.</p>
-          )
+          <div className="main__scroll">
+            {activeCollection && ws.collections[activeCollection] ? (
+              <EnvironmentPanel collection={ws.collections[activeCollection]} onSaveCollection={ws.save} />
+            ) : (
+              <p className="muted main__empty">Select a collection to see its environments.</p>
+            )}
+            <SecretsSection />
+          </div>
         ) : null}
         {main.kind === "none" ? (
           <div className="main__empty">

@@ -6,6 +6,7 @@ import { createFakeBackend, type FakeIpcError } from "../../tests/fake-backend.m
 import { App } from "../app/App";
 import type { Collection, RunView } from "../api/types";
 import agentChain from "../fixtures/agent-chain.json";
+import compareAiAssistant from "../fixtures/compare-ai-assistant.json";
 import demo from "../fixtures/demo-collection.json";
 import refusalsFailed from "../fixtures/refusals-failed.json";
 
@@ -20,9 +21,15 @@ export const emptyCollection: Collection = { name: "Scratch" };
 export function renderApp(
   options: {
     holdRuns?: boolean;
+    holdCollectionRuns?: boolean;
     failures?: Record<string, FakeIpcError>;
     collections?: Collection[];
     dialog?: { open?: string | null; save?: string | null };
+    /** Extra or replacing canned comparisons, by `collection/scenarioId/stepId`. */
+    compares?: Record<string, unknown>;
+    importFiles?: Record<string, Collection>;
+    holdImports?: boolean;
+    keyring?: { available: boolean; problem: string | null };
   } = {},
 ) {
   const backend = createFakeBackend({
@@ -34,7 +41,12 @@ export function renderApp(
     failures: options.failures ?? {},
     emit: (event, payload) => emit(event, payload),
     holdRuns: options.holdRuns ?? false,
+    holdCollectionRuns: options.holdCollectionRuns ?? false,
     dialog: options.dialog ?? {},
+    compares: { [`${demoCollection.name}/ai-assistant/airline`]: compareAiAssistant, ...(options.compares ?? {}) },
+    importFiles: options.importFiles ?? {},
+    holdImports: options.holdImports ?? false,
+    ...(options.keyring ? { keyring: options.keyring } : {}),
   });
   mockIPC((cmd, args) => backend.handle(cmd, args as Record<string, unknown> | undefined), { shouldMockEvents: true });
   const view = render(<App />);

@@ -37,6 +37,7 @@ import { createFakeBackend } from "/__test/fake-backend.mjs";
 import demo from "/__test/fixtures/demo-collection.js";
 import agentChain from "/__test/fixtures/agent-chain.js";
 import refusals from "/__test/fixtures/refusals-failed.js";
+import compareAiAssistant from "/__test/fixtures/compare-ai-assistant.js";
 
 const config = window.__BATON_TEST__ ?? {};
 const emit = (event, payload) => window.__TAURI_INTERNALS__.invoke("plugin:event|emit", { event, payload });
@@ -45,12 +46,15 @@ const backend = createFakeBackend({
   runs: config.runs ?? { [demo.name + "/agent-chain"]: agentChain, [demo.name + "/refusals"]: refusals },
   failures: config.failures ?? {},
   holdRuns: config.holdRuns ?? false,
+  compares: config.compares ?? { [demo.name + "/ai-assistant/airline"]: compareAiAssistant },
+  ...(config.keyring ? { keyring: config.keyring } : {}),
+  holdCollectionRuns: config.holdCollectionRuns ?? false,
   emit,
 });
 if (config.history) for (const key of config.history) backend.addHistory(key === "agent-chain" ? agentChain : refusals);
 mockWindows("main");
 mockIPC((cmd, args) => backend.handle(cmd, args), { shouldMockEvents: true });
-window.__baton = { backend, fixtures: { demo, agentChain, refusals } };
+window.__baton = { backend, fixtures: { demo, agentChain, refusals, compareAiAssistant } };
 `;
 
 function send(res, status, type, body, headers = {}) {

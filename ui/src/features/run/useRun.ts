@@ -17,7 +17,7 @@ export type RunState = {
 
 const EMPTY: RunState = { running: false, view: null, statuses: {}, records: {}, error: null };
 
-function fromView(view: RunView): Pick<RunState, "statuses" | "records"> {
+export function fromView(view: RunView): Pick<RunState, "statuses" | "records"> {
   const statuses: Record<string, LiveStatus> = {};
   const records: Record<string, StepRecord> = {};
   for (const step of view.record.steps) {

@@ -7,6 +7,14 @@ import { TokenGraph } from "../graph/TokenGraph";
 import { Inspector } from "../inspector/Inspector";
 import { inspect, type Selection } from "../inspector/lookup";
 import { useRun } from "../run/useRun";
+import { HistoryPanel } from "../history/HistoryPanel";
+import { PastRunBanner } from "../history/PastRunBanner";
+import { useScenarioHistory } from "../history/useScenarioHistory";
+import type { IpcError } from "../../api/types";
+import { CompareDialog } from "../compare/CompareDialog";
+import { ExportDiagramButton } from "../diagram/ExportDiagramButton";
+import { Presentation } from "../presentation/Presentation";
+import { usePresentKey } from "../presentation/usePresentKey";
 import { StepForm } from "./StepForm";
 import { StepList } from "./StepList";
 import { earlierSteps, newStep, withSteps } from "./stepModel";
@@ -17,19 +25,32 @@ export const RUN_SHORTCUT = IS_MAC ? "⌘+Enter" : "Ctrl+Enter";
 
 type Editing = { index: number; step: Step; isNew: boolean; version: number };
 
+type Props = {
+  ws: WorkspaceApi;
+  collection: Collection;
+  scenarioId: string;
+  /** The environment runs use: the app toolbar's switch. */
+  environment: string | null;
+  /** A saved run to show instead of the latest (from the collection runner); a new object each
+   * time it is asked for. */
+  openRun?: { runId: number } | null;
+};
+
 /** One scenario: its steps beside the graph of its last run, Run, and the panel of the selected
  * step or token (inspect it, or edit the step). */
-export function ScenarioView({ ws, collection, scenarioId }: { ws: WorkspaceApi; collection: Collection; scenarioId: string }) {
+export function ScenarioView({ ws, collection, scenarioId, environment, openRun = null }: Props) {
   const scenario = collection.scenarios?.find((s) => s.id === scenarioId);
   const steps = useMemo(() => scenario?.steps ?? [], [scenario]);
   const run = useRun(collection.name, scenarioId);
-  const [picked, setPicked] = useState<string | null>(collection.environments?.[0]?.name ?? null);
-  // An environment added, renamed or deleted since: the picker falls back to the first one.
-  const environments = collection.environments ?? [];
-  const environment = environments.some((e) => e.name === picked) ? picked : (environments[0]?.name ?? null);
+  const history = useScenarioHistory(collection.name, scenarioId, run, openRun);
   const [selection, setSelection] = useState<Selection | null>(null);
   const [editing, setEditing] = useState<Editing | null>(null);
-  const [panel, setPanel] = useState<"inspect" | "edit">("inspect");
+  const [panel, setPanel] = useState<"inspect" | "edit" | "history">("inspect");
+  const [comparing, setComparing] = useState<Step | null>(null);
+  const [presenting, setPresenting] = useState(false);
+  const [diagramError, setDiagramError] = useState<IpcError | null>(null);
+  const closeCompare = useCallback(() => setComparing(null), []);
+  usePresentKey(() => setPresenting(true), !presenting && comparing === null && scenario !== undefined);
 
   useEffect(() => {
     setSelection(null);
@@ -98,9 +119,12 @@ export function ScenarioView({ ws, collection, scenarioId }: { ws: WorkspaceApi;
     return <p className="muted main__empty">This scenario is no longer in “{collection.name}”.</p>;
   }
 
-  const view = run.view;
+  // An earlier run opened from the history is shown as the latest would be.
+  const view = history.shown ?? run.view;
+  const shownSteps = history.shownSteps ?? run;
   const selectedStepId = selection?.kind === "step" ? selection.id : editing && !editing.isNew ? editing.step.id : null;
-  const panelOpen = selection !== null || editing !== null;
+  const comparable = steps.find((s) => s.id === selectedStepId && s.exchange) ?? null;
+  const panelOpen = selection !== null || editing !== null || panel === "history";
   // A selected step shows its token selected in the graph too.
   const graphSelected =
     selection?.kind === "node" ? selection.id : selection && view ? (inspect(view, selection).node?.id ?? null) : null;
@@ -113,23 +137,31 @@ export function ScenarioView({ ws, collection, scenarioId }: { ws: WorkspaceApi;
           {scenario.description ? <p className="muted">{scenario.description}</p> : null}
         </div>
         <div className="scenario__actions">
-          {(collection.environments?.length ?? 0) > 0 ? (
-            <label className="inline-field">
-              Environment{" "}
-              <select value={environment ?? ""} onChange={(e) => setPicked(e.target.value || null)}>
-                {collection.environments!.map((env) => (
-                  <option key={env.name} value={env.name}>
-                    {env.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-          ) : null}
           {view ? (
             <span className={`outcome outcome--${view.record.outcome}`} aria-label="Last run outcome">
               {view.record.outcome} in {view.record.elapsed_ms} ms
             </span>
           ) : null}
+          <button
+            type="button"
+            className="button"
+            onClick={() => setComparing(comparable)}
+            disabled={!comparable}
+            title={comparable ? "Run this exchange as delegation and as impersonation, side by side" : "Select an exchange step to compare"}
+          >
+            Compare
+          </button>
+          <button type="button" className="button" onClick={() => setPresenting(true)} title="Present the scenario step by step (P)" aria-keyshortcuts="P">
+            Present
+          </button>
+          <button
+            type="button"
+            className="button"
+            aria-pressed={panel === "history"}
+            onClick={() => setPanel(panel === "history" ? "inspect" : "history")}
+          >
+            History
+          </button>
           <button
             type="button"
             className="button button--primary"
@@ -143,11 +175,14 @@ export function ScenarioView({ ws, collection, scenarioId }: { ws: WorkspaceApi;
         </div>
       </header>
       {run.error ? <ErrorBanner error={run.error} onDismiss={run.dismissError} /> : null}
+      {diagramError ? <ErrorBanner error={diagramError} onDismiss={() => setDiagramError(null)} /> : null}
+      {history.error ? <ErrorBanner error={history.error} onDismiss={history.dismissError} /> : null}
+      {history.shown ? <PastRunBanner view={history.shown} onBack={history.back} /> : null}
       <div className={`scenario__body ${panelOpen ? "scenario__body--panel" : ""}`}>
         <StepList
           steps={steps}
-          statuses={run.statuses}
-          records={run.records}
+          statuses={shownSteps.statuses}
+          records={shownSteps.records}
           selectedId={selectedStepId}
           onSelect={selectStep}
           onAdd={addStep}
@@ -157,6 +192,7 @@ export function ScenarioView({ ws, collection, scenarioId }: { ws: WorkspaceApi;
           emptyText={running ? "Running… the graph is drawn when the run ends." : undefined}
           selectedId={graphSelected}
           onSelect={selectNode}
+          actions={<ExportDiagramButton runId={view?.run_id ?? null} name={scenario.name} onError={setDiagramError} />}
         />
         {panelOpen ? (
           <div className="panel">
@@ -174,8 +210,18 @@ export function ScenarioView({ ws, collection, scenarioId }: { ws: WorkspaceApi;
               >
                 Edit step
               </button>
+              <button type="button" role="tab" aria-selected={panel === "history"} className="tab" onClick={() => setPanel("history")}>
+                History
+              </button>
             </div>
-            {panel === "inspect" ? (
+            {panel === "history" ? (
+              <HistoryPanel
+                runs={history.runs}
+                shownRunId={history.shownRunId}
+                stepName={(id) => steps.find((st) => st.id === id)?.name ?? id}
+                onOpen={(id) => void history.open(id)}
+              />
+            ) : panel === "inspect" ? (
               view && selection ? (
                 <Inspector
                   view={view}
@@ -204,6 +250,27 @@ export function ScenarioView({ ws, collection, scenarioId }: { ws: WorkspaceApi;
           </div>
         ) : null}
       </div>
+      {comparing ? (
+        <CompareDialog
+          collection={collection.name}
+          scenarioId={scenarioId}
+          stepId={comparing.id}
+          stepName={comparing.name}
+          environment={environment}
+          onClose={closeCompare}
+        />
+      ) : null}
+      {presenting ? (
+        <Presentation
+          scenario={scenario}
+          view={run.view}
+          running={running}
+          statuses={run.statuses}
+          error={run.error}
+          onRun={runNow}
+          onExit={() => setPresenting(false)}
+        />
+      ) : null}
     </div>
   );
 }

@@ -17,6 +17,7 @@ type Props = {
   onOpenServers: () => void;
   onOpenLab?: () => void;
   onOpenEnvironments: () => void;
+  onRunCollection?: (name: string) => void;
 };
 
 /** Collections and their scenarios as a tree (WAI-ARIA tree pattern: one tab stop, arrows move,
@@ -30,6 +31,7 @@ export function Sidebar({
   onOpenServers,
   onOpenLab,
   onOpenEnvironments,
+  onRunCollection,
 }: Props) {
   const toast = useToast();
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
@@ -209,6 +211,8 @@ export function Sidebar({
         }}
         onDelete={onDelete}
         onEnvironments={onOpenEnvironments}
+        onRunCollection={onRunCollection}
+        importing={ws.importing}
       />
       <ScenarioToolbar
         collection={activeCollection}
