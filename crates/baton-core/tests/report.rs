@@ -1,6 +1,6 @@
 //! Reports from hand-built run records: a three-hop delegation chain, an impersonation of a
 //! token from outside the run, a refusal whose assertions fail and a step that could not run.
-//! The SVG, DOT, Mermaid and JUnit outputs are parsed back, the diff is checked for each kind
+//! The SVG, PNG, DOT, Mermaid and JUnit outputs are parsed back, the diff is checked for each kind
 //! of change, and the JSON report is read back.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -11,7 +11,7 @@ use baton_core::findings::{Finding, Severity};
 use baton_core::http::{HttpResponse, Method, RecordedRequest};
 use baton_core::report::layout::Rect;
 use baton_core::report::{
-    Detail, REPORT_VERSION, ReportError, RunReport, Side, diff, dot, junit, mermaid, svg,
+    Detail, REPORT_VERSION, ReportError, RunReport, Side, diff, dot, junit, mermaid, png, svg,
 };
 use baton_core::response::parse_token_response;
 use baton_core::scenario::{
@@ -1097,4 +1097,92 @@ fn reading_something_else_says_what_it_is() {
     let e = err("{\"report_version\": 1,\n \"runs\": \"none\"}");
     assert!(matches!(e, ReportError::Malformed { line: 2, .. }), "{e:?}");
     assert!(e.to_string().contains("is a Baton report, but"), "{e}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// PNG
+
+/// The `width` and `height` of the SVG's root element.
+fn svg_size(text: &str) -> (u32, u32) {
+    let doc = roxmltree::Document::parse(text).expect("well-formed SVG");
+    let attr = |name: &str| {
+        doc.root_element()
+            .attribute(name)
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or_else(|| panic!("no whole-number {name}"))
+    };
+    (attr("width"), attr("height"))
+}
+
+fn pixels(png: &[u8]) -> Vec<(u8, u8, u8)> {
+    let pixmap = resvg::tiny_skia::Pixmap::decode_png(png).expect("the PNG decodes");
+    pixmap
+        .pixels()
+        .iter()
+        .map(|p| (p.red(), p.green(), p.blue()))
+        .collect()
+}
+
+/// Pixels that are not the drawing's white background.
+fn drawn_pixels(png: &[u8]) -> usize {
+    pixels(png)
+        .into_iter()
+        .filter(|p| *p != (255, 255, 255))
+        .count()
+}
+
+#[test]
+fn the_png_is_the_svg_drawing_at_twice_its_size() {
+    let g = graph();
+    let image = png(&g).expect("a PNG");
+    assert_eq!(&image[..8], b"\x89PNG\r\n\x1a\n", "the PNG signature");
+    assert_eq!(&image[12..16], b"IHDR");
+    let be =
+        |at: usize| u32::from_be_bytes([image[at], image[at + 1], image[at + 2], image[at + 3]]);
+    let (width, height) = svg_size(&svg(&g));
+    assert!(width > 0 && height > 0);
+    assert_eq!((be(16), be(20)), (2 * width, 2 * height));
+
+    let drawn = drawn_pixels(&image);
+    let total = (4 * width * height) as usize;
+    assert!(drawn > total / 50, "{drawn} of {total} pixels drawn");
+    assert!(drawn < total, "not one colour all over");
+
+    // A smaller graph gives a smaller image.
+    let one = Graph::of_runs(&records()[3..]);
+    let small = png(&one).expect("a PNG");
+    let (w, h) = svg_size(&svg(&one));
+    let pixmap = resvg::tiny_skia::Pixmap::decode_png(&small).expect("decodes");
+    assert_eq!((pixmap.width(), pixmap.height()), (2 * w, 2 * h));
+    assert!(pixmap.width() * pixmap.height() < 4 * width * height);
+}
+
+#[test]
+fn the_png_draws_the_labels() {
+    let g = graph();
+    let image = png(&g).expect("a PNG");
+    // The same drawing with every <text> removed, rasterised the same way.
+    let bare = regex::Regex::new(r"(?s)<text\b.*?</text>")
+        .expect("a valid pattern")
+        .replace_all(&svg(&g), "")
+        .into_owned();
+    let tree = resvg::usvg::Tree::from_str(&bare, &resvg::usvg::Options::default())
+        .expect("the SVG parses");
+    let size = tree.size().to_int_size().scale_by(2.0).expect("a size");
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height()).expect("a pixmap");
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(2.0, 2.0),
+        &mut pixmap.as_mut(),
+    );
+    let without = pixels(&pixmap.encode_png().expect("encodes"));
+    let with = pixels(&image);
+    assert_eq!(with.len(), without.len());
+    let changed = with.iter().zip(&without).filter(|(a, b)| a != b).count();
+    // Every token box has a few lines of text; together they cover a few percent of the image.
+    assert!(
+        changed > with.len() / 100,
+        "the labels change {changed} of {} pixels",
+        with.len()
+    );
 }

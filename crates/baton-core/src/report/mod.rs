@@ -1,5 +1,5 @@
 //! What a run leaves for people and tools outside the app: the JSON report `baton run` writes
-//! and `baton diff` reads, the delegation graph as SVG, Graphviz DOT and Mermaid, JUnit XML for
+//! and `baton diff` reads, the delegation graph as SVG, PNG, Graphviz DOT and Mermaid, JUnit XML for
 //! CI, and the differences between two reports.
 
 mod card;
@@ -8,6 +8,7 @@ pub mod dot;
 pub mod junit;
 pub mod layout;
 pub mod mermaid;
+pub mod png;
 pub mod svg;
 mod xml;
 
@@ -21,6 +22,7 @@ pub use diff::{Change, Detail, DiffOptions, RunDiff, Side, TokenForm, diff, diff
 pub use dot::dot;
 pub use junit::junit;
 pub use mermaid::mermaid;
+pub use png::{PngError, png};
 pub use svg::svg;
 
 /// The version of the report layout; a reader refuses reports from a newer one.
