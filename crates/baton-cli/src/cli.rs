@@ -43,9 +43,9 @@ pub enum Command {
         after_help = "Examples:\n  baton run examples --sts                       # the demo collection against an in-process lab\n  baton run examples --sts --junit junit.xml --json run.json\n  baton run my-flows.baton.toml --env staging --filter 'refus'\n  baton run \"Baton demo\"                         # a collection saved in the store\n\nSecrets: {{secret.NAME}} comes from the environment variable BATON_SECRET_NAME (upper case, `-` and `.` as `_`), then the store's secret table, then (with --sts) the lab's demo credentials.\nExit codes: 0 every scenario passed; 1 a step or an assertion failed; 2 a collection could not be read or a reference does not resolve (nothing is sent)."
     )]
     Run(RunArgs),
-    /// Draw the delegation graph of a JSON run report as SVG, Graphviz DOT or Mermaid.
+    /// Draw the delegation graph of a JSON run report as SVG, PNG, Graphviz DOT or Mermaid.
     #[command(
-        after_help = "Examples:\n  baton graph run.json > chain.svg\n  baton graph run.json --dot | dot -Tpng > chain.png\n  baton graph run.json --mermaid --filter agent-chain"
+        after_help = "Examples:\n  baton graph run.json > chain.svg\n  baton graph run.json --png -o chain.png\n  baton graph run.json --dot | dot -Tpng > chain.png\n  baton graph run.json --mermaid --filter agent-chain"
     )]
     Graph(GraphArgs),
     /// Show what changed between two JSON run reports: claims, findings, assertion outcomes.
@@ -107,14 +107,21 @@ pub struct GraphArgs {
     /// A JSON report written by `baton run --json`.
     pub report: PathBuf,
     /// Graphviz DOT instead of SVG.
-    #[arg(long, conflicts_with_all = ["svg", "mermaid"])]
+    #[arg(long, conflicts_with_all = ["svg", "mermaid", "png"])]
     pub dot: bool,
     /// A Mermaid flowchart instead of SVG.
-    #[arg(long, conflicts_with_all = ["svg", "dot"])]
+    #[arg(long, conflicts_with_all = ["svg", "dot", "png"])]
     pub mermaid: bool,
+    /// The SVG drawing as a PNG image, at twice its size. Binary: give -o FILE or redirect
+    /// standard output.
+    #[arg(long, conflicts_with_all = ["svg", "dot", "mermaid"])]
+    pub png: bool,
     /// SVG (the default).
     #[arg(long)]
     pub svg: bool,
+    /// Where to write it; standard output if not given.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Only scenarios whose id or name matches this pattern (a case-insensitive regex).
     #[arg(long, value_name = "PATTERN")]
     pub filter: Option<String>,

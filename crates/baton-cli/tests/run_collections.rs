@@ -367,6 +367,111 @@ fn graph_draws_one_node_per_token_as_svg_dot_and_mermaid() {
     assert!(err.contains("is not JSON"), "{err}");
 }
 
+/// The width and height a PNG's IHDR chunk gives.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "a PNG signature");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let be =
+        |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    (be(16), be(20))
+}
+
+#[test]
+fn graph_png_is_the_svg_at_twice_its_size_in_a_file_or_on_a_pipe() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("store.sqlite");
+    let json = dir.path().join("run.json");
+    let (code, _, err) = baton(
+        &[
+            "run",
+            path_str(&demo_file()),
+            "--sts",
+            "--json",
+            path_str(&json),
+        ],
+        &store,
+    );
+    assert_eq!(code, 0, "{err}");
+    let filter = ["--filter", "^agent-chain$"];
+
+    let (code, svg, err) = baton(&["graph", path_str(&json), filter[0], filter[1]], &store);
+    assert_eq!(code, 0, "{err}");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let attr = |name: &str| {
+        doc.root_element()
+            .attribute(name)
+            .and_then(|v| v.parse::<u32>().ok())
+            .expect("a whole-number size")
+    };
+    let (width, height) = (attr("width"), attr("height"));
+
+    let file = dir.path().join("chain.png");
+    let (code, out, err) = baton(
+        &[
+            "graph",
+            path_str(&json),
+            "--png",
+            "-o",
+            path_str(&file),
+            filter[0],
+            filter[1],
+        ],
+        &store,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.is_empty(), "nothing on standard output: {out}");
+    assert!(err.contains("chain.png"), "{err}");
+    let written = std::fs::read(&file).expect("the PNG was written");
+    assert_eq!(png_size(&written), (2 * width, 2 * height));
+
+    // Standard output that is not a terminal (here a pipe) takes the same bytes.
+    let piped = Command::cargo_bin("baton")
+        .expect("binary")
+        .env("BATON_STORE", &store)
+        .args(["graph", path_str(&json), "--png", filter[0], filter[1]])
+        .output()
+        .expect("runs");
+    assert_eq!(piped.status.code(), Some(0));
+    assert_eq!(piped.stdout, written);
+
+    // On a terminal it refuses, and says what to do instead. `script` gives the command one.
+    let binary = assert_cmd::cargo::cargo_bin("baton");
+    let command = format!("{} graph {} --png", binary.display(), json.display());
+    let on_terminal = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("BATON_STORE", &store)
+        .output()
+        .expect("script(1) from util-linux runs");
+    let shown = String::from_utf8_lossy(&on_terminal.stdout);
+    assert_eq!(on_terminal.status.code(), Some(2), "{shown}");
+    assert!(shown.contains("standard output is a terminal"), "{shown}");
+    assert!(shown.contains("-o FILE"), "{shown}");
+    assert!(
+        !shown.contains("PNG\r\n\u{1a}"),
+        "no image bytes on the terminal"
+    );
+
+    // -o writes the text formats too.
+    let svg_file = dir.path().join("chain.svg");
+    let (code, _, err) = baton(
+        &[
+            "graph",
+            path_str(&json),
+            "-o",
+            path_str(&svg_file),
+            filter[0],
+            filter[1],
+        ],
+        &store,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(&svg_file).expect("written"), svg);
+
+    let (code, _, err) = baton(&["graph", path_str(&json), "--png", "--dot"], &store);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot be used with"), "{err}");
+}
+
 #[test]
 fn import_export_round_trip_and_run_from_the_store() {
     let dir = tempfile::tempdir().expect("temp dir");

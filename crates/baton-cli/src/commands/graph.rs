@@ -1,11 +1,13 @@
-//! `baton graph`: the delegation graph of a run report, on standard output.
+//! `baton graph`: the delegation graph of a run report, on standard output or in a file.
 
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use baton_core::report::{RunReport, dot, mermaid, svg};
+use baton_core::report::{RunReport, dot, mermaid, png, svg};
 use baton_core::scenario::Graph;
 
 use crate::cli::GraphArgs;
+use crate::commands::run::write_atomically;
 use crate::commands::scenario_filter;
 use crate::error::{CliError, usage};
 
@@ -35,15 +37,32 @@ pub fn run(args: &GraphArgs) -> Result<(), CliError> {
         nodes: runs.iter().flat_map(|r| r.graph.nodes.clone()).collect(),
         edges: runs.iter().flat_map(|r| r.graph.edges.clone()).collect(),
     };
-    let text = if args.dot {
-        dot(&graph)
+    let drawing = if args.png {
+        png(&graph).map_err(|e| usage(format!("the PNG could not be drawn: {e}")))?
+    } else if args.dot {
+        dot(&graph).into_bytes()
     } else if args.mermaid {
-        mermaid(&graph)
+        mermaid(&graph).into_bytes()
     } else {
-        svg(&graph)
+        svg(&graph).into_bytes()
     };
-    print!("{text}");
-    Ok(())
+    match &args.output {
+        Some(file) => {
+            write_atomically(file, &drawing)?;
+            eprintln!("Wrote the graph to {}", file.display());
+            Ok(())
+        }
+        // Binary on a terminal is garbage on the screen, and can leave the terminal unusable.
+        None if args.png && std::io::stdout().is_terminal() => Err(usage(
+            "a PNG is binary and standard output is a terminal: write it to a file with \
+             -o FILE, or redirect it (> graph.png)",
+        )),
+        None => std::io::stdout()
+            .lock()
+            .write_all(&drawing)
+            .and_then(|()| std::io::stdout().lock().flush())
+            .map_err(|e| usage(format!("standard output could not be written: {e}"))),
+    }
 }
 
 pub fn read_report(path: &Path) -> Result<RunReport, CliError> {

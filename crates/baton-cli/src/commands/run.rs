@@ -142,7 +142,7 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         .collect::<Vec<_>>()
         .join(", ");
     if let Some(path) = &args.junit {
-        write_atomically(path, &junit(&suite, &records))?;
+        write_atomically(path, junit(&suite, &records))?;
         eprintln!("JUnit report: {}", path.display());
     }
     if let Some(path) = &args.json {
@@ -380,7 +380,7 @@ pub fn summary(records: &[RunRecord], elapsed: Duration) -> String {
 }
 
 /// Written next to its final name, then renamed: a crash never leaves half a report.
-pub fn write_atomically(path: &Path, text: &str) -> Result<(), CliError> {
+pub fn write_atomically(path: &Path, text: impl AsRef<[u8]>) -> Result<(), CliError> {
     let fail = |e: std::io::Error| usage(format!("{} could not be written: {e}", path.display()));
     let dir = path
         .parent()
