@@ -1,8 +1,7 @@
 import { save } from "@tauri-apps/plugin-dialog";
 
 import { call } from "./ipc";
-
-export type DiagramFormat = "svg" | "png";
+import type { DiagramFormat } from "./types";
 
 /** Draws a saved run's graph into a file, with the same renderer as `baton graph`. */
 export const exportDiagram = (runId: number, format: DiagramFormat, path: string) =>

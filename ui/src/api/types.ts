@@ -55,5 +55,25 @@ export type { Workspace } from "../bindings/Workspace";
 
 export type { Change } from "../bindings/Change";
 export type { RunDiff } from "../bindings/RunDiff";
-// TEMPORARY until ts-rs generates them into ../bindings (then: from "../bindings/<Name>").
-export type { CollectionProgress, CollectionRunView, ScenarioResult } from "./pendingRunTypes";
+export type { CollectionProgress } from "../bindings/CollectionProgress";
+export type { CollectionRunView } from "../bindings/CollectionRunView";
+export type { ScenarioResult } from "../bindings/ScenarioResult";
+export type { ScenarioStatus } from "../bindings/ScenarioStatus";
+
+export type { CompareMode } from "../bindings/CompareMode";
+export type { CompareSide } from "../bindings/CompareSide";
+export type { CompareView } from "../bindings/CompareView";
+export type { DiagramFormat } from "../bindings/DiagramFormat";
+
+export type { AssertionPreview } from "../bindings/AssertionPreview";
+export type { ClaimPath } from "../bindings/ClaimPath";
+export type { LabClientView } from "../bindings/LabClientView";
+export type { LabOutcome } from "../bindings/LabOutcome";
+export type { LabRequestView } from "../bindings/LabRequestView";
+export type { LabUserView } from "../bindings/LabUserView";
+export type { LabView } from "../bindings/LabView";
+
+export type { KeyringStatus } from "../bindings/KeyringStatus";
+export type { SecretEntry } from "../bindings/SecretEntry";
+export type { SecretLocation } from "../bindings/SecretLocation";
+export type { SecretsView } from "../bindings/SecretsView";

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
-import type { CompareView } from "../../api/compare";
+import type { CompareView } from "../../api/types";
 import compareFixture from "../../fixtures/compare-ai-assistant.json";
 import { renderApp } from "../../test/fakeApp";
 

@@ -1,8 +1,8 @@
 import { useEffect, useState } from "react";
 
-import { compareStep, type CompareView } from "../../api/compare";
+import { compareStep } from "../../api/compare";
 import { toIpcError } from "../../api/ipc";
-import type { IpcError } from "../../api/types";
+import type { CompareView, IpcError } from "../../api/types";
 import { Dialog } from "../../shared/Dialog";
 import { ErrorBanner } from "../../shared/ErrorBanner";
 import { Comparison } from "./Comparison";

@@ -1,5 +1,4 @@
-import type { CompareSide } from "../../api/compare";
-import type { TokenDiff } from "../../api/types";
+import type { CompareSide, TokenDiff } from "../../api/types";
 import { TokenGraph } from "../graph/TokenGraph";
 import { Refusal } from "./Refusal";
 import { SideFacts } from "./SideFacts";

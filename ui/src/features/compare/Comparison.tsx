@@ -1,4 +1,4 @@
-import type { CompareView } from "../../api/compare";
+import type { CompareView } from "../../api/types";
 import { CompareSideColumn } from "./CompareSideColumn";
 import { ModesExplained } from "./ModesExplained";
 import { FACTS, differingFacts } from "./sideFacts";

@@ -1,5 +1,4 @@
-import type { CompareMode, CompareSide } from "../../api/compare";
-import type { StepRecord, TokenDiff, TokenNode } from "../../api/types";
+import type { CompareMode, CompareSide, StepRecord, TokenDiff, TokenNode } from "../../api/types";
 import { inspect } from "../inspector/lookup";
 
 /** The facts of an issued token that the comparison lines up, in the order it shows them. */
