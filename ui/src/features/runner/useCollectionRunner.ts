@@ -3,11 +3,11 @@ import { useCallback, useRef, useState } from "react";
 import { cancelCollectionRun, listenCollectionProgress, runCollection } from "../../api/collectionRuns";
 import { toIpcError } from "../../api/ipc";
 import { listenRunProgress } from "../../api/runs";
-import type { CollectionProgress, CollectionRunView, IpcError, RunProgress, ScenarioResult } from "../../api/types";
+import type { CollectionProgress, CollectionRunView, IpcError, RunProgress, ScenarioStatus } from "../../api/types";
 
 /** A scenario's state in the runner: waiting its turn, running now, or how the backend said it
  * ended. */
-export type LiveScenarioStatus = "waiting" | "running" | ScenarioResult["status"];
+export type LiveScenarioStatus = "waiting" | "running" | ScenarioStatus;
 
 export type CollectionRunState = {
   /** The collection of the run going or last made; null before the first. */
