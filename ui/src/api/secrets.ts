@@ -1,10 +1,5 @@
 import { call } from "./ipc";
-
-// TEMPORARY: docs/ipc.md's secret types until ts-rs generates them into ../bindings; then these
-// come from ./types.
-export type KeyringStatus = { available: boolean; problem: string | null };
-export type SecretEntry = { name: string; stored_in: "keyring" | "store" };
-export type SecretsView = { keyring: KeyringStatus; secrets: SecretEntry[] };
+import type { SecretsView } from "./types";
 
 /** The secrets' names and where each is kept; values never cross to the UI. */
 export const listSecrets = () => call<SecretsView>("list_secrets");

@@ -65,4 +65,29 @@ export const tests = [
       equal(await page.getByLabel("Last run outcome").innerText(), "failed in " + (await page.evaluate(() => window.__baton.fixtures.refusals.record.elapsed_ms)) + " ms", "outcome");
     },
   },
+  {
+    name: "? shows the keyboard shortcuts, Esc closes them, and ? typed in a field stays a character",
+    async run({ page }) {
+      const tree = page.getByRole("tree", { name: "Collections" });
+      await tree.getByText("Baton demo", { exact: true }).click();
+      await page.keyboard.press("?");
+      const dialog = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+      await dialog.waitFor();
+      const text = await dialog.innerText();
+      ok(text.includes("Ctrl+Enter") && text.includes("Run the open scenario"), `the list names Ctrl+Enter: ${text}`);
+      ok(text.includes("F2") && text.includes("Delete"), "the list names F2 and Delete");
+      for (let i = 0; i < 4; i++) await page.keyboard.press("Tab");
+      ok(await dialog.evaluate((d) => d.contains(document.activeElement)), "Tab stays in the dialog");
+      await page.keyboard.press("Escape");
+      await dialog.waitFor({ state: "detached" });
+      equal(await page.evaluate(() => document.activeElement?.getAttribute("role")), "treeitem", "focus back on the tree");
+
+      await page.getByRole("button", { name: "Environments of “Baton demo”" }).click();
+      const value = page.getByLabel("Variable 1 value");
+      await value.fill("");
+      await value.pressSequentially("https://sts.example/?a=1");
+      equal(await value.inputValue(), "https://sts.example/?a=1", "the field got the ?");
+      equal(await dialog.count(), 0, "no overlay while typing");
+    },
+  },
 ];

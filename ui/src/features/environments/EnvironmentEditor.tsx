@@ -1,6 +1,7 @@
 import { useState } from "react";
 
 import type { Environment } from "../../api/types";
+import { useUnsavedGuard } from "../../app/unsavedChanges";
 import { environmentFrom, rowsOf, type VariableRow } from "./environmentEdits";
 import { VariableRows } from "./VariableRows";
 
@@ -18,6 +19,7 @@ export function EnvironmentEditor({ environment, otherNames, onSave, onDelete }:
   const [nextKey, setNextKey] = useState(rows.length);
   const [problem, setProblem] = useState<string | null>(null);
   const [dirty, setDirty] = useState(false);
+  useUnsavedGuard(dirty, `the environment “${environment.name}”`);
 
   const edit = (next: VariableRow[]) => {
     setRows(next);

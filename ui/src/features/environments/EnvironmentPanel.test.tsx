@@ -20,7 +20,7 @@ describe("Environments", () => {
     const user = userEvent.setup();
     const { backend } = renderApp();
     await openEnvironments(user);
-    expect(screen.getByText(/\{\{secret\.NAME\}\}/)).toBeTruthy();
+    expect(within(screen.getByText(/Never put a secret here/)).getByText(/\{\{secret\.NAME\}\}/)).toBeTruthy();
 
     await user.click(screen.getByRole("button", { name: "Add environment" }));
     const section = await screen.findByRole("region", { name: "Environment New environment" });

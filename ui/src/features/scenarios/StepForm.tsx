@@ -1,9 +1,10 @@
 import { useId, useState, type FormEvent } from "react";
 
 import type { Collection, Step, StepKind } from "../../api/types";
+import { useUnsavedGuard } from "../../app/unsavedChanges";
 import { ExchangeFields, InspectFields, IntrospectFields, TokenFields } from "./ActionFields";
 import { AssertionEditor } from "../assertions/AssertionEditor";
-import { assertionsOf, draftOf } from "../assertions/assertionModel";
+import { assertionsChanged, assertionsOf, draftOf } from "../assertions/assertionModel";
 import { TextField } from "./TextField";
 import { STEP_KINDS, cleanStep, defaultAction, missingFields, stepKind } from "./stepModel";
 
@@ -28,6 +29,8 @@ export function StepForm({ collection, initial, earlier, isNew, onSave, onDelete
   const [problems, setProblems] = useState<string[]>([]);
   const [saving, setSaving] = useState(false);
   const kindId = useId();
+  const dirty = JSON.stringify(draft) !== JSON.stringify(initial) || assertionsChanged(asserts, initial.assert);
+  useUnsavedGuard(dirty, isNew ? "a new step" : `the step “${initial.id}”`);
   const kind = stepKind(draft);
   const ctx = { collection, earlier };
 

@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from "react";
 
 import { toIpcError } from "../../api/ipc";
-import { deleteSecret, listSecrets, setSecret, type SecretEntry, type SecretsView } from "../../api/secrets";
-import type { IpcError } from "../../api/types";
+import { deleteSecret, listSecrets, setSecret } from "../../api/secrets";
+import type { IpcError, SecretLocation, SecretsView } from "../../api/types";
 import { useUnsavedGuard } from "../../app/unsavedChanges";
 import { ErrorBanner } from "../../shared/ErrorBanner";
 import { useToast } from "../../shared/Toast";
 
-const WHERE: Record<SecretEntry["stored_in"], string> = { keyring: "OS keyring", store: "Baton's store" };
+const WHERE: Record<SecretLocation, string> = { keyring: "OS keyring", store: "Baton's store" };
 
 /** The secrets `{{secret.NAME}}` refers to: their names and where each is kept, a form to set
  * one, and delete. A value is sent once and never shown again. */

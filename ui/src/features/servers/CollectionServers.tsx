@@ -6,21 +6,19 @@ import type { Collection, ConnectionReport, IpcError } from "../../api/types";
 import { ErrorBanner } from "../../shared/ErrorBanner";
 import { ConnectionReportList } from "./ConnectionReportList";
 
-/** The servers of a collection, each with a connection test (the checks are made in Rust). */
-export function CollectionServers({ collection }: { collection: Collection }) {
+/** The servers of a collection, each with a connection test (the checks are made in Rust) in
+ * the environment the app toolbar has chosen. */
+export function CollectionServers({ collection, environment }: { collection: Collection; environment: string | null }) {
   const servers = collection.servers ?? [];
-  const environments = collection.environments ?? [];
-  const [environment, setEnvironment] = useState<string | null>(environments[0]?.name ?? null);
   const [reports, setReports] = useState<Record<string, ConnectionReport>>({});
   const [testing, setTesting] = useState<string | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
-  const chosen = environments.some((e) => e.name === environment) ? environment : (environments[0]?.name ?? null);
 
   const test = async (serverId: string) => {
     setTesting(serverId);
     setError(null);
     try {
-      const report = await testConnection(collection.name, serverId, chosen);
+      const report = await testConnection(collection.name, serverId, environment);
       setReports((all) => ({ ...all, [serverId]: report }));
     } catch (e) {
       setError(toIpcError(e));
@@ -32,18 +30,6 @@ export function CollectionServers({ collection }: { collection: Collection }) {
   return (
     <section aria-label={`Servers of ${collection.name}`}>
       <h2>In “{collection.name}”</h2>
-      {environments.length > 0 ? (
-        <label className="inline-field">
-          Environment{" "}
-          <select value={chosen ?? ""} onChange={(e) => setEnvironment(e.target.value || null)}>
-            {environments.map((env) => (
-              <option key={env.name} value={env.name}>
-                {env.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      ) : null}
       {error ? <ErrorBanner error={error} onDismiss={() => setError(null)} /> : null}
       <table className="server-table">
         <thead>

@@ -31,10 +31,13 @@ function serverIdFor(issuer: string): string {
 export function ServerPanel({
   lab,
   collection,
+  environment = null,
   onSaveCollection,
 }: {
   lab: LabInfo | null;
   collection: Collection | null;
+  /** The environment connection tests use: the app toolbar's switch. */
+  environment?: string | null;
   onSaveCollection?: (collection: Collection) => Promise<boolean>;
 }) {
   const inputId = useId();
@@ -74,7 +77,7 @@ export function ServerPanel({
   return (
     <div className="servers">
       <h1>Servers</h1>
-      {collection && (collection.servers?.length ?? 0) > 0 ? <CollectionServers key={collection.name} collection={collection} /> : null}
+      {collection && (collection.servers?.length ?? 0) > 0 ? <CollectionServers key={collection.name} collection={collection} environment={environment} /> : null}
       <section aria-label="Discovery">
         <h2>Discover a server</h2>
         <form className="discover-form" onSubmit={submit}>
