@@ -95,8 +95,15 @@ export function createFakeBackend(options) {
     const unknown = (scenarioIds ?? []).find((id) => !all.some((s) => s.id === id));
     if (unknown) return fail("not_found", `no scenario “${unknown}” in “${collection}”`);
     const chosen = scenarioIds ? all.filter((s) => scenarioIds.includes(s.id)) : all;
-    const run = (collectionRun = { cancelled: false, resume: null });
-    const pause = () => new Promise((r) => (run.resume = r));
+    // A release that comes before the pause (the test saw the step start) lets it pass at once.
+    const run = (collectionRun = { cancelled: false, resume: null, released: 0 });
+    const pause = () => {
+      if (run.released > 0) {
+        run.released--;
+        return Promise.resolve();
+      }
+      return new Promise((r) => (run.resume = () => ((run.resume = null), r())));
+    };
     const results = [];
     try {
       for (let position = 0; position < chosen.length; position++) {
@@ -314,7 +321,11 @@ export function createFakeBackend(options) {
     /** The secrets' values, as the keyring or store would hold them. */
     secrets,
     /** Lets a held `run_collection` go on past the scenario it paused in. */
-    releaseCollectionRun: () => collectionRun?.resume?.(),
+    releaseCollectionRun: () => {
+      if (!collectionRun) return;
+      if (collectionRun.resume) collectionRun.resume();
+      else collectionRun.released++;
+    },
     /** Seeds a run so that opening its scenario shows it. */
     addHistory: (view) => history.set(history.size + 1, view),
     failWith: (cmd, error) => (failures[cmd] = error),

@@ -135,6 +135,21 @@ describe("The collection runner", () => {
     expect(statusOf("5. An AI assistant's narrow token")).toBe("error");
   });
 
+  it("says why the run could not start, and leaves the scenarios not run", async () => {
+    const user = userEvent.setup();
+    renderApp({
+      failures: { run_collection: { code: "conflict", message: "a collection run is already going; cancel it or wait for it to finish", detail: null } },
+    });
+    await openRunner(user);
+    await pickOnly(user, [CHAIN]);
+    await user.click(screen.getByRole("button", { name: "Run 1 selected" }));
+
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("a collection run is already going");
+    await waitFor(() => expect(statusOf(CHAIN)).toBe("not_run"));
+    expect(screen.getByRole("button", { name: "Run 1 selected" })).toHaveProperty("disabled", false);
+  });
+
   it("opens a finished scenario's saved run in the scenario view", async () => {
     const user = userEvent.setup();
     renderApp();
