@@ -1,6 +1,5 @@
 import { call } from "./ipc";
-import type { Assertion } from "./types";
-import type { AssertionPreview } from "./pendingTypes";
+import type { Assertion, AssertionPreview } from "./types";
 
 /** How `assertions` fare against a recorded run's step, checked exactly as a run checks them,
  * and the claim paths of that step's token (offered in the editor). */

@@ -25,18 +25,16 @@ export function isIpcError(value: unknown): value is IpcError {
 }
 
 /** The 1-based line of a policy or file mistake, when the error names one. */
-function lineOf(value: object): { line: number | null } {
-  const line = (value as { line?: unknown }).line;
-  return { line: typeof line === "number" && Number.isInteger(line) && line > 0 ? line : null };
+function lineOf(value: IpcError): number | null {
+  return typeof value.line === "number" && Number.isInteger(value.line) && value.line > 0 ? value.line : null;
 }
 
 /** Whatever a command rejected with, as an `IpcError`: the shell sends one; anything else
  * (a string from Tauri itself, an exception in the bridge) is a bug and reported as `internal`. */
 export function toIpcError(value: unknown): IpcError {
-  if (isIpcError(value)) return { code: value.code, message: value.message, detail: value.detail ?? null, ...lineOf(value) };
-  const noLine = { line: null };
-  if (value instanceof Error) return { code: "internal", message: value.message, detail: value.stack ?? null, ...noLine };
-  return { code: "internal", message: typeof value === "string" ? value : JSON.stringify(value), detail: null, ...noLine };
+  if (isIpcError(value)) return { code: value.code, message: value.message, detail: value.detail ?? null, line: lineOf(value) };
+  if (value instanceof Error) return { code: "internal", message: value.message, detail: value.stack ?? null, line: null };
+  return { code: "internal", message: typeof value === "string" ? value : JSON.stringify(value), detail: null, line: null };
 }
 
 /** Invokes a command; a failure rejects with an `IpcError`. */

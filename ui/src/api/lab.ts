@@ -1,5 +1,5 @@
 import { call } from "./ipc";
-import type { LabRequestView, LabView } from "./pendingTypes";
+import type { LabRequestView, LabView } from "./types";
 
 /** The lab token service as it runs now: its address, policy and the principals it knows. */
 export const labStatus = () => call<LabView>("lab_status");

@@ -1,5 +1,4 @@
-import type { ClaimPath } from "../../api/pendingTypes";
-import type { Severity } from "../../api/types";
+import type { ClaimPath, Severity } from "../../api/types";
 import { CLAIM_OPS, SEVERITIES, describeValue, formatValue, type AssertionRow, type ClaimOp } from "./assertionModel";
 
 export const ERROR_CODES = [

@@ -2,8 +2,7 @@ import { useEffect, useState } from "react";
 
 import { previewAssertions } from "../../api/assertions";
 import { toIpcError } from "../../api/ipc";
-import type { AssertionPreview } from "../../api/pendingTypes";
-import type { Assertion, IpcError } from "../../api/types";
+import type { Assertion, AssertionPreview, IpcError } from "../../api/types";
 
 export const PREVIEW_DELAY_MS = 300;
 

@@ -2,8 +2,7 @@ import { useCallback, useEffect, useId, useRef, useState } from "react";
 
 import { toIpcError } from "../../api/ipc";
 import { applyLabPolicy, labStatus, resetLabPolicy } from "../../api/lab";
-import type { LabView } from "../../api/pendingTypes";
-import type { IpcError } from "../../api/types";
+import type { IpcError, LabView } from "../../api/types";
 import { useUnsavedGuard } from "../../app/unsavedChanges";
 import { ErrorBanner } from "../../shared/ErrorBanner";
 import { LabClients, LabUsers } from "./LabPrincipals";
@@ -20,11 +19,6 @@ let unapplied: { base: string; text: string } | null = null;
 
 /** A policy mistake as the lab reported it: its message and the 1-based line, when known. */
 type PolicyProblem = { message: string; line: number | null };
-
-function lineOf(error: IpcError): number | null {
-  const line = (error as { line?: unknown }).line;
-  return typeof line === "number" && line > 0 ? line : null;
-}
 
 /** Where the lab runs and what its policy allows. */
 function LabSummary({ lab }: { lab: LabView }) {
@@ -110,7 +104,7 @@ export function LabPanel({ onApplied }: { onApplied?: () => void }) {
       void log.refresh();
     } catch (e) {
       const err = toIpcError(e);
-      if (err.code === "invalid_input") setProblem({ message: err.message, line: lineOf(err) });
+      if (err.code === "invalid_input") setProblem({ message: err.message, line: err.line });
       else setError(err);
     } finally {
       setBusy(false);

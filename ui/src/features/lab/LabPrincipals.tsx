@@ -1,4 +1,4 @@
-import type { LabClientView, LabUserView } from "../../api/pendingTypes";
+import type { LabClientView, LabUserView } from "../../api/types";
 
 function Names({ values }: { values: readonly string[] }) {
   if (values.length === 0) return <span className="muted">none</span>;

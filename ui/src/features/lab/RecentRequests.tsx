@@ -1,5 +1,4 @@
-import type { LabRequestView } from "../../api/pendingTypes";
-import type { IpcError } from "../../api/types";
+import type { IpcError, LabRequestView } from "../../api/types";
 import { ErrorBanner } from "../../shared/ErrorBanner";
 
 const GRANT_PREFIX = "urn:ietf:params:oauth:grant-type:";

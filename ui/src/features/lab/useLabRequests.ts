@@ -2,8 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 
 import { toIpcError } from "../../api/ipc";
 import { labRequests } from "../../api/lab";
-import type { LabRequestView } from "../../api/pendingTypes";
-import type { IpcError } from "../../api/types";
+import type { IpcError, LabRequestView } from "../../api/types";
 
 export const POLL_MS = 2000;
 
