@@ -12,7 +12,7 @@ import { ToastProvider } from "../shared/Toast";
 import { SecretsSection } from "../features/secrets/SecretsSection";
 import { AppToolbar } from "./AppToolbar";
 import { ShortcutOverlay, useShortcutKey } from "./ShortcutOverlay";
-import { UnsavedChangesProvider } from "./unsavedChanges";
+import { UnsavedChangesProvider, useUnsavedGuard } from "./unsavedChanges";
 import { useActiveEnvironment } from "./useActiveEnvironment";
 import { useWorkspace } from "./useWorkspace";
 
@@ -40,6 +40,8 @@ function Shell() {
   const [activeCollection, setActiveCollection] = useState<string | null>(null);
   const [main, setMain] = useState<Main>({ kind: "none" });
   const runner = useCollectionRunner();
+  // Closing mid-run loses the scenarios not run yet.
+  useUnsavedGuard(runner.running, `the run of “${runner.collection ?? ""}” still going`);
   const [showShortcuts, setShowShortcuts] = useState(false);
   useShortcutKey(useCallback(() => setShowShortcuts(true), []));
   // The environment switch belongs to the collection in view: the open scenario's, else the

@@ -23,6 +23,9 @@ describe("The keyboard shortcut overlay", () => {
     expect(rows).toContain("F2Rename the collection or scenario");
     expect(rows.some((r) => r?.startsWith("Delete"))).toBe(true);
     expect(rows.some((r) => r?.startsWith("Esc"))).toBe(true);
+    // Other features' keys join the list: presentation mode's, the lab policy editor's.
+    expect(rows).toContain("PPresent the open scenario, one step at a time (when not typing)");
+    expect(rows).toContain("Ctrl+SApply the policy (the lab restarts with it)");
     expect(dialog.contains(document.activeElement)).toBe(true);
 
     // Tab stays inside the dialog.

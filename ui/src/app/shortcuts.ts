@@ -2,6 +2,8 @@ import { PRESENTATION_SHORTCUTS } from "../features/presentation/shortcuts";
 import { RUN_SHORTCUT } from "../features/scenarios/ScenarioView";
 
 export type Shortcut = { keys: string; does: string };
+
+const SAVE_SHORTCUT = RUN_SHORTCUT.startsWith("⌘") ? "⌘+S" : "Ctrl+S";
 export type ShortcutGroup = { title: string; shortcuts: readonly Shortcut[] };
 
 /** The keys the app answers to, by where they work. Each feature's keys are listed here, in one
@@ -30,6 +32,10 @@ const APP_SHORTCUTS: readonly ShortcutGroup[] = [
       { keys: "F2", does: "Rename the collection or scenario" },
       { keys: "Delete", does: "Delete the scenario (Undo is offered)" },
     ],
+  },
+  {
+    title: "Lab policy editor",
+    shortcuts: [{ keys: SAVE_SHORTCUT, does: "Apply the policy (the lab restarts with it)" }],
   },
   {
     title: "Renaming",

@@ -78,6 +78,19 @@ describe("Closing the window with unsaved changes", () => {
     expect(win.destroy).toHaveBeenCalledTimes(1);
   });
 
+  it("counts a collection run still going as unsaved work", async () => {
+    const user = userEvent.setup();
+    renderApp({ holdCollectionRuns: true });
+    const tree = screen.getByRole("tree", { name: "Collections" });
+    await within(tree).findByText("Baton demo");
+    await user.click(within(tree).getByText("Baton demo"));
+    await user.click(screen.getByRole("button", { name: "Collection runner for “Baton demo”" }));
+    await user.click(await screen.findByRole("button", { name: "Run all" }));
+    await screen.findByRole("button", { name: "Cancel" });
+    expect(await requestClose()).toBe(true);
+    expect((await screen.findByRole("dialog", { name: "Unsaved changes" })).textContent).toContain("the run of “Baton demo” still going");
+  });
+
   it("counts an edited step form as unsaved work", async () => {
     const user = userEvent.setup();
     renderApp();
