@@ -92,8 +92,8 @@ function ClaimFields({ row, name, claims, claimListId, onChange }: FieldsProps) 
       </div>
       {row.op === "equals" || row.op === "contains" ? (
         <p className="assertion-fields__hint muted">
-          {describeValue(row.text)}: numbers, true/false, null, [arrays] and {"{objects}"} are JSON; anything else is text (quote it,
-          e.g. "42", to compare as text).
+          <span data-testid="assertion-value-type">{describeValue(row.text)}.</span> Numbers, true/false, null, [arrays] and{" "}
+          {"{objects}"} are read as JSON, anything else as text; quote a value (e.g. "42") to compare it as text.
         </p>
       ) : row.op === "matches" ? (
         <p className="assertion-fields__hint muted">A regular expression the claim's text matches.</p>

@@ -75,17 +75,17 @@ export function parseValue(text: string): JsonValue {
 /** How `parseValue` read the text, in words, for the hint under a value. */
 export function describeValue(text: string): string {
   const v = parseValue(text);
-  if (v === null) return "read as JSON null";
-  if (Array.isArray(v)) return `read as a JSON array of ${v.length}`;
+  if (v === null) return "Read as JSON null";
+  if (Array.isArray(v)) return `Read as a JSON array of ${v.length}`;
   switch (typeof v) {
     case "number":
-      return "read as a number";
+      return "Read as a number";
     case "boolean":
-      return "read as a boolean";
+      return "Read as a boolean";
     case "object":
-      return "read as a JSON object";
+      return "Read as a JSON object";
     default:
-      return text.trim().startsWith('"') ? "read as text (quoted)" : "read as text";
+      return text.trim().startsWith('"') ? "Read as text (quoted)" : "Read as text";
   }
 }
 
