@@ -36,4 +36,4 @@ pub use policy::{
     Audience, Client, ClientAuth, Grant, MayAct, Policy, PolicyError, SigningAlg, User,
 };
 pub use secret::Secret;
-pub use server::{StsConfig, StsHandle, spawn};
+pub use server::{StsConfig, StsHandle, check, spawn};

@@ -1,7 +1,7 @@
 //! Starting and stopping the lab: bind 127.0.0.1, serve, shut down gracefully.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
@@ -48,17 +48,19 @@ impl Default for StsConfig {
 /// A running lab. Dropping it stops the server too (without waiting).
 pub struct StsHandle {
     lab: Arc<Lab>,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<()>>,
+    /// Taken by the first stop; behind a mutex so a shared handle can be stopped
+    /// ([`StsHandle::shutdown`]), as the app does to restart its lab with a new policy.
+    shutdown: Mutex<Option<oneshot::Sender<()>>>,
+    task: Mutex<Option<JoinHandle<()>>>,
 }
 
-/// Starts the lab on `127.0.0.1:config.port` and returns once it accepts connections.
-pub async fn spawn(config: StsConfig) -> Result<StsHandle, StsError> {
-    let StsConfig {
-        policy,
-        port,
-        deterministic,
-    } = config;
+/// Checks everything [`spawn`] checks about a policy before it binds a port: the policy's own
+/// rules and every client's public key. A policy that passes starts (unless the port is taken).
+pub fn check(policy: &Policy) -> Result<(), StsError> {
+    client_keys(policy).map(|_| ())
+}
+
+fn client_keys(policy: &Policy) -> Result<HashMap<String, crate::keys::ClientKey>, StsError> {
     // A policy built in code has not been through the file checks.
     policy.validate()?;
     let mut client_keys = HashMap::new();
@@ -72,6 +74,17 @@ pub async fn spawn(config: StsConfig) -> Result<StsHandle, StsError> {
             client_keys.insert(client.client_id.clone(), key);
         }
     }
+    Ok(client_keys)
+}
+
+/// Starts the lab on `127.0.0.1:config.port` and returns once it accepts connections.
+pub async fn spawn(config: StsConfig) -> Result<StsHandle, StsError> {
+    let StsConfig {
+        policy,
+        port,
+        deterministic,
+    } = config;
+    let client_keys = client_keys(&policy)?;
     let alg = policy.signing_alg;
     // RSA key generation takes a noticeable moment; keep it off the async workers.
     let key = tokio::task::spawn_blocking(move || SigningKey::create(alg, deterministic))
@@ -121,8 +134,8 @@ pub async fn spawn(config: StsConfig) -> Result<StsHandle, StsError> {
     });
     Ok(StsHandle {
         lab,
-        shutdown: Some(shutdown_tx),
-        task: Some(task),
+        shutdown: Mutex::new(Some(shutdown_tx)),
+        task: Mutex::new(Some(task)),
     })
 }
 
@@ -178,11 +191,17 @@ impl StsHandle {
 
     /// Stops accepting, lets open requests finish (up to a few seconds), and returns once the
     /// port is free.
-    pub async fn stop(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(mut task) = self.task.take()
+    pub async fn stop(self) {
+        self.shutdown().await;
+    }
+
+    /// [`StsHandle::stop`] for a handle that is shared: the lab stops serving and the port is
+    /// free when this returns; the handle still answers [`StsHandle::policy`] and the like.
+    /// Stopping twice does nothing the second time.
+    pub async fn shutdown(&self) {
+        self.signal_stop();
+        let task = lock(&self.task).take();
+        if let Some(mut task) = task
             && tokio::time::timeout(GRACEFUL_STOP, &mut task)
                 .await
                 .is_err()
@@ -191,13 +210,22 @@ impl StsHandle {
             let _ = task.await;
         }
     }
+
+    fn signal_stop(&self) {
+        if let Some(tx) = lock(&self.shutdown).take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// The handle's mutexes guard a take-once `Option`; a panic elsewhere cannot leave it torn.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Drop for StsHandle {
     fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
+        self.signal_stop();
     }
 }
 

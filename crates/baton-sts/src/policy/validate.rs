@@ -253,7 +253,7 @@ fn check_clients(p: &Policy, out: &mut Vec<Issue>) {
         if exchanges && !c.may_delegate && !c.may_impersonate {
             out.push(issue(
                 at("grants"),
-                format!("{owner} has the token-exchange grant but neither may_delegate nor may_impersonate: every exchange would be refused"),
+                format!("{owner} has the token-exchange grant but neither may_delegate nor may_impersonate: every exchange would be refused (to refuse its exchanges on purpose, take \"token-exchange\" out of its grants)"),
             ));
         }
         if c.audiences.is_empty() {
