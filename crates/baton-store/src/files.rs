@@ -93,7 +93,9 @@ pub fn read_folder(dir: &Path) -> Result<Vec<(PathBuf, Collection)>, FileError> 
         .collect()
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+/// Writes `bytes` beside `path`, syncs, then renames over it: a crash or a full disk never
+/// leaves half a file, and a replaced file keeps its permissions.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let write_error = |source| FileError::Write {
         path: path.to_path_buf(),
