@@ -9,6 +9,7 @@ use baton_core::discovery::DiscoveryError;
 use baton_core::scenario::{ResolveError, ServerError};
 use baton_store::StoreError;
 use baton_store::files::FileError;
+use baton_sts::{PolicyError, StsError};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -38,6 +39,9 @@ pub struct IpcError {
     pub code: IpcErrorCode,
     pub message: String,
     pub detail: Option<String>,
+    /// The 1-based line of a mistake in a policy or a collection file, for the editor to mark.
+    #[ts(type = "number | null")]
+    pub line: Option<usize>,
 }
 
 impl IpcError {
@@ -46,7 +50,13 @@ impl IpcError {
             code,
             message: message.into(),
             detail: None,
+            line: None,
         }
+    }
+
+    pub fn at_line(mut self, line: Option<usize>) -> Self {
+        self.line = line;
+        self
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
@@ -76,6 +86,7 @@ impl IpcError {
             code,
             message: error.to_string(),
             detail: causes(error),
+            line: None,
         }
     }
 }
@@ -139,7 +150,31 @@ impl From<FileError> for IpcError {
             | FileError::Invalid { .. }
             | FileError::NotSaved { .. } => IpcErrorCode::InvalidInput,
         };
-        IpcError::from_error(code, &e)
+        let line = match &e {
+            FileError::Invalid { at, .. } => Some(at.line),
+            _ => None,
+        };
+        IpcError::from_error(code, &e).at_line(line)
+    }
+}
+
+impl From<PolicyError> for IpcError {
+    /// A policy the lab cannot run: `invalid_input` at its line.
+    fn from(e: PolicyError) -> Self {
+        let line = e.line();
+        IpcError::from_error(IpcErrorCode::InvalidInput, &e).at_line(line)
+    }
+}
+
+impl From<StsError> for IpcError {
+    fn from(e: StsError) -> Self {
+        match e {
+            StsError::Policy(p) => p.into(),
+            StsError::ClientKey { .. } => IpcError::from_error(IpcErrorCode::InvalidInput, &e),
+            StsError::Bind { .. } | StsError::Key(_) | StsError::KeyTask(_) => {
+                IpcError::from_error(IpcErrorCode::Internal, &e)
+            }
+        }
     }
 }
 
@@ -182,7 +217,7 @@ mod tests {
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"code": "invalid_input", "message": "x.baton.toml:3:1: bad", "detail": "why"})
+            serde_json::json!({"code": "invalid_input", "message": "x.baton.toml:3:1: bad", "detail": "why", "line": null})
         );
         let not_found = serde_json::to_value(IpcErrorCode::NotFound).unwrap();
         assert_eq!(not_found, "not_found");

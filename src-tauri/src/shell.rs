@@ -5,21 +5,29 @@
 use std::path::{Path, PathBuf};
 
 use baton_core::connection::ConnectionReport;
-use baton_core::scenario::Collection;
+use baton_core::report::RunDiff;
+use baton_core::scenario::{Assertion, Collection};
 use baton_store::{CollectionSummary, RunSummary};
 use tauri::{AppHandle, Emitter, Manager, State, WebviewWindowBuilder};
 
-use crate::commands;
+use crate::commands::{self, AssertionPreview};
 use crate::data_dir::{self, DATA_DIR_VAR};
 use crate::error::{IpcError, IpcErrorCode};
 use crate::state::AppState;
-use crate::views::{DiscoveryView, RunView, Workspace};
+use crate::views::{
+    CollectionRunView, CompareView, DiagramFormat, DiscoveryView, LabRequestView, LabView, RunView,
+    SecretsView, Workspace,
+};
 
 /// The window of tauri.conf.json (created here, not by Tauri: see [`open_window`]).
 const MAIN_WINDOW: &str = "main";
 
 /// The event a run sends as each step starts and finishes (payload: `RunProgress`).
 pub const RUN_PROGRESS: &str = "run-progress";
+
+/// The event a collection run sends as each scenario starts and finishes (payload:
+/// `CollectionProgress`).
+pub const COLLECTION_PROGRESS: &str = "collection-progress";
 
 /// The app state, or why it could not start: then every command answers with that error, so the
 /// window can show it (the UI asks `workspace` first).
@@ -35,6 +43,7 @@ impl Launch {
 pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .setup(|app| {
             let launch = launch(app.handle());
             let webview_data = launch.0.as_ref().ok().map(|s| s.data_dir().join("webview"));
@@ -56,6 +65,19 @@ pub fn run() {
             test_connection,
             import_collection,
             export_collection,
+            compare_step,
+            lab_status,
+            lab_requests,
+            apply_lab_policy,
+            reset_lab_policy,
+            run_collection,
+            cancel_collection_run,
+            diff_runs,
+            preview_assertions,
+            export_diagram,
+            list_secrets,
+            set_secret,
+            delete_secret,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
@@ -225,4 +247,127 @@ async fn export_collection(
     path: PathBuf,
 ) -> Result<(), IpcError> {
     commands::export_collection(launch.state()?, &name, &path)
+}
+
+#[tauri::command]
+async fn compare_step(
+    launch: State<'_, Launch>,
+    collection: String,
+    scenario_id: String,
+    step_id: String,
+    environment: Option<String>,
+) -> Result<CompareView, IpcError> {
+    commands::compare_step(
+        launch.state()?,
+        &collection,
+        &scenario_id,
+        &step_id,
+        environment,
+    )
+    .await
+}
+
+#[tauri::command]
+async fn lab_status(launch: State<'_, Launch>) -> Result<LabView, IpcError> {
+    Ok(commands::lab_status(launch.state()?))
+}
+
+#[tauri::command]
+async fn lab_requests(launch: State<'_, Launch>) -> Result<Vec<LabRequestView>, IpcError> {
+    Ok(commands::lab_requests(launch.state()?))
+}
+
+#[tauri::command]
+async fn apply_lab_policy(launch: State<'_, Launch>, policy: String) -> Result<LabView, IpcError> {
+    commands::apply_lab_policy(launch.state()?, &policy).await
+}
+
+#[tauri::command]
+async fn reset_lab_policy(launch: State<'_, Launch>) -> Result<LabView, IpcError> {
+    commands::reset_lab_policy(launch.state()?).await
+}
+
+#[tauri::command]
+async fn run_collection(
+    app: AppHandle,
+    launch: State<'_, Launch>,
+    collection: String,
+    scenario_ids: Option<Vec<String>>,
+    environment: Option<String>,
+) -> Result<CollectionRunView, IpcError> {
+    let mut on_scenario = |progress| {
+        if let Err(e) = app.emit(COLLECTION_PROGRESS, progress) {
+            eprintln!("baton-app: a {COLLECTION_PROGRESS} event was not sent: {e}");
+        }
+    };
+    let mut on_step = |progress| {
+        if let Err(e) = app.emit(RUN_PROGRESS, progress) {
+            eprintln!("baton-app: a {RUN_PROGRESS} event was not sent: {e}");
+        }
+    };
+    commands::run_collection(
+        launch.state()?,
+        &collection,
+        scenario_ids,
+        environment,
+        &mut on_scenario,
+        &mut on_step,
+    )
+    .await
+}
+
+#[tauri::command]
+async fn cancel_collection_run(launch: State<'_, Launch>) -> Result<bool, IpcError> {
+    Ok(launch.state()?.cancel_collection_run())
+}
+
+#[tauri::command]
+async fn diff_runs(
+    launch: State<'_, Launch>,
+    before: i64,
+    after: i64,
+) -> Result<RunDiff, IpcError> {
+    commands::diff_runs(launch.state()?, before, after)
+}
+
+#[tauri::command]
+async fn preview_assertions(
+    launch: State<'_, Launch>,
+    run_id: i64,
+    step_id: String,
+    assertions: Vec<Assertion>,
+) -> Result<AssertionPreview, IpcError> {
+    commands::preview_assertions(launch.state()?, run_id, &step_id, &assertions)
+}
+
+#[tauri::command]
+async fn export_diagram(
+    launch: State<'_, Launch>,
+    run_id: i64,
+    format: DiagramFormat,
+    path: PathBuf,
+) -> Result<(), IpcError> {
+    commands::export_diagram(launch.state()?, run_id, format, &path)
+}
+
+// The keyring is reached over D-Bus with blocking calls: off the async workers.
+#[tauri::command]
+async fn list_secrets(launch: State<'_, Launch>) -> Result<SecretsView, IpcError> {
+    commands::list_secrets(launch.state()?)
+}
+
+#[tauri::command]
+async fn set_secret(
+    launch: State<'_, Launch>,
+    name: String,
+    value: String,
+) -> Result<SecretsView, IpcError> {
+    let state = launch.state()?;
+    tokio::task::block_in_place(|| commands::set_secret(state, &name, &value))
+}
+
+#[tauri::command]
+async fn delete_secret(launch: State<'_, Launch>, name: String) -> Result<SecretsView, IpcError> {
+    let state = launch.state()?;
+    tokio::task::block_in_place(|| commands::delete_secret(state, &name))
 }

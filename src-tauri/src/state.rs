@@ -3,17 +3,20 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::{SystemTime, UNIX_EPOCH};
 
+use baton_core::Secret;
 use baton_core::SystemClock;
 use baton_core::http::{HttpClient, HttpSettings, ReqwestClient};
-use baton_core::scenario::{Chain, Engine, EnvSecrets, MapSecrets, RunOptions, SecretSource};
+use baton_core::scenario::{Chain, Engine, EnvSecrets, RunOptions, SecretSource};
 use baton_store::files::parse_collection;
 use baton_store::{Store, StoreSecrets};
 use baton_sts::{Policy, StsConfig, StsHandle};
 
 use crate::data_dir::STORE_FILE;
 use crate::error::{IpcError, IpcErrorCode};
+use crate::vault::{Keyring, KeyringIndex, KeyringSecrets, OsKeyring};
 
 /// The demo workspace, seeded into an empty store.
 const DEMO: &str = include_str!("../../examples/demo.baton.toml");
@@ -23,17 +26,55 @@ pub struct AppState {
     /// The store is `Send` but not `Sync`: one command uses it at a time. Never held across an
     /// `.await`, and not while a run goes (the run reads secrets from it).
     store: Arc<Mutex<Store>>,
-    lab: StsHandle,
+    /// The running lab: replaced (on the same port) when its policy changes.
+    lab: SharedLab,
+    /// The policy text the lab runs, and when it (re)started.
+    lab_policy: Mutex<LabPolicy>,
+    /// One policy change at a time.
+    lab_restart: tokio::sync::Mutex<()>,
     engine: Engine,
     http: Arc<dyn HttpClient>,
     secrets: Arc<dyn SecretSource>,
+    keyring: Arc<dyn Keyring>,
+    keyring_index: Arc<KeyringIndex>,
+    /// Set while a collection run goes: sending `true` cancels it.
+    collection_run: Mutex<Option<tokio::sync::watch::Sender<bool>>>,
     data_dir: PathBuf,
+}
+
+/// The lab in use now, shared with the secret source that serves its demo credentials.
+type SharedLab = Arc<RwLock<Arc<StsHandle>>>;
+
+#[derive(Debug, Clone)]
+pub struct LabPolicy {
+    pub toml: String,
+    pub is_default: bool,
+    /// Epoch milliseconds.
+    pub restarted_at: u64,
 }
 
 impl AppState {
     /// Opens (or creates) the store in `data_dir`, seeds the demo workspace into an empty one,
     /// and starts the lab token service on a free loopback port.
     pub async fn start(data_dir: &Path) -> Result<AppState, IpcError> {
+        let keyring = tokio::task::spawn_blocking(OsKeyring::probe)
+            .await
+            .map_err(|e| {
+                IpcError::internal("the keyring probe failed").with_detail(e.to_string())
+            })?;
+        if let Some(problem) = keyring.status().problem {
+            eprintln!(
+                "baton-app: no OS keyring ({problem}); secrets entered in the app are kept in the store"
+            );
+        }
+        AppState::start_with(data_dir, Arc::new(keyring)).await
+    }
+
+    /// [`AppState::start`] with a given keyring (tests use one in memory).
+    pub async fn start_with(
+        data_dir: &Path,
+        keyring: Arc<dyn Keyring>,
+    ) -> Result<AppState, IpcError> {
         std::fs::create_dir_all(data_dir).map_err(|e| {
             IpcError::new(
                 IpcErrorCode::Store,
@@ -66,13 +107,24 @@ impl AppState {
         // The app's lab is not deterministic: its tokens are judged at the real time.
         let engine = Engine::new(http.clone(), Arc::new(SystemClock));
         let store = Arc::new(Mutex::new(store));
-        let secrets = secrets(&store, &lab);
+        let lab: SharedLab = Arc::new(RwLock::new(Arc::new(lab)));
+        let keyring_index = Arc::new(KeyringIndex::open(data_dir));
+        let secrets = secrets(&store, &lab, &keyring, &keyring_index);
         Ok(AppState {
             store,
             lab,
+            lab_policy: Mutex::new(LabPolicy {
+                toml: Policy::lab_default_toml().to_string(),
+                is_default: true,
+                restarted_at: now_ms(),
+            }),
+            lab_restart: tokio::sync::Mutex::new(()),
             engine,
             http,
             secrets,
+            keyring,
+            keyring_index,
+            collection_run: Mutex::new(None),
             data_dir: data_dir.to_path_buf(),
         })
     }
@@ -86,8 +138,119 @@ impl AppState {
         })
     }
 
-    pub fn lab(&self) -> &StsHandle {
-        &self.lab
+    /// The lab running now.
+    pub fn lab(&self) -> Arc<StsHandle> {
+        self.lab.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn lab_policy(&self) -> LabPolicy {
+        self.lab_policy
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Restarts the lab on its port with `policy` (its text is `toml`). The policy is checked
+    /// first: one the lab cannot run is refused with its line and the lab keeps running as it
+    /// was. Should the new lab fail to start all the same, the old policy is started again.
+    pub async fn restart_lab(
+        &self,
+        policy: Policy,
+        toml: String,
+        is_default: bool,
+    ) -> Result<(), IpcError> {
+        let _one_at_a_time = self.lab_restart.lock().await;
+        baton_sts::check(&policy)?;
+        let old = self.lab();
+        let port = old.port();
+        old.shutdown().await;
+        let started = baton_sts::spawn(StsConfig {
+            policy,
+            port,
+            deterministic: false,
+        })
+        .await;
+        match started {
+            Ok(new) => {
+                *self.lab.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(new);
+                *self.lab_policy.lock().unwrap_or_else(|p| p.into_inner()) = LabPolicy {
+                    toml,
+                    is_default,
+                    restarted_at: now_ms(),
+                };
+                Ok(())
+            }
+            Err(e) => {
+                let restored = baton_sts::spawn(StsConfig {
+                    policy: old.policy().clone(),
+                    port,
+                    deterministic: false,
+                })
+                .await;
+                let error = IpcError::from(e);
+                match restored {
+                    Ok(lab) => {
+                        *self.lab.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(lab);
+                        Err(IpcError {
+                            message: format!(
+                                "{} (the lab is running its previous policy again)",
+                                error.message
+                            ),
+                            ..error
+                        })
+                    }
+                    Err(again) => Err(IpcError {
+                        message: format!(
+                            "{}; the previous policy could not be started again either: {again}. Restart Baton.",
+                            error.message
+                        ),
+                        ..error
+                    }),
+                }
+            }
+        }
+    }
+
+    pub fn keyring(&self) -> &dyn Keyring {
+        self.keyring.as_ref()
+    }
+
+    pub fn keyring_index(&self) -> &KeyringIndex {
+        &self.keyring_index
+    }
+
+    /// Marks a collection run as going and returns what tells it to stop; `None` if one is
+    /// already going.
+    pub fn begin_collection_run(&self) -> Option<tokio::sync::watch::Receiver<bool>> {
+        let mut slot = self
+            .collection_run
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if slot.is_some() {
+            return None;
+        }
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        *slot = Some(tx);
+        Some(rx)
+    }
+
+    pub fn end_collection_run(&self) {
+        *self
+            .collection_run
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    /// Tells the collection run that is going to stop; false when none is.
+    pub fn cancel_collection_run(&self) -> bool {
+        match &*self
+            .collection_run
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+        {
+            Some(tx) => tx.send(true).is_ok(),
+            None => false,
+        }
     }
 
     pub fn engine(&self) -> &Engine {
@@ -113,7 +276,7 @@ impl AppState {
 
     /// The variables the app sets over any environment's: `lab`, the lab's URL.
     pub fn overrides(&self) -> BTreeMap<String, String> {
-        BTreeMap::from([("lab".to_string(), self.lab.base_url().to_string())])
+        BTreeMap::from([("lab".to_string(), self.lab().base_url().to_string())])
     }
 }
 
@@ -129,16 +292,43 @@ pub fn seed_demo(store: &mut Store) -> Result<bool, IpcError> {
     Ok(true)
 }
 
-/// Secrets from `BATON_SECRET_*`, then the store's secret table, then the lab's demo
-/// credentials: the same order as `baton run --sts`.
-fn secrets(store: &Arc<Mutex<Store>>, lab: &StsHandle) -> Arc<dyn SecretSource> {
-    let mut demo = MapSecrets::default();
-    for (name, value) in lab.policy().credentials() {
-        demo.insert(name, value);
-    }
+/// Secrets from `BATON_SECRET_*`, then the OS keyring, then the store's secret table, then the
+/// lab's demo credentials (of the policy it runs now): the order of `baton run --sts`, with the
+/// keyring before the store.
+fn secrets(
+    store: &Arc<Mutex<Store>>,
+    lab: &SharedLab,
+    keyring: &Arc<dyn Keyring>,
+    index: &Arc<KeyringIndex>,
+) -> Arc<dyn SecretSource> {
     Arc::new(Chain(vec![
         Box::new(EnvSecrets),
+        Box::new(KeyringSecrets {
+            keyring: keyring.clone(),
+            index: index.clone(),
+        }),
         Box::new(StoreSecrets::new(store.clone())),
-        Box::new(demo),
+        Box::new(LabSecrets(lab.clone())),
     ]))
+}
+
+/// The running lab's demo credentials, read at each lookup so a policy change is seen.
+struct LabSecrets(SharedLab);
+
+impl SecretSource for LabSecrets {
+    fn secret(&self, name: &str) -> Option<Secret> {
+        let lab = self.0.read().unwrap_or_else(|p| p.into_inner()).clone();
+        lab.policy()
+            .credentials()
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, value)| Secret::new(value))
+    }
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
 }

@@ -5,8 +5,10 @@ use baton_core::discovery::Discovery;
 use baton_core::findings::Finding;
 use baton_core::scenario::{Graph, Progress, RunRecord, StepRecord, TokenDiff, step_diff};
 use baton_store::{CollectionSummary, RunId};
-use baton_sts::StsHandle;
-use serde::Serialize;
+use std::time::UNIX_EPOCH;
+
+use baton_sts::{RequestLogEntry, RequestOutcome, StsHandle};
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// What the app shows on launch.
@@ -162,4 +164,280 @@ impl From<Discovery> for DiscoveryView {
             findings: d.findings,
         }
     }
+}
+
+/// Delegation or impersonation: with an actor token, or without.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum CompareMode {
+    Delegation,
+    Impersonation,
+}
+
+/// One side of a comparison: the scenario run up to the compared exchange, in one mode.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CompareSide {
+    pub mode: CompareMode,
+    /// Not saved: `run_id` is null.
+    pub run: RunView,
+    /// The compared step in `run.record.steps`.
+    pub step_id: String,
+    /// How this variant differs from the saved step, in words.
+    pub changes: Vec<String>,
+}
+
+/// An exchange step run as delegation and as impersonation, side by side.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CompareView {
+    pub collection: String,
+    pub scenario_id: String,
+    pub step_id: String,
+    pub delegation: CompareSide,
+    pub impersonation: CompareSide,
+    /// The delegation side's issued token against the impersonation side's ("before" is
+    /// impersonation, "after" delegation); null unless both sides issued a JWT.
+    pub differences: Option<TokenDiff>,
+}
+
+/// The lab token service as its panel shows it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct LabView {
+    pub base_url: String,
+    pub issuer: String,
+    /// The policy running now, as the editor shows it.
+    pub policy_toml: String,
+    /// Whether it is the built-in policy.
+    pub is_default: bool,
+    /// Epoch milliseconds of the last (re)start.
+    #[ts(type = "number")]
+    pub restarted_at: u64,
+    pub clients: Vec<LabClientView>,
+    pub users: Vec<LabUserView>,
+    pub audiences: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct LabClientView {
+    pub client_id: String,
+    pub description: Option<String>,
+    /// How it authenticates (the RFC 8414 method name).
+    pub auth: String,
+    pub grants: Vec<String>,
+    pub may_delegate: bool,
+    pub may_impersonate: bool,
+    pub audiences: Vec<String>,
+    /// Who may act next for the subject of tokens issued to this client.
+    pub may_act: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct LabUserView {
+    pub username: String,
+    pub scopes: Vec<String>,
+    pub may_act: Option<String>,
+}
+
+impl LabView {
+    pub fn of(lab: &StsHandle, policy_toml: &str, is_default: bool, restarted_at: u64) -> LabView {
+        let policy = lab.policy();
+        let may_act = |m: &Option<baton_sts::MayAct>| m.as_ref().map(|m| m.sub.clone());
+        LabView {
+            base_url: lab.base_url().to_string(),
+            issuer: lab.issuer().to_string(),
+            policy_toml: policy_toml.to_string(),
+            is_default,
+            restarted_at,
+            clients: policy
+                .clients
+                .iter()
+                .map(|c| LabClientView {
+                    client_id: c.client_id.clone(),
+                    description: c.description.clone(),
+                    auth: c.auth.method_name().to_string(),
+                    grants: c
+                        .grants
+                        .iter()
+                        .map(|g| g.policy_name().to_string())
+                        .collect(),
+                    may_delegate: c.may_delegate,
+                    may_impersonate: c.may_impersonate,
+                    audiences: c.audiences.clone(),
+                    may_act: may_act(&c.may_act),
+                })
+                .collect(),
+            users: policy
+                .users
+                .iter()
+                .map(|u| LabUserView {
+                    username: u.username.clone(),
+                    scopes: u.scopes.clone(),
+                    may_act: may_act(&u.may_act),
+                })
+                .collect(),
+            audiences: policy.audiences.iter().map(|a| a.name.clone()).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum LabOutcome {
+    Issued,
+    Introspected,
+    Served,
+    Refused,
+}
+
+/// A request the lab answered. No secrets and no tokens.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct LabRequestView {
+    /// Epoch milliseconds.
+    #[ts(type = "number")]
+    pub time_ms: u64,
+    pub endpoint: String,
+    pub grant_type: Option<String>,
+    pub client_id: Option<String>,
+    pub status: u16,
+    pub outcome: LabOutcome,
+    /// The issued token type, "active"/"inactive", or the refusal's error and description.
+    pub detail: String,
+}
+
+impl From<&RequestLogEntry> for LabRequestView {
+    fn from(e: &RequestLogEntry) -> Self {
+        let (outcome, detail) = match &e.outcome {
+            RequestOutcome::Issued { token_type } => (LabOutcome::Issued, token_type.clone()),
+            RequestOutcome::Introspected { active } => (
+                LabOutcome::Introspected,
+                if *active { "active" } else { "inactive" }.to_string(),
+            ),
+            RequestOutcome::Served => (LabOutcome::Served, String::new()),
+            RequestOutcome::Refused { error, description } => (
+                LabOutcome::Refused,
+                if description.is_empty() {
+                    error.clone()
+                } else {
+                    format!("{error}: {description}")
+                },
+            ),
+        };
+        LabRequestView {
+            time_ms: e
+                .time
+                .duration_since(UNIX_EPOCH)
+                .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+                .unwrap_or(0),
+            endpoint: e.endpoint.clone(),
+            grant_type: e.grant_type.clone(),
+            client_id: e.client_id.clone(),
+            status: e.status,
+            outcome,
+            detail,
+        }
+    }
+}
+
+/// How one scenario of a collection run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ScenarioStatus {
+    Passed,
+    Failed,
+    /// It could not run: a reference did not resolve, nothing was sent.
+    Error,
+    /// It was running when the run was cancelled.
+    Cancelled,
+    /// The run was cancelled before it started.
+    NotRun,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ScenarioResult {
+    pub scenario_id: String,
+    pub scenario_name: String,
+    pub status: ScenarioStatus,
+    /// Saved (`run_id` set) when the scenario ran to its end.
+    pub run: Option<RunView>,
+    /// Why it errored.
+    pub error: Option<String>,
+}
+
+/// A collection run: one result per scenario asked for, in collection order.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CollectionRunView {
+    pub collection: String,
+    pub environment: Option<String>,
+    pub cancelled: bool,
+    pub results: Vec<ScenarioResult>,
+}
+
+/// The payload of the `collection-progress` event.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct CollectionProgress {
+    pub collection: String,
+    pub scenario_id: String,
+    /// From 0.
+    #[ts(type = "number")]
+    pub position: usize,
+    #[ts(type = "number")]
+    pub total: usize,
+    pub phase: RunPhase,
+    /// Set when `phase` is `finished`.
+    pub status: Option<ScenarioStatus>,
+    pub run_id: Option<RunId>,
+}
+
+/// The file format of an exported diagram.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum DiagramFormat {
+    Svg,
+    Png,
+}
+
+/// Where a secret is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SecretLocation {
+    /// The operating system's keyring (Secret Service, Keychain, Credential Manager).
+    Keyring,
+    /// Baton's store, unencrypted.
+    Store,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SecretEntry {
+    pub name: String,
+    pub stored_in: SecretLocation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct KeyringStatus {
+    pub available: bool,
+    /// Why not, when it is not.
+    pub problem: Option<String>,
+}
+
+/// The secrets the app holds (names only, never values) and where new ones go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SecretsView {
+    pub keyring: KeyringStatus,
+    pub secrets: Vec<SecretEntry>,
 }

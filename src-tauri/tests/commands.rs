@@ -2,9 +2,11 @@
 //! folder, with its own lab token service on a free loopback port.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use baton_app::commands;
 use baton_app::state::seed_demo;
+use baton_app::vault::MemoryKeyring;
 use baton_app::views::{RunPhase, RunProgress};
 use baton_app::{AppState, IpcErrorCode};
 use baton_core::scenario::ExchangeKind;
@@ -14,7 +16,8 @@ use tempfile::TempDir;
 const DEMO: &str = "Baton demo";
 
 async fn start(dir: &Path) -> AppState {
-    match AppState::start(dir).await {
+    // A keyring in memory: tests never touch the user's own.
+    match AppState::start_with(dir, Arc::new(MemoryKeyring::default())).await {
         Ok(state) => state,
         Err(e) => panic!("the app state did not start: {e}"),
     }

@@ -44,7 +44,8 @@ export async function launch() {
   // Its own process group, so stopping it stops WebKitWebDriver and the app with it; and pipes
   // of its own, so a process left behind can never hold the test runner's output open.
   const driver = spawn("tauri-driver", ["--port", String(PORT), "--native-port", String(PORT + 1)], {
-    env: { ...process.env, BATON_DATA_DIR: dataDir },
+    // BATON_KEYRING=off: a test never writes to the keyring of the machine it runs on.
+    env: { ...process.env, BATON_DATA_DIR: dataDir, BATON_KEYRING: "off" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

@@ -77,11 +77,3 @@ export type { KeyringStatus } from "../bindings/KeyringStatus";
 export type { SecretEntry } from "../bindings/SecretEntry";
 export type { SecretLocation } from "../bindings/SecretLocation";
 export type { SecretsView } from "../bindings/SecretsView";
-
-export type { AssertionPreview } from "../bindings/AssertionPreview";
-export type { ClaimPath } from "../bindings/ClaimPath";
-export type { LabClientView } from "../bindings/LabClientView";
-export type { LabOutcome } from "../bindings/LabOutcome";
-export type { LabRequestView } from "../bindings/LabRequestView";
-export type { LabUserView } from "../bindings/LabUserView";
-export type { LabView } from "../bindings/LabView";
