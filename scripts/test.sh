@@ -78,7 +78,7 @@ say "the real app end to end (tauri-driver + WebKitWebDriver under Xvfb)"
 # differently and rebuild Tauri for minutes. The app embeds the ui/dist built at the start.
 set +e
 # Bounded: a window that never closes must not hold CI until its own limit.
-timeout 600 xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-reporter=spec tests/e2e/ 2>&1 | tee target/e2e-output.log
+timeout 600 xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 --test-reporter=spec tests/e2e/ 2>&1 | tee target/e2e-output.log
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 set -e
 sed 's/\x1b\[[0-9;]*m//g' target/e2e-output.log | awk '/^ℹ pass / { p = $3 } /^ℹ fail / { f = $3 } /^ℹ skipped / { s = $3 } END { print p+0, f+0, s+0 }' >> "$summary"

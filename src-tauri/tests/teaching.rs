@@ -459,3 +459,19 @@ async fn without_a_keyring_secrets_go_to_the_store_and_say_so() {
     let gone = commands::delete_secret(&state, "nope").unwrap_err();
     assert_eq!(gone.code, IpcErrorCode::NotFound);
 }
+
+/// Writes the UI's compare fixture from the real command: `cargo test -p
+/// baton-app --test teaching -- --ignored write_the_ui_compare_fixture`.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "writes ui/src/fixtures/compare-ai-assistant.json; run by hand"]
+async fn write_the_ui_compare_fixture() {
+    let dir = TempDir::new().unwrap();
+    let state = start(dir.path()).await;
+    let view = commands::compare_step(&state, DEMO, "ai-assistant", "airline", None)
+        .await
+        .unwrap();
+    let json = serde_json::to_string_pretty(&view).unwrap();
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/fixtures/compare-ai-assistant.json");
+    std::fs::write(&path, json + "\n").unwrap();
+}

@@ -35,12 +35,19 @@ async function waitForPort(port, seconds) {
   throw new Error(`tauri-driver did not listen on 127.0.0.1:${port} within ${seconds} s`);
 }
 
-/** Launches the app with a fresh data directory; returns { browser, dataDir, stop }. */
-export async function launch() {
+/** The `baton` command line built beside the app (cargo test builds it too). */
+export const cli = path.join(targetDir, "debug", "baton");
+
+/**
+ * Launches the app with a fresh data directory; returns { browser, dataDir, stop }.
+ * `prepare(dataDir)` runs before the app starts, e.g. to import a collection with `baton`.
+ */
+export async function launch({ prepare } = {}) {
   if (!existsSync(application)) {
     throw new Error(`${application} does not exist: build it with cargo build -p baton-app`);
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), "baton-e2e-"));
+  if (prepare) await prepare(dataDir);
   // Its own process group, so stopping it stops WebKitWebDriver and the app with it; and pipes
   // of its own, so a process left behind can never hold the test runner's output open.
   const driver = spawn("tauri-driver", ["--port", String(PORT), "--native-port", String(PORT + 1)], {
