@@ -1,5 +1,6 @@
 // Takes the README's screenshots of the real window (not a test): the three-hop agent chain's
-// graph, and the inspector with the diff against the subject token.
+// graph, the inspector with the diff against the subject token, presentation mode, compare,
+// the collection runner and the lab panel.
 // Run: xvfb-run -a -s "-screen 0 1440x900x24" node tests/e2e/screenshots.mjs
 import { execFileSync } from "node:child_process";
 import path from "node:path";
@@ -37,6 +38,45 @@ try {
   await diff.scrollIntoView({ block: "center" });
   await browser.pause(500);
   shoot("app-inspector.png");
+
+  // Presentation mode, at the third hop.
+  await browser.keys("Escape");
+  await (await browser.$("//button[normalize-space(.)='Present']")).click();
+  const step = await browser.$("[data-testid='presentation-step']");
+  await step.waitForExist({ timeout: 20_000 });
+  for (let i = 0; i < 6; i += 1) await browser.keys("ArrowRight");
+  await browser.waitUntil(async () => (await step.getAttribute("data-index")) === "6", { timeout: 10_000 });
+  await browser.pause(1000);
+  shoot("app-presentation.png");
+  await browser.keys("Escape");
+  await browser.pause(500);
+
+  // Compare on the AI assistant's exchange.
+  await (await browser.$("//*[contains(@class, 'tree__label') and starts-with(., '5. An AI')]")).click();
+  const airline = await browser.$("[data-step='airline'] button.step__button");
+  await airline.waitForClickable({ timeout: 10_000 });
+  await airline.click();
+  await (await browser.$("//button[normalize-space(.)='Compare']")).click();
+  await browser.$("[data-testid='compare-side'][data-mode='impersonation'] [data-testid='compare-act']").waitForExist({ timeout: 20_000 });
+  await browser.pause(1200);
+  shoot("app-compare.png");
+  await browser.keys("Escape");
+
+  // The collection runner, after a run of the whole demo.
+  await collection.click();
+  await (await browser.$("//button[starts-with(@aria-label, 'Collection runner for')]")).click();
+  await (await browser.$("//button[normalize-space(.)='Run all']")).click();
+  await browser.$("[role='status'][aria-label='Collection run outcome']").waitForExist({ timeout: 30_000 });
+  const refusals = await browser.$("//button[starts-with(@aria-label, 'Show assertions of 7.')]");
+  if (await refusals.isExisting()) await refusals.click();
+  await browser.pause(500);
+  shoot("app-runner.png");
+
+  // The lab panel with its recent requests.
+  await (await browser.$("//button[normalize-space(.)='Lab…']")).click();
+  await browser.$("[data-testid='lab-request-row']").waitForExist({ timeout: 10_000 });
+  await browser.pause(500);
+  shoot("app-lab.png");
 } finally {
   await app.stop();
 }

@@ -180,8 +180,9 @@ export function LabPanel({ onApplied }: { onApplied?: () => void }) {
               )}
             </div>
             <p className="muted lab__hint">
-              Edit the TOML and apply it ({SAVE_SHORTCUT}): e.g. set <code>may_delegate = false</code> on a client and run a
-              scenario to see the exchange refused. The lab restarts on the same port.
+              Edit the TOML and apply it ({SAVE_SHORTCUT}): e.g. set <code>may_delegate = false</code> on{" "}
+              <code>travel-assistant</code> and run scenario 5 to see its exchange refused. The lab restarts on the same
+              port.
             </p>
             {notice && !problem ? (
               <p role="status" className="lab__notice">
