@@ -1,4 +1,5 @@
 import type { StepRecord } from "../../api/types";
+import { ServerAnswer } from "../../shared/ServerAnswer";
 
 /** Why a step did not pass, where the user is looking: its error, the assertions that did not
  * hold, and what the server answered. */
@@ -6,7 +7,6 @@ export function StepFailure({ record }: { record: StepRecord }) {
   if (record.status === "passed") return null;
   const failed = record.assertions.filter((a) => !a.passed);
   const response = record.response;
-  const outcome = response?.outcome;
   return (
     <div className="step-failure">
       {record.error ? <p className="step-failure__error">{record.error}</p> : null}
@@ -17,34 +17,7 @@ export function StepFailure({ record }: { record: StepRecord }) {
           ))}
         </ul>
       ) : null}
-      {response ? (
-        <dl className="step-failure__response" aria-label="Server response">
-          <dt>status</dt>
-          <dd>{response.status}</dd>
-          {outcome?.kind === "error" ? (
-            <>
-              <dt>error</dt>
-              <dd>
-                <code>{outcome.error}</code>
-              </dd>
-              {outcome.error_description ? (
-                <>
-                  <dt>error_description</dt>
-                  <dd>{outcome.error_description}</dd>
-                </>
-              ) : null}
-            </>
-          ) : null}
-          {outcome?.kind === "unreadable" ? (
-            <>
-              <dt>body</dt>
-              <dd>
-                {outcome.problem.replace(/_/g, " ")}: <code>{outcome.preview}</code>
-              </dd>
-            </>
-          ) : null}
-        </dl>
-      ) : null}
+      {response ? <ServerAnswer response={response} className="step-failure__response" label="Server response" /> : null}
     </div>
   );
 }
