@@ -19,12 +19,12 @@ use ts_rs::TS;
 
 use crate::error::{IpcError, IpcErrorCode};
 use crate::state::AppState;
-use crate::vault::check_name;
 use crate::views::{
     CollectionProgress, CollectionRunView, CompareMode, CompareSide, CompareView, DiagramFormat,
     DiscoveryView, LabInfo, LabRequestView, LabView, RunPhase, RunProgress, RunView,
     ScenarioResult, ScenarioStatus, SecretEntry, SecretLocation, SecretsView, Workspace,
 };
+use baton_store::keyring::check_name;
 
 pub fn workspace(state: &AppState) -> Result<Workspace, IpcError> {
     Ok(Workspace {
@@ -413,7 +413,7 @@ pub fn list_secrets(state: &AppState) -> Result<SecretsView, IpcError> {
 /// Keeps a secret in the OS keyring when there is one, else in the store; either way in one
 /// place only.
 pub fn set_secret(state: &AppState, name: &str, value: &str) -> Result<SecretsView, IpcError> {
-    check_name(name)?;
+    check_name(name).map_err(IpcError::invalid_input)?;
     if value.is_empty() {
         return Err(IpcError::invalid_input(format!(
             "secret {name:?} has no value"

@@ -8,7 +8,6 @@ pub mod data_dir;
 pub mod error;
 pub mod shell;
 pub mod state;
-pub mod vault;
 pub mod views;
 
 pub use error::{IpcError, IpcErrorCode};

@@ -16,7 +16,7 @@ use baton_sts::{Policy, StsConfig, StsHandle};
 
 use crate::data_dir::STORE_FILE;
 use crate::error::{IpcError, IpcErrorCode};
-use crate::vault::{Keyring, KeyringIndex, KeyringSecrets, OsKeyring};
+use baton_store::keyring::{Keyring, KeyringIndex, KeyringSecrets, OsKeyring};
 
 /// The demo workspace, seeded into an empty store.
 const DEMO: &str = include_str!("../../examples/demo.baton.toml");

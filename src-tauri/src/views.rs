@@ -4,6 +4,7 @@
 use baton_core::discovery::Discovery;
 use baton_core::findings::Finding;
 use baton_core::scenario::{Graph, Progress, RunRecord, StepRecord, TokenDiff, step_diff};
+use baton_store::keyring::KeyringStatus;
 use baton_store::{CollectionSummary, RunId};
 use std::time::UNIX_EPOCH;
 
@@ -424,14 +425,6 @@ pub enum SecretLocation {
 pub struct SecretEntry {
     pub name: String,
     pub stored_in: SecretLocation,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
-pub struct KeyringStatus {
-    pub available: bool,
-    /// Why not, when it is not.
-    pub problem: Option<String>,
 }
 
 /// The secrets the app holds (names only, never values) and where new ones go.

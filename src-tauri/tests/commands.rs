@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use baton_app::commands;
 use baton_app::state::seed_demo;
-use baton_app::vault::MemoryKeyring;
 use baton_app::views::{RunPhase, RunProgress};
 use baton_app::{AppState, IpcErrorCode};
 use baton_core::scenario::ExchangeKind;
 use baton_store::Store;
+use baton_store::keyring::MemoryKeyring;
 use tempfile::TempDir;
 
 const DEMO: &str = "Baton demo";

@@ -8,13 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use baton_app::commands;
-use baton_app::vault::MemoryKeyring;
 use baton_app::views::{
     CollectionProgress, DiagramFormat, LabOutcome, RunPhase, ScenarioStatus, SecretLocation,
 };
 use baton_app::{AppState, IpcErrorCode};
 use baton_core::scenario::Collection;
 use baton_core::scenario::{Assertion, ClaimCheck};
+use baton_store::keyring::MemoryKeyring;
 use tempfile::TempDir;
 
 const DEMO: &str = "Baton demo";

@@ -40,7 +40,7 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Run the scenarios of a collection file, a folder of them, or a collection in the store.
     #[command(
-        after_help = "Examples:\n  baton run examples --sts                       # the demo collection against an in-process lab\n  baton run examples --sts --junit junit.xml --json run.json\n  baton run my-flows.baton.toml --env staging --filter 'refus'\n  baton run \"Baton demo\"                         # a collection saved in the store\n\nSecrets: {{secret.NAME}} comes from the environment variable BATON_SECRET_NAME (upper case, `-` and `.` as `_`), then the store's secret table, then (with --sts) the lab's demo credentials.\nExit codes: 0 every scenario passed; 1 a step or an assertion failed; 2 a collection could not be read or a reference does not resolve (nothing is sent)."
+        after_help = "Examples:\n  baton run examples --sts                       # the demo collection against an in-process lab\n  baton run examples --sts --junit junit.xml --json run.json\n  baton run my-flows.baton.toml --env staging --filter 'refus'\n  baton run \"Baton demo\"                         # a collection saved in the store\n\nSecrets: {{secret.NAME}} comes from the environment variable BATON_SECRET_NAME (upper case, `-` and `.` as `_`), then the OS keyring (secrets the app put there), then the store's secret table, then (with --sts) the lab's demo credentials.\nExit codes: 0 every scenario passed; 1 a step or an assertion failed; 2 a collection could not be read or a reference does not resolve (nothing is sent)."
     )]
     Run(RunArgs),
     /// Draw the delegation graph of a JSON run report as SVG, PNG, Graphviz DOT or Mermaid.

@@ -20,6 +20,8 @@ fn baton(args: &[&str], store: &Path) -> (i32, String, String) {
     let out = Command::cargo_bin("baton")
         .expect("binary")
         .env("BATON_STORE", store)
+        // Never the keyring of the machine the tests run on.
+        .env("BATON_KEYRING", "off")
         .env_remove("BATON_SECRET_WEB_APP")
         .args(args)
         .output()
@@ -512,4 +514,22 @@ fn import_export_round_trip_and_run_from_the_store() {
     assert!(err.contains("broken.baton.toml:"), "{err}");
     let (_, list, _) = baton(&["export", "--list"], &store);
     assert_eq!(list.trim(), "Baton demo\t7 scenarios");
+}
+
+#[test]
+fn secrets_the_app_put_in_a_keyring_that_is_not_there_are_reported_and_the_run_goes_on() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let store = dir.path().join("baton.sqlite");
+    std::fs::write(dir.path().join("keyring-secrets.json"), r#"["api-key"]"#).expect("index");
+    let (code, _out, err) = baton(&["run", &path_str(&demo_file()), "--sts"], &store);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("the OS keyring is not available (BATON_KEYRING=off)"),
+        "{err}"
+    );
+    // Without secrets listed there, the keyring is not asked at all.
+    std::fs::remove_file(dir.path().join("keyring-secrets.json")).expect("remove");
+    let (code, _out, err) = baton(&["run", &path_str(&demo_file()), "--sts"], &store);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("keyring"), "{err}");
 }

@@ -11,6 +11,7 @@
 mod collections;
 mod error;
 pub mod files;
+pub mod keyring;
 pub mod migrate;
 mod runs;
 mod scenarios;

@@ -64,7 +64,7 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
             .as_ref()
             .map(|l| BTreeMap::from([("lab".to_string(), l.base_url().to_string())]))
             .unwrap_or_default(),
-        secrets: secrets(lab.as_ref(), store.as_ref()),
+        secrets: secrets(lab.as_ref(), store.as_ref(), &store_file),
     };
 
     // Everything is checked before the first request, so a typo costs nothing.
@@ -222,9 +222,20 @@ fn open_store(path: &Path) -> Result<Store, CliError> {
     Store::open(path).map_err(|e| usage(e.to_string()))
 }
 
-/// Secrets from `BATON_SECRET_*`, then the store's secret table, then the lab's demo credentials.
-fn secrets(lab: Option<&StsHandle>, store: Option<&Arc<Mutex<Store>>>) -> Arc<dyn SecretSource> {
+/// Secrets from `BATON_SECRET_*`, then the OS keyring (those the app put there), then the
+/// store's secret table, then the lab's demo credentials: the app's order.
+fn secrets(
+    lab: Option<&StsHandle>,
+    store: Option<&Arc<Mutex<Store>>>,
+    store_file: &Path,
+) -> Arc<dyn SecretSource> {
     let mut chain: Vec<Box<dyn SecretSource>> = vec![Box::new(EnvSecrets)];
+    if let Some(keyring) = store_file
+        .parent()
+        .and_then(baton_store::keyring::keyring_secrets_beside)
+    {
+        chain.push(Box::new(keyring));
+    }
     if let Some(store) = store {
         chain.push(Box::new(StoreSecrets::new(store.clone())));
     }

@@ -1,10 +1,11 @@
-//! Secrets entered in the app: kept in the operating system's keyring when there is one
-//! (`keyring`: Secret Service on Linux, Keychain on macOS, Credential Manager on Windows),
-//! otherwise in Baton's store, which the UI then says plainly. Values never leave this module
-//! except as [`Secret`], and never go into a collection file.
+//! Secrets in the operating system's keyring (`keyring`: Secret Service on Linux, Keychain on
+//! macOS, Credential Manager on Windows). The app keeps the secrets entered in it there when
+//! there is a keyring, otherwise in the store's table, and says so; `baton run` reads them the
+//! same way. Values never leave this module except as [`Secret`], and never go into a
+//! collection file.
 //!
 //! A keyring cannot list what it holds, so the names of the secrets Baton put there are kept in
-//! `keyring-secrets.json` in the data folder (names only).
+//! `keyring-secrets.json` beside the store (names only).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -13,16 +14,25 @@ use std::time::Duration;
 
 use baton_core::Secret;
 use baton_core::scenario::SecretSource;
-use baton_store::files::write_atomically;
+use serde::Serialize;
+use ts_rs::TS;
 
-use crate::error::IpcError;
-use crate::views::KeyringStatus;
+use crate::files::{FileError, write_atomically};
 
 /// The keyring's service name: entries are (`dev.baton.app`, secret name).
 pub const KEYRING_SERVICE: &str = "dev.baton.app";
 /// Set to `off` to keep secrets out of the OS keyring (tests, shared machines).
 pub const KEYRING_VAR: &str = "BATON_KEYRING";
-const INDEX_FILE: &str = "keyring-secrets.json";
+pub const INDEX_FILE: &str = "keyring-secrets.json";
+
+/// Whether secrets can go to the keyring, and why not when they cannot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct KeyringStatus {
+    pub available: bool,
+    /// Why not, when it is not.
+    pub problem: Option<String>,
+}
 /// How long the first contact with the keyring may take before Baton gives up on it (a
 /// Secret Service that never answers must not hold up the launch).
 const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
@@ -119,21 +129,21 @@ impl Keyring for OsKeyring {
     }
 }
 
-/// The names of the secrets in the keyring, saved beside the store.
+/// The names of the secrets in the keyring, saved in the folder of the store.
 pub struct KeyringIndex {
     path: PathBuf,
     names: Mutex<BTreeSet<String>>,
 }
 
 impl KeyringIndex {
-    /// Reads the index in `data_dir`; a missing file is an empty index, an unreadable one is
-    /// reported (and treated as empty) so the app still starts.
-    pub fn open(data_dir: &Path) -> KeyringIndex {
-        let path = data_dir.join(INDEX_FILE);
+    /// Reads the index in `dir` (the store's folder); a missing file is an empty index, an
+    /// unreadable one is reported on stderr (and treated as empty) so the app still starts.
+    pub fn open(dir: &Path) -> KeyringIndex {
+        let path = dir.join(INDEX_FILE);
         let names = match std::fs::read_to_string(&path) {
             Ok(text) => serde_json::from_str(&text).unwrap_or_else(|e| {
                 eprintln!(
-                    "baton-app: {} is not a list of names ({e}); secrets in the keyring are not listed until they are set again",
+                    "baton: {} is not a list of names ({e}); secrets in the keyring are not listed until they are set again",
                     path.display()
                 );
                 BTreeSet::new()
@@ -158,8 +168,12 @@ impl KeyringIndex {
         self.names().iter().cloned().collect()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.names().is_empty()
+    }
+
     /// Adds or removes a name and saves the index at once.
-    pub fn update(&self, name: &str, present: bool) -> Result<(), IpcError> {
+    pub fn update(&self, name: &str, present: bool) -> Result<(), FileError> {
         let mut names = self.names();
         let changed = if present {
             names.insert(name.to_string())
@@ -169,10 +183,11 @@ impl KeyringIndex {
         if !changed {
             return Ok(());
         }
-        let text = serde_json::to_string_pretty(&*names).map_err(|e| {
-            IpcError::internal("the keyring index could not be encoded").with_detail(e.to_string())
+        let text = serde_json::to_string_pretty(&*names).map_err(|e| FileError::Write {
+            path: self.path.clone(),
+            source: std::io::Error::other(e),
         })?;
-        write_atomically(&self.path, text.as_bytes()).map_err(IpcError::from)
+        write_atomically(&self.path, text.as_bytes())
     }
 }
 
@@ -190,15 +205,15 @@ impl SecretSource for KeyringSecrets {
         match self.keyring.get(name) {
             Ok(value) => value,
             Err(e) => {
-                eprintln!("baton-app: secret {name:?} could not be read from the keyring: {e}");
+                eprintln!("baton: secret {name:?} could not be read from the keyring: {e}");
                 None
             }
         }
     }
 }
 
-/// A name `{{secret.NAME}}` can refer to: letters, digits, `_`, `-` and `.`.
-pub fn check_name(name: &str) -> Result<(), IpcError> {
+/// A name `{{secret.NAME}}` can refer to: letters, digits, `_`, `-` and `.`; the error says so.
+pub fn check_name(name: &str) -> Result<(), String> {
     let ok = !name.is_empty()
         && name
             .chars()
@@ -206,10 +221,29 @@ pub fn check_name(name: &str) -> Result<(), IpcError> {
     if ok {
         Ok(())
     } else {
-        Err(IpcError::invalid_input(format!(
+        Err(format!(
             "secret name {name:?}: use letters, digits, '_', '-' and '.' (it is written {{{{secret.NAME}}}} in a collection)"
-        )))
+        ))
     }
+}
+
+/// The keyring as a secret source for `baton run` and the app, when Baton has put any secret
+/// there (the index beside the store lists one): otherwise the keyring is not even asked.
+pub fn keyring_secrets_beside(store_dir: &Path) -> Option<KeyringSecrets> {
+    let index = KeyringIndex::open(store_dir);
+    if index.is_empty() {
+        return None;
+    }
+    let keyring = OsKeyring::probe();
+    if let Some(problem) = keyring.status().problem {
+        eprintln!(
+            "warning: the OS keyring is not available ({problem}); secrets kept there are not used"
+        );
+    }
+    Some(KeyringSecrets {
+        keyring: Arc::new(keyring),
+        index: Arc::new(index),
+    })
 }
 
 /// A keyring in memory, for tests; `available: false` plays a machine without one.
@@ -256,5 +290,62 @@ impl Keyring for MemoryKeyring {
     fn delete(&self, name: &str) -> Result<(), String> {
         self.values().remove(name);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_index_keeps_names_across_opens_and_only_listed_names_are_looked_up() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let index = KeyringIndex::open(dir.path());
+        assert!(index.is_empty());
+        index.update("api-key", true).unwrap();
+        index.update("other", true).unwrap();
+        index.update("other", false).unwrap();
+        let again = KeyringIndex::open(dir.path());
+        assert_eq!(again.list(), ["api-key"]);
+        let text = std::fs::read_to_string(dir.path().join(INDEX_FILE)).unwrap();
+        assert!(
+            text.contains("api-key") && !text.contains("other"),
+            "{text}"
+        );
+
+        let keyring = Arc::new(MemoryKeyring::default());
+        keyring.set("api-key", &Secret::new("k-1")).unwrap();
+        keyring.set("unlisted", &Secret::new("k-2")).unwrap();
+        let source = KeyringSecrets {
+            keyring,
+            index: Arc::new(again),
+        };
+        assert_eq!(
+            source
+                .secret("api-key")
+                .map(|s| s.expose().to_string())
+                .as_deref(),
+            Some("k-1")
+        );
+        assert!(
+            source.secret("unlisted").is_none(),
+            "a name Baton did not list is not read"
+        );
+    }
+
+    #[test]
+    fn a_damaged_index_is_empty_not_fatal() {
+        let dir = tempfile::TempDir::new().unwrap();
+        std::fs::write(dir.path().join(INDEX_FILE), "{not json").unwrap();
+        assert!(KeyringIndex::open(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn names_are_those_a_reference_can_spell() {
+        assert!(check_name("alice.password").is_ok());
+        assert!(check_name("web-app_2").is_ok());
+        let err = check_name("has space").unwrap_err();
+        assert!(err.contains("{{secret.NAME}}"), "{err}");
+        assert!(check_name("").is_err());
     }
 }
