@@ -1,6 +1,7 @@
 // The real app for trainers: compare delegation with impersonation on the demo's AI assistant,
 // walk the three-hop agent chain in presentation mode, and edit the lab's policy so that an
-// exchange is refused (a mistake first: it is shown at its line and the lab keeps running).
+// exchange is refused (a mistake first: it is shown at its line and the lab keeps running), and
+// close the window with an unsaved edit (it asks first).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
@@ -163,4 +164,24 @@ test("a policy mistake is shown at its line; taking away delegation makes the ex
   const refused = await browser.$("[data-testid='lab-request-row'][data-outcome='refused']");
   await refused.waitForExist({ timeout: TIMEOUT });
   assert.match(await refused.getText(), /order-service/);
+});
+
+test("closing the window with an unsaved environment edit asks first, and Keep editing keeps it", async () => {
+  const { browser } = app;
+  const collection = await browser.$("//*[@role='treeitem']//*[contains(@class, 'tree__label') and .='Baton demo']");
+  await collection.click();
+  await (await button(browser, "Environments…")).click();
+  const value = await browser.$("input[aria-label='Variable 1 value']");
+  await value.waitForExist({ timeout: TIMEOUT });
+  await value.addValue("-edited");
+  // What the window manager's close button does: a close request to the window.
+  await browser.execute(() => {
+    void window.__TAURI_INTERNALS__.invoke("plugin:window|close", { label: "main" });
+  });
+  const dialog = await browser.$("[role='dialog']");
+  await dialog.waitForExist({ timeout: TIMEOUT });
+  assert.match(await dialog.getText(), /Discard unsaved changes to the environment/);
+  await (await button(browser, "Keep editing")).click();
+  await browser.waitUntil(async () => !(await dialog.isExisting()), { timeout: TIMEOUT });
+  assert.match(await value.getValue(), /-edited$/, "the edit is still there");
 });
