@@ -172,6 +172,7 @@ impl AppState {
         .await;
         match started {
             Ok(new) => {
+                new.carry_requests_from(&old);
                 *self.lab.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(new);
                 *self.lab_policy.lock().unwrap_or_else(|p| p.into_inner()) = LabPolicy {
                     toml,
@@ -190,6 +191,7 @@ impl AppState {
                 let error = IpcError::from(e);
                 match restored {
                     Ok(lab) => {
+                        lab.carry_requests_from(&old);
                         *self.lab.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(lab);
                         Err(IpcError {
                             message: format!(

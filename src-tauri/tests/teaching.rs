@@ -141,7 +141,17 @@ async fn taking_away_delegation_makes_the_exchange_refused_and_reset_restores_it
         1,
     );
     assert_ne!(policy, before.policy_toml, "the edit found order-service");
+    commands::run_scenario(&state, DEMO, "sso", None, &mut |_| {})
+        .await
+        .unwrap();
+    let before_restart = commands::lab_requests(&state).len();
+    assert!(before_restart > 0);
     let after = commands::apply_lab_policy(&state, &policy).await.unwrap();
+    assert_eq!(
+        commands::lab_requests(&state).len(),
+        before_restart,
+        "the restarted lab keeps the requests the old one answered"
+    );
     assert!(!after.is_default);
     assert_eq!(
         after.base_url, before.base_url,

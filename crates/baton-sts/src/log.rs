@@ -64,22 +64,51 @@ impl RequestLog {
     }
 }
 
+impl RequestLog {
+    /// Puts `older` entries before the ones already here, keeping the most recent
+    /// [`REQUEST_LOG_CAPACITY`].
+    pub(crate) fn prepend(&self, older: Vec<RequestLogEntry>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let mut all: VecDeque<RequestLogEntry> = older.into();
+        all.append(&mut entries);
+        while all.len() > REQUEST_LOG_CAPACITY {
+            all.pop_front();
+        }
+        *entries = all;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn served(i: usize) -> RequestLogEntry {
+        RequestLogEntry {
+            time: SystemTime::UNIX_EPOCH,
+            endpoint: format!("/{i}"),
+            grant_type: None,
+            client_id: None,
+            outcome: RequestOutcome::Served,
+            status: 200,
+        }
+    }
+
+    #[test]
+    fn older_entries_go_first_and_the_capacity_holds() {
+        let log = RequestLog::default();
+        log.push(served(1000));
+        log.prepend((0..REQUEST_LOG_CAPACITY).map(served).collect());
+        let entries = log.snapshot();
+        assert_eq!(entries.len(), REQUEST_LOG_CAPACITY);
+        assert_eq!(entries[0].endpoint, "/1");
+        assert_eq!(entries[REQUEST_LOG_CAPACITY - 1].endpoint, "/1000");
+    }
 
     #[test]
     fn keeps_only_the_most_recent() {
         let log = RequestLog::default();
         for i in 0..REQUEST_LOG_CAPACITY + 5 {
-            log.push(RequestLogEntry {
-                time: SystemTime::UNIX_EPOCH,
-                endpoint: format!("/{i}"),
-                grant_type: None,
-                client_id: None,
-                outcome: RequestOutcome::Served,
-                status: 200,
-            });
+            log.push(served(i));
         }
         let entries = log.snapshot();
         assert_eq!(entries.len(), REQUEST_LOG_CAPACITY);

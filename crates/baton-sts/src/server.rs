@@ -184,6 +184,12 @@ impl StsHandle {
         self.lab.key.kid()
     }
 
+    /// Takes over the requests `earlier` answered, before this lab's own: a lab restarted with
+    /// a new policy keeps the history of the one it replaces.
+    pub fn carry_requests_from(&self, earlier: &StsHandle) {
+        self.lab.log.prepend(earlier.recent_requests());
+    }
+
     /// The most recent requests (at most [`crate::REQUEST_LOG_CAPACITY`]), oldest first.
     pub fn recent_requests(&self) -> Vec<RequestLogEntry> {
         self.lab.log.snapshot()
