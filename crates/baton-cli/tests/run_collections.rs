@@ -521,7 +521,7 @@ fn secrets_the_app_put_in_a_keyring_that_is_not_there_are_reported_and_the_run_g
     let dir = tempfile::TempDir::new().expect("temp dir");
     let store = dir.path().join("baton.sqlite");
     std::fs::write(dir.path().join("keyring-secrets.json"), r#"["api-key"]"#).expect("index");
-    let (code, _out, err) = baton(&["run", &path_str(&demo_file()), "--sts"], &store);
+    let (code, _out, err) = baton(&["run", path_str(&demo_file()), "--sts"], &store);
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("the OS keyring is not available (BATON_KEYRING=off)"),
@@ -529,7 +529,7 @@ fn secrets_the_app_put_in_a_keyring_that_is_not_there_are_reported_and_the_run_g
     );
     // Without secrets listed there, the keyring is not asked at all.
     std::fs::remove_file(dir.path().join("keyring-secrets.json")).expect("remove");
-    let (code, _out, err) = baton(&["run", &path_str(&demo_file()), "--sts"], &store);
+    let (code, _out, err) = baton(&["run", path_str(&demo_file()), "--sts"], &store);
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("keyring"), "{err}");
 }
