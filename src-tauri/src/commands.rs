@@ -255,7 +255,7 @@ pub async fn run_collection(
                 .collect()
         }
     };
-    let Some(mut cancel) = state.begin_collection_run() else {
+    let Some(mut going) = state.begin_collection_run() else {
         return Err(IpcError::conflict(
             "a collection run is already going; cancel it or wait for it to finish",
         ));
@@ -281,7 +281,7 @@ pub async fn run_collection(
             run,
             error,
         };
-        if cancelled || *cancel.borrow() {
+        if cancelled || *going.cancel.borrow() {
             cancelled = true;
             results.push(result(ScenarioStatus::NotRun, None, None));
             continue;
@@ -293,7 +293,7 @@ pub async fn run_collection(
             .run(&loaded, scenario, &options, &mut forward);
         let outcome = tokio::select! {
             record = run => Some(record),
-            _ = cancel.wait_for(|c| *c) => None,
+            _ = going.cancel.wait_for(|c| *c) => None,
         };
         let (status, run, error) = match outcome {
             None => {
@@ -318,7 +318,7 @@ pub async fn run_collection(
         ));
         results.push(result(status, run, error));
     }
-    state.end_collection_run();
+    drop(going);
     Ok(CollectionRunView {
         collection: loaded.name.clone(),
         environment,

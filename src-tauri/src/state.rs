@@ -42,6 +42,23 @@ pub struct AppState {
     data_dir: PathBuf,
 }
 
+/// A collection run that is going: dropping it lets the next one start.
+pub struct CollectionRun<'a> {
+    state: &'a AppState,
+    /// Turns `true` when the user cancels.
+    pub cancel: tokio::sync::watch::Receiver<bool>,
+}
+
+impl Drop for CollectionRun<'_> {
+    fn drop(&mut self) {
+        *self
+            .state
+            .collection_run
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = None;
+    }
+}
+
 /// The lab in use now, shared with the secret source that serves its demo credentials.
 type SharedLab = Arc<RwLock<Arc<StsHandle>>>;
 
@@ -221,9 +238,9 @@ impl AppState {
         &self.keyring_index
     }
 
-    /// Marks a collection run as going and returns what tells it to stop; `None` if one is
-    /// already going.
-    pub fn begin_collection_run(&self) -> Option<tokio::sync::watch::Receiver<bool>> {
+    /// Marks a collection run as going, until the returned guard is dropped (however the run
+    /// ends); `None` if one is already going. The guard's receiver turns `true` on cancel.
+    pub fn begin_collection_run(&self) -> Option<CollectionRun<'_>> {
         let mut slot = self
             .collection_run
             .lock()
@@ -233,14 +250,10 @@ impl AppState {
         }
         let (tx, rx) = tokio::sync::watch::channel(false);
         *slot = Some(tx);
-        Some(rx)
-    }
-
-    pub fn end_collection_run(&self) {
-        *self
-            .collection_run
-            .lock()
-            .unwrap_or_else(|p| p.into_inner()) = None;
+        Some(CollectionRun {
+            state: self,
+            cancel: rx,
+        })
     }
 
     /// Tells the collection run that is going to stop; false when none is.

@@ -351,7 +351,27 @@ async fn cancelling_stops_the_collection_run_and_keeps_what_finished() {
     ));
     // The next run may start.
     assert!(state.begin_collection_run().is_some());
-    state.end_collection_run();
+    // And a run that is dropped half-way (its window went away) does not block the next.
+    let mut started = false;
+    let dropped = tokio::time::timeout(
+        Duration::from_millis(5),
+        commands::run_collection(
+            &state,
+            DEMO,
+            None,
+            None,
+            &mut |_| started = true,
+            &mut |_| {},
+        ),
+    )
+    .await;
+    assert!(
+        dropped.is_err() && started,
+        "the run was under way when it was dropped"
+    );
+    let going = state.begin_collection_run();
+    assert!(going.is_some());
+    assert!(state.begin_collection_run().is_none(), "one at a time");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -468,20 +488,4 @@ async fn without_a_keyring_secrets_go_to_the_store_and_say_so() {
     assert!(!std::fs::read_to_string(&out).unwrap().contains("k-123"));
     let gone = commands::delete_secret(&state, "nope").unwrap_err();
     assert_eq!(gone.code, IpcErrorCode::NotFound);
-}
-
-/// Writes the UI's compare fixture from the real command: `cargo test -p
-/// baton-app --test teaching -- --ignored write_the_ui_compare_fixture`.
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "writes ui/src/fixtures/compare-ai-assistant.json; run by hand"]
-async fn write_the_ui_compare_fixture() {
-    let dir = TempDir::new().unwrap();
-    let state = start(dir.path()).await;
-    let view = commands::compare_step(&state, DEMO, "ai-assistant", "airline", None)
-        .await
-        .unwrap();
-    let json = serde_json::to_string_pretty(&view).unwrap();
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/fixtures/compare-ai-assistant.json");
-    std::fs::write(&path, json + "\n").unwrap();
 }
