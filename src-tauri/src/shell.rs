@@ -350,12 +350,14 @@ async fn export_diagram(
     commands::export_diagram(launch.state()?, run_id, format, &path)
 }
 
+// The keyring is reached over D-Bus with blocking calls (the first also finds out whether it is
+// there): off the async workers.
 #[tauri::command]
 async fn list_secrets(launch: State<'_, Launch>) -> Result<SecretsView, IpcError> {
-    commands::list_secrets(launch.state()?)
+    let state = launch.state()?;
+    tokio::task::block_in_place(|| commands::list_secrets(state))
 }
 
-// The keyring is reached over D-Bus with blocking calls: off the async workers.
 #[tauri::command]
 async fn set_secret(
     launch: State<'_, Launch>,

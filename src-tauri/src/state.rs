@@ -16,7 +16,7 @@ use baton_sts::{Policy, StsConfig, StsHandle};
 
 use crate::data_dir::STORE_FILE;
 use crate::error::{IpcError, IpcErrorCode};
-use baton_store::keyring::{Keyring, KeyringIndex, KeyringSecrets, OsKeyring};
+use baton_store::keyring::{Keyring, KeyringIndex, KeyringSecrets, LazyOsKeyring};
 
 /// The demo workspace, seeded into an empty store.
 const DEMO: &str = include_str!("../../examples/demo.baton.toml");
@@ -74,17 +74,8 @@ impl AppState {
     /// Opens (or creates) the store in `data_dir`, seeds the demo workspace into an empty one,
     /// and starts the lab token service on a free loopback port.
     pub async fn start(data_dir: &Path) -> Result<AppState, IpcError> {
-        let keyring = tokio::task::spawn_blocking(OsKeyring::probe)
-            .await
-            .map_err(|e| {
-                IpcError::internal("the keyring probe failed").with_detail(e.to_string())
-            })?;
-        if let Some(problem) = keyring.status().problem {
-            eprintln!(
-                "baton-app: no OS keyring ({problem}); secrets entered in the app are kept in the store"
-            );
-        }
-        AppState::start_with(data_dir, Arc::new(keyring)).await
+        // The keyring is asked whether it is there when secrets are first listed or used.
+        AppState::start_with(data_dir, Arc::new(LazyOsKeyring::default())).await
     }
 
     /// [`AppState::start`] with a given keyring (tests use one in memory).

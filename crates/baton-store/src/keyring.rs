@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, mpsc};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, mpsc};
 use std::time::Duration;
 
 use baton_core::Secret;
@@ -126,6 +126,41 @@ impl Keyring for OsKeyring {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(e.to_string()),
         }
+    }
+}
+
+/// The OS keyring, asked whether it is there only when first needed (listing or setting a
+/// secret, or a run looking one up), so a slow Secret Service never holds up a launch.
+#[derive(Default)]
+pub struct LazyOsKeyring(OnceLock<OsKeyring>);
+
+impl LazyOsKeyring {
+    fn keyring(&self) -> &OsKeyring {
+        self.0.get_or_init(|| {
+            let keyring = OsKeyring::probe();
+            if let Some(problem) = &keyring.status.problem {
+                eprintln!("baton: no OS keyring ({problem}); secrets are kept in the store");
+            }
+            keyring
+        })
+    }
+}
+
+impl Keyring for LazyOsKeyring {
+    fn status(&self) -> KeyringStatus {
+        self.keyring().status()
+    }
+
+    fn get(&self, name: &str) -> Result<Option<Secret>, String> {
+        self.keyring().get(name)
+    }
+
+    fn set(&self, name: &str, value: &Secret) -> Result<(), String> {
+        self.keyring().set(name, value)
+    }
+
+    fn delete(&self, name: &str) -> Result<(), String> {
+        self.keyring().delete(name)
     }
 }
 
