@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 
-import { launch } from "./driver.mjs";
+import { launch, openScenario, runOpenScenario } from "./driver.mjs";
 
 let app;
 
@@ -36,18 +36,8 @@ test("a fresh start seeds the demo workspace into the empty data directory", asy
 
 test("running the demo delegation draws the issued token with act, and the inspector names the actor", async () => {
   const { browser } = app;
-  const scenario = await browser.$("//*[@role='treeitem']//*[contains(@class, 'tree__label') and starts-with(., '1. Microservices')]");
-  await scenario.click();
-  const run = await browser.$("//button[starts-with(normalize-space(.), 'Run')]");
-  await run.waitForClickable({ timeout: TIMEOUT });
-  await run.click();
-
-  const outcome = await browser.$("[aria-label='Last run outcome']");
-  await outcome.waitForExist({ timeout: TIMEOUT });
-  await browser.waitUntil(async () => (await outcome.getText()).includes("passed"), {
-    timeout: TIMEOUT,
-    timeoutMsg: "the scenario did not pass",
-  });
+  await openScenario(browser, "1. Microservices");
+  await runOpenScenario(browser, "passed");
 
   const graph = await browser.$("section[aria-label='Delegation graph'][data-ready='true']");
   await graph.waitForExist({ timeout: TIMEOUT });

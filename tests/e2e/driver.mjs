@@ -94,3 +94,25 @@ export async function launch({ prepare } = {}) {
   };
   return { browser, dataDir, stop };
 }
+
+const STEP_TIMEOUT = 20_000;
+
+/** Opens the scenario whose name starts with `prefix` from the sidebar. */
+export async function openScenario(browser, prefix) {
+  const label = await browser.$(`//*[@role='treeitem']//*[contains(@class, 'tree__label') and starts-with(., '${prefix}')]`);
+  await label.waitForClickable({ timeout: STEP_TIMEOUT });
+  await label.click();
+}
+
+/** Presses Run on the open scenario and waits for its outcome to read `expected` ("passed", "failed"). */
+export async function runOpenScenario(browser, expected) {
+  const run = await browser.$("//button[starts-with(normalize-space(.), 'Run')]");
+  await run.waitForClickable({ timeout: STEP_TIMEOUT });
+  await run.click();
+  const outcome = await browser.$("[aria-label='Last run outcome']");
+  await outcome.waitForExist({ timeout: STEP_TIMEOUT });
+  await browser.waitUntil(async () => (await outcome.getText()).includes(expected), {
+    timeout: STEP_TIMEOUT,
+    timeoutMsg: `the scenario's outcome never read "${expected}"`,
+  });
+}

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { launch } from "./driver.mjs";
+import { launch, openScenario, runOpenScenario } from "./driver.mjs";
 
 let app;
 
@@ -18,12 +18,6 @@ after(async () => {
 });
 
 const TIMEOUT = 20_000;
-
-async function openScenario(browser, prefix) {
-  const label = await browser.$(`//*[@role='treeitem']//*[contains(@class, 'tree__label') and starts-with(., '${prefix}')]`);
-  await label.waitForClickable({ timeout: TIMEOUT });
-  await label.click();
-}
 
 async function button(browser, name) {
   const b = await browser.$(`//button[normalize-space(.)='${name}']`);
@@ -146,15 +140,7 @@ test("a policy mistake is shown at its line; taking away delegation makes the ex
   assert.doesNotMatch(await client.getText(), /may delegate/);
 
   await openScenario(browser, "1. Microservices");
-  const run = await browser.$("//button[starts-with(normalize-space(.), 'Run')]");
-  await run.waitForClickable({ timeout: TIMEOUT });
-  await run.click();
-  const outcome = await browser.$("[aria-label='Last run outcome']");
-  await outcome.waitForExist({ timeout: TIMEOUT });
-  await browser.waitUntil(async () => (await outcome.getText()).includes("failed"), {
-    timeout: TIMEOUT,
-    timeoutMsg: "scenario 1 did not fail after the policy edit",
-  });
+  await runOpenScenario(browser, "failed");
   const payments = await browser.$("[data-step='payments'] [data-status]");
   assert.equal(await payments.getAttribute("data-status"), "failed");
   assert.match(await (await browser.$("[data-step='payments']")).getText(), /unauthorized_client|may not delegate/);
