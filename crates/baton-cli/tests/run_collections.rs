@@ -33,6 +33,24 @@ fn baton(args: &[&str], store: &Path) -> (i32, String, String) {
     )
 }
 
+/// Runs the demo against the lab with a JSON report in `dir`; returns the store and the report.
+fn demo_report(dir: &Path) -> (PathBuf, PathBuf) {
+    let store = dir.join("store.sqlite");
+    let json = dir.join("run.json");
+    let (code, _, err) = baton(
+        &[
+            "run",
+            path_str(&demo_file()),
+            "--sts",
+            "--json",
+            path_str(&json),
+        ],
+        &store,
+    );
+    assert_eq!(code, 0, "{err}");
+    (store, json)
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -282,19 +300,7 @@ fn deterministic_reruns_are_identical_and_diff_shows_what_changed() {
 #[test]
 fn graph_draws_one_node_per_token_as_svg_dot_and_mermaid() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = dir.path().join("store.sqlite");
-    let json = dir.path().join("run.json");
-    let (code, _, err) = baton(
-        &[
-            "run",
-            path_str(&demo_file()),
-            "--sts",
-            "--json",
-            path_str(&json),
-        ],
-        &store,
-    );
-    assert_eq!(code, 0, "{err}");
+    let (store, json) = demo_report(dir.path());
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(&json).expect("read")).expect("json");
     let chain = report["runs"]
@@ -381,19 +387,7 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 #[test]
 fn graph_png_is_the_svg_at_twice_its_size_in_a_file_or_on_a_pipe() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = dir.path().join("store.sqlite");
-    let json = dir.path().join("run.json");
-    let (code, _, err) = baton(
-        &[
-            "run",
-            path_str(&demo_file()),
-            "--sts",
-            "--json",
-            path_str(&json),
-        ],
-        &store,
-    );
-    assert_eq!(code, 0, "{err}");
+    let (store, json) = demo_report(dir.path());
     let filter = ["--filter", "^agent-chain$"];
 
     let (code, svg, err) = baton(&["graph", path_str(&json), filter[0], filter[1]], &store);
