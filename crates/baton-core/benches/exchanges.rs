@@ -66,6 +66,7 @@ fn collection(scenarios: Vec<Scenario>) -> Collection {
         key_id: None,
     };
     Collection {
+        probe: None,
         name: "exchange benchmark".into(),
         description: None,
         servers: vec![Server {

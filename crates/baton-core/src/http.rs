@@ -59,6 +59,9 @@ pub struct HttpRequest {
     pub url: String,
     pub headers: Vec<(String, Value)>,
     pub form: Option<Vec<(String, Value)>>,
+    /// A body sent exactly as given instead of the form (a probe's JSON body, say). It holds no
+    /// secret: it is recorded and shown as it is.
+    pub raw_body: Option<String>,
 }
 
 impl HttpRequest {
@@ -68,6 +71,7 @@ impl HttpRequest {
             url: url.into(),
             headers: vec![("Accept".into(), Value::Plain("application/json".into()))],
             form: None,
+            raw_body: None,
         }
     }
 
@@ -83,6 +87,7 @@ impl HttpRequest {
                 ("Accept".into(), Value::Plain("application/json".into())),
             ],
             form: Some(Vec::new()),
+            raw_body: None,
         }
     }
 
@@ -124,6 +129,9 @@ impl HttpRequest {
     }
 
     fn encode_form(&self, reveal: bool) -> Option<String> {
+        if let Some(raw) = &self.raw_body {
+            return Some(raw.clone());
+        }
         let form = self.form.as_ref()?;
         let mut ser = url::form_urlencoded::Serializer::new(String::new());
         for (name, value) in form {
@@ -148,6 +156,16 @@ impl HttpRequest {
 
     /// The request as a curl command line for a POSIX shell. Secrets are masked unless `reveal`.
     pub fn to_curl(&self, reveal: bool) -> String {
+        if let Some(raw) = &self.raw_body {
+            return curl_command(
+                self.method,
+                &self.url,
+                self.headers
+                    .iter()
+                    .map(|(n, v)| (n.as_str(), v.shown(reveal))),
+                [CurlData::Raw(raw)],
+            );
+        }
         curl_command(
             self.method,
             &self.url,

@@ -34,6 +34,7 @@ fn large_store() -> (tempfile::TempDir, Store) {
     let mut store = Store::open(dir.path().join("bench.sqlite")).expect("open the store");
     store
         .save_collection(&Collection {
+            probe: None,
             name: "large".into(),
             description: None,
             servers: vec![],

@@ -124,6 +124,7 @@ impl Store {
         }
 
         Ok(Collection {
+            probe: None,
             name: name.to_string(),
             description,
             servers: from_json(&servers, path, || {

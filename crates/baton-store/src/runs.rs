@@ -162,6 +162,7 @@ mod tests {
         let mut store = Store::open_in_memory().unwrap();
         store
             .save_collection(&Collection {
+                probe: None,
                 name: "c".into(),
                 description: None,
                 servers: vec![],

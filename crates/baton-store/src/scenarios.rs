@@ -189,6 +189,7 @@ mod tests {
             .collect();
         store
             .save_collection(&Collection {
+                probe: None,
                 name: "big".into(),
                 description: None,
                 servers: vec![],

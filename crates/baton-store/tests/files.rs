@@ -159,6 +159,7 @@ fn delegation() -> Collection {
             .into(),
     );
     Collection {
+        probe: None,
         name: "Delegation \"by the book\"".into(),
         description: Some(
             "Alice's order, paid by a service acting for her.\nEvery step kind, every assertion kind.\n"
@@ -273,6 +274,7 @@ fn written_text_is_stable() {
 #[test]
 fn an_empty_collection_round_trips() {
     let empty = Collection {
+        probe: None,
         name: String::new(),
         description: None,
         servers: vec![],
@@ -1337,6 +1339,7 @@ fn collection() -> impl Strategy<Value = Collection> {
                     }
                 }
                 Collection {
+                    probe: None,
                     name,
                     description,
                     servers,

@@ -246,6 +246,7 @@ mod tests {
 
     fn collection() -> Collection {
         Collection {
+            probe: None,
             name: "c".into(),
             description: None,
             servers: Vec::new(),

@@ -220,52 +220,7 @@ impl ScenarioRun<'_> {
 
     /// The client, its server and its credentials, resolved.
     fn connect(&self, client_id: &str) -> Result<(Client, ResolvedServer, ClientAuth), String> {
-        let client = self
-            .collection
-            .client(client_id)
-            .ok_or_else(|| format!("client {client_id:?} is not in the collection"))?;
-        let server = self
-            .collection
-            .server(&client.server)
-            .ok_or_else(|| format!("server {:?} is not in the collection", client.server))?;
-        let resolved = self.resolve_server(server)?;
-        let r = self.resolver();
-        let plain = |t: &str| r.plain(t).map(|v| v.text).map_err(|e| e.to_string());
-        let client_id_value = plain(&client.client_id)?;
-        let secret = |field: &Option<String>, what: &str| {
-            let text = field.as_deref().ok_or_else(|| {
-                format!(
-                    "client {:?} authenticates with {} but has no {what}",
-                    client.id,
-                    client.auth.as_str()
-                )
-            })?;
-            r.secret(text).map_err(|e| e.to_string())
-        };
-        let auth = match client.auth {
-            AuthMethod::ClientSecretBasic => ClientAuth::SecretBasic {
-                client_id: client_id_value,
-                secret: secret(&client.secret, "secret")?,
-            },
-            AuthMethod::ClientSecretPost => ClientAuth::SecretPost {
-                client_id: client_id_value,
-                secret: secret(&client.secret, "secret")?,
-            },
-            AuthMethod::PrivateKeyJwt => {
-                let pem = secret(&client.private_key, "private_key")?;
-                let key = SigningKey::from_pem(&pem, None, client.key_id.clone())
-                    .map_err(|e| format!("client {:?}: its private_key: {e}", client.id))?;
-                ClientAuth::PrivateKeyJwt {
-                    client_id: client_id_value,
-                    key,
-                    audience: None,
-                }
-            }
-            AuthMethod::None => ClientAuth::None {
-                client_id: client_id_value,
-            },
-        };
-        Ok((client.clone(), resolved, auth))
+        connect_client(self.collection, &self.resolver(), client_id)
     }
 
     async fn token(&mut self, t: &TokenStep) -> Produced {
@@ -610,6 +565,58 @@ impl ScenarioRun<'_> {
         };
         Some(record)
     }
+}
+
+/// A client of `collection`, its server and its credentials, resolved with `r`: how a step (and a
+/// probe's role) authenticates.
+pub(crate) fn connect_client(
+    collection: &Collection,
+    r: &Resolver<'_>,
+    client_id: &str,
+) -> Result<(Client, ResolvedServer, ClientAuth), String> {
+    let client = collection
+        .client(client_id)
+        .ok_or_else(|| format!("client {client_id:?} is not in the collection"))?;
+    let server = collection
+        .server(&client.server)
+        .ok_or_else(|| format!("server {:?} is not in the collection", client.server))?;
+    let resolved = ResolvedServer::resolve(server, r).map_err(|(_, reason)| reason)?;
+    let plain = |t: &str| r.plain(t).map(|v| v.text).map_err(|e| e.to_string());
+    let client_id_value = plain(&client.client_id)?;
+    let secret = |field: &Option<String>, what: &str| {
+        let text = field.as_deref().ok_or_else(|| {
+            format!(
+                "client {:?} authenticates with {} but has no {what}",
+                client.id,
+                client.auth.as_str()
+            )
+        })?;
+        r.secret(text).map_err(|e| e.to_string())
+    };
+    let auth = match client.auth {
+        AuthMethod::ClientSecretBasic => ClientAuth::SecretBasic {
+            client_id: client_id_value,
+            secret: secret(&client.secret, "secret")?,
+        },
+        AuthMethod::ClientSecretPost => ClientAuth::SecretPost {
+            client_id: client_id_value,
+            secret: secret(&client.secret, "secret")?,
+        },
+        AuthMethod::PrivateKeyJwt => {
+            let pem = secret(&client.private_key, "private_key")?;
+            let key = SigningKey::from_pem(&pem, None, client.key_id.clone())
+                .map_err(|e| format!("client {:?}: its private_key: {e}", client.id))?;
+            ClientAuth::PrivateKeyJwt {
+                client_id: client_id_value,
+                key,
+                audience: None,
+            }
+        }
+        AuthMethod::None => ClientAuth::None {
+            client_id: client_id_value,
+        },
+    };
+    Ok((client.clone(), resolved, auth))
 }
 
 fn apply_common(

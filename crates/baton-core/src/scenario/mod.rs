@@ -20,8 +20,8 @@ pub use engine::{Engine, Progress, RunOptions};
 pub use graph::{EdgeRole, ExchangeEdge, ExchangeKind, Graph, TokenNode};
 pub use model::{
     Action, Assertion, AssertionFields, ClaimCheck, Client, Collection, Environment, ExchangeStep,
-    FirstGrant, InspectStep, IntrospectStep, Scenario, Server, Step, StepFields, StepKind,
-    TokenStep,
+    FirstGrant, GivenToken, InspectStep, IntrospectStep, ProbeSubject, ProbeTarget, Scenario,
+    Server, Step, StepFields, StepKind, TokenStep,
 };
 pub use record::{
     AssertionOutcome, InputRole, InputToken, RunOutcome, RunRecord, StepRecord, StepStatus,

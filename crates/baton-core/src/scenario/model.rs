@@ -27,6 +27,54 @@ pub struct Collection {
     pub environments: Vec<Environment>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scenarios: Vec<Scenario>,
+    /// What `baton probe` and the app's Probe view run against (`[probe]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probe: Option<ProbeTarget>,
+}
+
+/// A probe target: the server to probe and the roles the probes play (`[probe]` in a file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct ProbeTarget {
+    /// The `id` of one of the collection's servers.
+    pub server: String,
+    /// The `id` of the client that performs exchanges.
+    pub exchanger: String,
+    /// How the subject token is obtained.
+    pub subject: ProbeSubject,
+    /// The client whose own client_credentials token is the actor token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    /// Another client with the exchange grant, for the splicing probes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attacker: Option<String>,
+    /// An audience the exchanger may ask for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
+    /// A scope the exchanger may ask for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+}
+
+/// The subject token of a probe run: obtained like a token step, or given as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(untagged)]
+#[ts(export)]
+pub enum ProbeSubject {
+    Given(GivenToken),
+    Obtained(TokenStep),
+}
+
+/// A token given as it is, e.g. `{ token = "{{env.subject}}", type = "access_token" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct GivenToken {
+    pub token: String,
+    /// A token type URI or its short alias.
+    #[serde(rename = "type")]
+    pub token_type: String,
 }
 
 /// An authorization server. Every URL may use `{{env.NAME}}`.

@@ -56,6 +56,7 @@ fn a_kill_during_saves_loses_no_returned_save() {
     Store::open(&path)
         .unwrap()
         .save_collection(&Collection {
+            probe: None,
             name: "Crash".into(),
             description: None,
             servers: vec![],

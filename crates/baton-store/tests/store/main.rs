@@ -79,6 +79,7 @@ pub fn scenario(id: &str, name: &str, steps: usize) -> Scenario {
 /// A collection with a bit of everything, so a round trip can lose something.
 pub fn collection(name: &str) -> Collection {
     Collection {
+        probe: None,
         name: name.into(),
         description: Some("Delegation at the order service".into()),
         servers: vec![Server {

@@ -1,0 +1,193 @@
+//! Runs the selected probes one after another (several change the server's state: revocation,
+//! chains), reports progress, stops between probes when cancelled, and builds the report card.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use crate::findings::Severity;
+
+use super::session::{ProbeSession, Probing};
+use super::{
+    GroupScore, PROBE_REPORT_VERSION, Probe, ProbeGroup, ProbeOutcome, ProbeReport, ProbeResult,
+    catalogue,
+};
+
+/// Which probes to run: every one, or those whose group or id is named.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Selection {
+    /// Group names (`chain`) or probe ids (`chain.upstream-splice`); empty means all.
+    pub only: Vec<String>,
+}
+
+impl Selection {
+    /// The probes selected, in catalogue order. A name that is neither a group nor a probe is
+    /// an error that lists the groups.
+    pub fn probes(&self) -> Result<Vec<Probe>, String> {
+        let all = catalogue();
+        for name in &self.only {
+            if ProbeGroup::parse(name).is_none() && !all.iter().any(|p| p.id == name) {
+                return Err(format!(
+                    "--only {name:?} is neither a probe group ({}) nor a probe id (`baton probe --list` lists them)",
+                    ProbeGroup::ALL.map(ProbeGroup::as_str).join(", ")
+                ));
+            }
+        }
+        Ok(all
+            .into_iter()
+            .filter(|p| {
+                self.only.is_empty() || self.only.iter().any(|n| n == p.id || n == p.group.as_str())
+            })
+            .collect())
+    }
+}
+
+/// What a probe run reports while it goes.
+#[derive(Debug, Clone, Copy)]
+pub enum ProbeProgress<'a> {
+    Started {
+        index: usize,
+        total: usize,
+        probe: &'a Probe,
+    },
+    Finished {
+        index: usize,
+        total: usize,
+        result: &'a ProbeResult,
+    },
+}
+
+/// Runs `probes` against the session's server. Cancelling stops before the next probe; the
+/// report then holds what finished and says it was cancelled.
+pub async fn run(
+    session: Arc<ProbeSession>,
+    probes: &[Probe],
+    progress: &mut (dyn FnMut(ProbeProgress<'_>) + Send),
+    cancel: &AtomicBool,
+) -> ProbeReport {
+    let started_at = session.now();
+    let started = Instant::now();
+    let total = probes.len();
+    let mut results = Vec::with_capacity(total);
+    let mut cancelled = false;
+    for (index, probe) in probes.iter().enumerate() {
+        if cancel.load(Ordering::SeqCst) {
+            cancelled = true;
+            break;
+        }
+        progress(ProbeProgress::Started {
+            index,
+            total,
+            probe,
+        });
+        let probing = Probing::new(session.clone());
+        let verdict = (probe.run)(&probing).await;
+        let result = ProbeResult {
+            id: probe.id.to_string(),
+            group: probe.group,
+            title: probe.title.to_string(),
+            rfc: probe.rfc.to_string(),
+            severity: probe.severity,
+            outcome: verdict.outcome(),
+            reason: verdict.reason().to_string(),
+            fix: probe.fix.to_string(),
+            exchanges: probing.take_exchanges(),
+        };
+        progress(ProbeProgress::Finished {
+            index,
+            total,
+            result: &result,
+        });
+        results.push(result);
+    }
+    let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    build_report(
+        session.collection_name(),
+        &session.server.id,
+        &session.server.token_endpoint,
+        session.environment(),
+        started_at,
+        elapsed_ms,
+        cancelled,
+        results,
+    )
+}
+
+/// The report card for `results`: a score per group and overall, and the grade.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn build_report(
+    collection: &str,
+    server: &str,
+    token_endpoint: &str,
+    environment: Option<&str>,
+    started_at: i64,
+    elapsed_ms: u64,
+    cancelled: bool,
+    results: Vec<ProbeResult>,
+) -> ProbeReport {
+    let groups: Vec<GroupScore> = ProbeGroup::ALL
+        .into_iter()
+        .filter(|g| results.iter().any(|r| r.group == *g))
+        .map(|g| score(g, g.title(), results.iter().filter(|r| r.group == g)))
+        .collect();
+    let overall = score(ProbeGroup::Baseline, "Overall", results.iter());
+    let grade = grade(&results).to_string();
+    ProbeReport {
+        report_version: PROBE_REPORT_VERSION,
+        collection: collection.to_string(),
+        server: server.to_string(),
+        token_endpoint: token_endpoint.to_string(),
+        environment: environment.map(str::to_string),
+        started_at,
+        elapsed_ms,
+        cancelled,
+        results,
+        groups,
+        overall,
+        grade,
+    }
+}
+
+fn score<'a>(
+    group: ProbeGroup,
+    title: &str,
+    results: impl Iterator<Item = &'a ProbeResult>,
+) -> GroupScore {
+    let (mut passed, mut failed, mut skipped) = (0u32, 0u32, 0u32);
+    for r in results {
+        match r.outcome {
+            ProbeOutcome::Pass => passed = passed.saturating_add(1),
+            ProbeOutcome::Fail => failed = failed.saturating_add(1),
+            ProbeOutcome::Skip => skipped = skipped.saturating_add(1),
+        }
+    }
+    let judged = u64::from(passed) + u64::from(failed);
+    let score =
+        (judged > 0).then(|| u32::try_from(u64::from(passed) * 100 / judged).unwrap_or(100));
+    GroupScore {
+        group,
+        title: title.to_string(),
+        passed,
+        failed,
+        skipped,
+        score,
+    }
+}
+
+/// A: nothing failed. B: only info or warning failures. C, D, F: one or two, three to five,
+/// more than five error-level failures.
+fn grade(results: &[ProbeResult]) -> &'static str {
+    let failed = |s: Severity| {
+        results
+            .iter()
+            .filter(|r| r.outcome == ProbeOutcome::Fail && r.severity == s)
+            .count()
+    };
+    match failed(Severity::Error) {
+        0 if failed(Severity::Warning) == 0 && failed(Severity::Info) == 0 => "A",
+        0 => "B",
+        1..=2 => "C",
+        3..=5 => "D",
+        _ => "F",
+    }
+}
