@@ -329,22 +329,22 @@ async fn audience(p: &Probing) -> Verdict {
 }
 
 async fn resource(p: &Probing) -> Verdict {
-    let Some(aud) = p.session.audience.clone() else {
-        return Verdict::Skip("no audience is configured ([probe] audience)".into());
+    let Some(resource) = p.session.resource.clone() else {
+        return Verdict::Skip("no resource is configured ([probe] resource)".into());
     };
-    if url::Url::parse(&aud).is_err() {
-        return Verdict::Skip(format!(
-            "the configured audience {aud:?} is not an absolute URI, so it cannot be sent as resource"
-        ));
-    }
-    let answer =
-        match exchange_or_delegate(p, "exchange for the resource", &[("resource", &aud)]).await {
-            Ok(a) => a,
-            Err(v) => return v,
-        };
-    match expect_token(&answer, &format!("asking for resource {aud:?}")) {
+    let answer = match exchange_or_delegate(
+        p,
+        "exchange for the resource",
+        &[("resource", &resource)],
+    )
+    .await
+    {
+        Ok(a) => a,
+        Err(v) => return v,
+    };
+    match expect_token(&answer, &format!("asking for resource {resource:?}")) {
         Err(v) => v,
-        Ok(()) => Verdict::Pass(format!("a token for resource {aud:?} was issued")),
+        Ok(()) => Verdict::Pass(format!("a token for resource {resource:?} was issued")),
     }
 }
 

@@ -106,6 +106,7 @@ pub struct ProbeSession {
     /// The client that obtained the subject token, when it was obtained by one.
     pub subject_client: Option<Role>,
     pub audience: Option<String>,
+    pub resource: Option<String>,
     pub scope: Option<String>,
     pub subject: SubjectToken,
     source: SubjectSource,
@@ -212,6 +213,7 @@ impl ProbeSession {
                 .transpose()
         };
         let audience = plain("audience", &target.audience)?;
+        let resource = plain("resource", &target.resource)?;
         let scope = plain("scope", &target.scope)?;
 
         let (subject, source, subject_client) = match &target.subject {
@@ -261,6 +263,7 @@ impl ProbeSession {
             attacker,
             subject_client,
             audience,
+            resource,
             scope,
             subject,
             source,

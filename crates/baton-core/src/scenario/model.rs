@@ -52,6 +52,9 @@ pub struct ProbeTarget {
     /// An audience the exchanger may ask for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
+    /// A resource URI (RFC 8707) the exchanger may ask for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
     /// A scope the exchanger may ask for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,

@@ -245,3 +245,32 @@ pub fn set_header(response: &mut HttpResponse, name: &str, value: &str) {
     remove_header(response, name);
     response.headers.push((name.to_string(), value.to_string()));
 }
+
+/// `token` with its claims changed by `change`, the header and signature kept: what a server
+/// that issued those claims would have sent (the probes read claims without verifying).
+pub fn rewrite_claims(token: &str, change: impl FnOnce(&mut Map<String, Json>)) -> String {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(parts.len(), 3, "a JWT");
+    let payload = URL_SAFE_NO_PAD.decode(parts[1]).expect("base64url");
+    let mut claims: Map<String, Json> = serde_json::from_slice(&payload).expect("claims");
+    change(&mut claims);
+    let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).expect("JSON"));
+    format!("{}.{payload}.{}", parts[0], parts[2])
+}
+
+/// Changes the issued token of a successful token response with `change`.
+pub fn rewrite_issued(response: &mut HttpResponse, change: impl FnOnce(&mut Map<String, Json>)) {
+    if response.status != 200 {
+        return;
+    }
+    let Some(mut body) = json_body(response) else {
+        return;
+    };
+    if let Some(token) = body.get("access_token").and_then(Json::as_str) {
+        let rewritten = rewrite_claims(token, change);
+        body.insert("access_token".into(), Json::String(rewritten));
+        set_json(response, &body);
+    }
+}
