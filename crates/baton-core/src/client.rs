@@ -102,6 +102,7 @@ impl TokenClient {
             issued: issued.as_ref().map(|i| &i.decoded),
             received_at: self.clock.now(),
             used_authorization_header: http_request.header("Authorization").is_some(),
+            client_id: Some(auth.client_id()).filter(|id| !id.is_empty()),
         });
         if let Some(issued) = &issued
             && let Some(jwt) = issued.decoded.jwt()

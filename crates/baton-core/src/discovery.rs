@@ -179,6 +179,25 @@ fn build(
             reference: "RFC 8414 §2".into(),
         });
     }
+    if !document.contains_key("response_types_supported") {
+        findings.push(Finding {
+            id: "discovery.response-types.missing".into(),
+            severity: Severity::Warning,
+            message: "the metadata has no response_types_supported, which RFC 8414 requires".into(),
+            reference: "RFC 8414 §2".into(),
+        });
+    }
+    for (member, known) in misspelt_supported_members(&document) {
+        findings.push(Finding {
+            id: "discovery.member.misspelt".into(),
+            severity: Severity::Info,
+            message: match known {
+                Some(k) => format!("{member:?} is not a registered metadata name; did the server mean {k:?}? Clients ignore it"),
+                None => format!("{member:?} is not a registered metadata name; clients ignore it"),
+            },
+            reference: "RFC 8414 §2".into(),
+        });
+    }
     Ok(Discovery {
         metadata_url: url,
         source,
@@ -188,9 +207,134 @@ fn build(
     })
 }
 
+/// The `…_supported` names registered for authorization server metadata (RFC 8414 §7.1.2 and
+/// the OpenID Connect Discovery and later registrations Baton knows of).
+const REGISTERED_SUPPORTED: &[&str] = &[
+    "scopes_supported",
+    "response_types_supported",
+    "response_modes_supported",
+    "grant_types_supported",
+    "token_endpoint_auth_methods_supported",
+    "token_endpoint_auth_signing_alg_values_supported",
+    "ui_locales_supported",
+    "revocation_endpoint_auth_methods_supported",
+    "revocation_endpoint_auth_signing_alg_values_supported",
+    "introspection_endpoint_auth_methods_supported",
+    "introspection_endpoint_auth_signing_alg_values_supported",
+    "code_challenge_methods_supported",
+    "acr_values_supported",
+    "subject_types_supported",
+    "id_token_signing_alg_values_supported",
+    "id_token_encryption_alg_values_supported",
+    "id_token_encryption_enc_values_supported",
+    "userinfo_signing_alg_values_supported",
+    "userinfo_encryption_alg_values_supported",
+    "userinfo_encryption_enc_values_supported",
+    "request_object_signing_alg_values_supported",
+    "request_object_encryption_alg_values_supported",
+    "request_object_encryption_enc_values_supported",
+    "display_values_supported",
+    "claim_types_supported",
+    "claims_supported",
+    "claims_locales_supported",
+    "claims_parameter_supported",
+    "request_parameter_supported",
+    "request_uri_parameter_supported",
+    "dpop_signing_alg_values_supported",
+    "authorization_signing_alg_values_supported",
+    "authorization_encryption_alg_values_supported",
+    "authorization_encryption_enc_values_supported",
+    "backchannel_token_delivery_modes_supported",
+    "backchannel_authentication_request_signing_alg_values_supported",
+    "backchannel_user_code_parameter_supported",
+    "authorization_details_types_supported",
+    "frontchannel_logout_supported",
+    "frontchannel_logout_session_supported",
+    "backchannel_logout_supported",
+    "backchannel_logout_session_supported",
+    "tls_client_certificate_bound_access_tokens",
+    "prompt_values_supported",
+    "introspection_signing_alg_values_supported",
+    "introspection_encryption_alg_values_supported",
+    "introspection_encryption_enc_values_supported",
+];
+
+/// Members that look like a `…_supported` name (ending in `_supported` or a near miss of it)
+/// but are not registered, each with the registered name it is closest to, when one is close.
+pub fn misspelt_supported_members(
+    document: &Map<String, Json>,
+) -> Vec<(String, Option<&'static str>)> {
+    document
+        .keys()
+        .filter(|k| {
+            let k = k.to_ascii_lowercase();
+            [
+                "_supported",
+                "_suported",
+                "_supporterd",
+                "_suppported",
+                "_support",
+            ]
+            .iter()
+            .any(|end| k.ends_with(end))
+        })
+        .filter(|k| !REGISTERED_SUPPORTED.contains(&k.as_str()))
+        .map(|k| {
+            let closest = REGISTERED_SUPPORTED
+                .iter()
+                .map(|r| (edit_distance(k, r), *r))
+                .min()
+                .filter(|(d, _)| *d <= 3)
+                .map(|(_, r)| r);
+            (k.clone(), closest)
+        })
+        .collect()
+}
+
+/// Levenshtein distance, for names of a few dozen characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(cur).min(row[j])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn misspelt_supported_names_are_found_with_the_name_meant() {
+        let doc: Map<String, Json> = serde_json::from_str(
+            r#"{"grant_types_supported":[],"grant_type_supported":[],"scopes_suported":[],"x_vendor_supported":true}"#,
+        )
+        .expect("JSON");
+        let mut found = misspelt_supported_members(&doc);
+        found.sort();
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "grant_type_supported".to_string(),
+                    Some("grant_types_supported")
+                ),
+                ("scopes_suported".to_string(), Some("scopes_supported")),
+                ("x_vendor_supported".to_string(), None),
+            ]
+        );
+    }
 
     #[test]
     fn well_known_urls_follow_each_spec() {

@@ -84,6 +84,8 @@ pub struct ResponseCheck<'a> {
     pub received_at: i64,
     /// Whether the client authenticated with an Authorization header.
     pub used_authorization_header: bool,
+    /// The `client_id` of the client that sent the request, when it is known.
+    pub client_id: Option<&'a str>,
 }
 
 pub fn check_response(c: &ResponseCheck<'_>) -> Vec<Finding> {
@@ -237,6 +239,7 @@ fn check_success(c: &ResponseCheck<'_>, out: &mut Vec<Finding>) {
             "the response has no `token_type`",
         ));
     }
+    check_token_type_value(s, is_exchange, out);
     if !is_exchange {
         return;
     }
@@ -282,6 +285,43 @@ fn check_success(c: &ResponseCheck<'_>, out: &mut Vec<Finding>) {
     check_scope(c, s.scope.as_deref(), issued_jwt, out);
     if let Some(jwt) = issued_jwt {
         check_exchange_token(c, s.expires_in, jwt, out);
+    }
+}
+
+/// `token_type` says how to use an access token (RFC 6749 §7.1): a registered access token type
+/// such as `Bearer` or `DPoP` (compared case-insensitively). Values such as `access_token` name
+/// the token's type, not its use, and clients cannot act on them.
+fn check_token_type_value(
+    s: &crate::response::TokenSuccess,
+    is_exchange: bool,
+    out: &mut Vec<Finding>,
+) {
+    let Some(tt) = s.token_type.as_deref() else {
+        return;
+    };
+    let issued_access_token = !is_exchange
+        || s.issued_token_type.as_deref() == Some(token_type::ACCESS_TOKEN)
+        || s.issued_token_type.is_none();
+    if !issued_access_token {
+        return;
+    }
+    let known = ["bearer", "dpop", "mac"].contains(&tt.to_ascii_lowercase().as_str());
+    if tt == "N_A" {
+        out.push(Finding::new(
+            "response.token-type.n-a-for-access-token",
+            Severity::Warning,
+            "RFC 8693 §2.2.1",
+            "`token_type` is \"N_A\" for an access token; N_A is for tokens that are not access tokens, an access token says how to use it (Bearer, DPoP)",
+        ));
+    } else if !known {
+        out.push(Finding::new(
+            "response.token-type.unknown",
+            Severity::Warning,
+            "RFC 6749 §7.1, RFC 8693 §2.2.1",
+            format!(
+                "`token_type` is {tt:?}, which is not an access token type a client can use (Bearer, DPoP)"
+            ),
+        ));
     }
 }
 
@@ -415,6 +455,20 @@ fn check_exchange_token(
                 ),
             ));
         }
+        if let (Some(subject), Some(client_id)) = (c.subject, c.client_id) {
+            let aud = subject.aud();
+            if !aud.is_empty() && !aud.iter().any(|a| a == client_id) {
+                out.push(Finding::new(
+                    "token.subject-aud.foreign",
+                    Severity::Info,
+                    "RFC 8725 §3.9",
+                    format!(
+                        "the server accepted a subject token whose `aud` [{}] does not name the presenting client {client_id:?}; where those audiences are other parties, it must refuse such a token",
+                        aud.join(", ")
+                    ),
+                ));
+            }
+        }
         if let (Some(subject_sub), Some(issued_sub)) = (c.subject.and_then(Jwt::sub), jwt.sub())
             && subject_sub != issued_sub
         {
@@ -441,6 +495,14 @@ fn check_error(c: &ResponseCheck<'_>, out: &mut Vec<Finding>) {
                 "error code {:?} is not one the token endpoint may return (invalid_request, invalid_client, invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope, invalid_target)",
                 e.error.as_str()
             ),
+        ));
+    }
+    if c.request.exchange_params().is_some() && e.error.as_str() == "invalid_grant" {
+        out.push(Finding::new(
+            "response.error.exchange-code",
+            Severity::Warning,
+            "RFC 8693 §2.2.2",
+            "a token exchange refused for its subject or actor token, or by policy, answers invalid_request; invalid_grant is for authorization grants and refresh tokens",
         ));
     }
     let status = c.response.status;
@@ -552,7 +614,22 @@ fn check_access_token_profile(jwt: &Jwt, out: &mut Vec<Finding>) {
     let typ = jwt.typ().unwrap_or("");
     let typed =
         typ.eq_ignore_ascii_case("at+jwt") || typ.eq_ignore_ascii_case("application/at+jwt");
+    let missing: Vec<&str> = RFC9068_REQUIRED
+        .into_iter()
+        .filter(|c| !jwt.claims.contains_key(*c))
+        .collect();
     if !typed {
+        if !missing.is_empty() {
+            out.push(Finding::new(
+                "token.at-jwt.claims-missing",
+                Severity::Info,
+                "RFC 9068 §2.2",
+                format!(
+                    "the access token is not typed `at+jwt`, and it also lacks what the JWT access-token profile requires: {}",
+                    missing.join(", ")
+                ),
+            ));
+        }
         out.push(Finding::new(
             "token.typ.not-at-jwt",
             Severity::Info,
@@ -565,10 +642,6 @@ fn check_access_token_profile(jwt: &Jwt, out: &mut Vec<Finding>) {
         ));
         return;
     }
-    let missing: Vec<&str> = RFC9068_REQUIRED
-        .into_iter()
-        .filter(|c| !jwt.claims.contains_key(*c))
-        .collect();
     if !missing.is_empty() {
         out.push(Finding::new(
             "token.at-jwt.claims-missing",

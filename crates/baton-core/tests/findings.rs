@@ -77,6 +77,7 @@ struct Case {
     headers: Vec<(String, String)>,
     body: String,
     basic: bool,
+    client_id: Option<&'static str>,
 }
 
 impl Case {
@@ -87,6 +88,7 @@ impl Case {
             headers: good_headers(),
             body: body.to_string(),
             basic: false,
+            client_id: None,
         }
     }
 
@@ -111,6 +113,7 @@ impl Case {
             issued: issued.as_ref(),
             received_at: NOW,
             used_authorization_header: self.basic,
+            client_id: self.client_id,
         });
         if let Some(j) = issued.as_ref().and_then(DecodedToken::jwt) {
             out.extend(check_token(j, TokenRole::AccessToken));
@@ -485,6 +488,78 @@ fn first_token_grants_need_no_issued_token_type() {
         body: json!({"access_token": at(issued_claims()), "token_type":"Bearer","expires_in":300})
             .to_string(),
         basic: false,
+        client_id: None,
     };
     assert_eq!(ids(&case.findings()), Vec::<&str>::new());
+}
+
+#[test]
+fn token_type_that_names_the_token_instead_of_its_use() {
+    let mut body = good_body(&at(issued_claims()));
+    body["token_type"] = json!("access_token");
+    expect(
+        &Case::exchange(body),
+        "response.token-type.unknown",
+        Severity::Warning,
+        "RFC 6749 §7.1, RFC 8693 §2.2.1",
+    );
+    let mut body = good_body(&at(issued_claims()));
+    body["token_type"] = json!("N_A");
+    expect(
+        &Case::exchange(body),
+        "response.token-type.n-a-for-access-token",
+        Severity::Warning,
+        "RFC 8693 §2.2.1",
+    );
+    let mut body = good_body(&at(issued_claims()));
+    body["token_type"] = json!("dpop");
+    assert_eq!(ids(&Case::exchange(body).findings()), Vec::<&str>::new());
+}
+
+#[test]
+fn invalid_grant_for_a_refused_exchange_is_the_wrong_code() {
+    let case = Case::exchange(json!({"error":"invalid_grant","error_description":"bad subject"}));
+    let mut case = case;
+    case.status = 400;
+    expect(
+        &case,
+        "response.error.exchange-code",
+        Severity::Warning,
+        "RFC 8693 §2.2.2",
+    );
+}
+
+#[test]
+fn rfc9068_claims_are_checked_without_at_jwt_too() {
+    let mut claims = issued_claims();
+    claims.as_object_mut().map(|o| o.remove("jti"));
+    let token = jwt(json!({"alg":"ES256","typ":"JWT","kid":"k"}), claims);
+    let case = Case::exchange(good_body(&token));
+    expect(
+        &case,
+        "token.typ.not-at-jwt",
+        Severity::Info,
+        "RFC 9068 §2.1",
+    );
+    let found = case.findings();
+    let missing = found
+        .iter()
+        .find(|f| f.id == "token.at-jwt.claims-missing")
+        .expect("the missing claim is named without at+jwt too");
+    assert_eq!(missing.severity, Severity::Info);
+    assert!(missing.message.contains("jti"), "{}", missing.message);
+}
+
+#[test]
+fn an_accepted_subject_token_for_another_party_is_noted() {
+    let mut case = Case::exchange(good_body(&at(issued_claims())));
+    case.client_id = Some("order-service");
+    expect(
+        &case,
+        "token.subject-aud.foreign",
+        Severity::Info,
+        "RFC 8725 §3.9",
+    );
+    case.client_id = Some("orders");
+    assert!(!ids(&case.findings()).contains(&"token.subject-aud.foreign"));
 }

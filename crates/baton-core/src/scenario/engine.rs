@@ -438,6 +438,9 @@ impl ScenarioRun<'_> {
         };
         let mut findings = Vec::new();
         if response.status == 200 {
+            if let Some(m) = &members {
+                findings.extend(introspection_findings(m));
+            }
             match members.as_ref().map(|m| m.get("active")) {
                 Some(Some(Json::Bool(_))) => {}
                 Some(_) => findings.push(Finding {
@@ -619,6 +622,45 @@ pub(crate) fn connect_client(
     Ok((client.clone(), resolved, auth))
 }
 
+/// What an introspection answer shows beyond `active` (RFC 7662 §2.2): no member sent as
+/// `null`, and nothing but `active` about an inactive token.
+fn introspection_findings(members: &Map<String, Json>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let nulls: Vec<&str> = members
+        .iter()
+        .filter(|(_, v)| v.is_null())
+        .map(|(k, _)| k.as_str())
+        .collect();
+    if !nulls.is_empty() {
+        out.push(Finding {
+            id: "introspection.member-null".into(),
+            severity: Severity::Warning,
+            message: format!(
+                "the introspection response sends {} as null; a member with no value is left out",
+                nulls.join(", ")
+            ),
+            reference: "RFC 7662 §2.2".into(),
+        });
+    }
+    if members.get("active") == Some(&Json::Bool(false)) && members.len() > 1 {
+        let extra: Vec<&str> = members
+            .keys()
+            .filter(|k| *k != "active")
+            .map(String::as_str)
+            .collect();
+        out.push(Finding {
+            id: "introspection.inactive-discloses".into(),
+            severity: Severity::Warning,
+            message: format!(
+                "the token is inactive, yet the response also tells {}: a server should say nothing more about an inactive token",
+                extra.join(", ")
+            ),
+            reference: "RFC 7662 §2.2".into(),
+        });
+    }
+    out
+}
+
 fn apply_common(
     r: &Resolver<'_>,
     request: &mut TokenRequest,
@@ -704,4 +746,38 @@ pub fn fingerprint(token: &str) -> String {
 
 fn millis(started: Instant) -> u64 {
     u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn members(v: Json) -> Map<String, Json> {
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn introspection_nulls_and_disclosures_are_findings() {
+        let ids = |v: Json| -> Vec<String> {
+            introspection_findings(&members(v))
+                .into_iter()
+                .map(|f| f.id)
+                .collect()
+        };
+        assert_eq!(
+            ids(json!({"active": true, "sub": "alice"})),
+            Vec::<String>::new()
+        );
+        assert_eq!(ids(json!({"active": false})), Vec::<String>::new());
+        assert_eq!(
+            ids(json!({"active": true, "username": null})),
+            vec!["introspection.member-null"]
+        );
+        assert_eq!(
+            ids(json!({"active": false, "sub": "alice"})),
+            vec!["introspection.inactive-discloses"]
+        );
+    }
 }
