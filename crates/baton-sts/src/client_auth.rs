@@ -1,5 +1,6 @@
-//! Client authentication at the token and introspection endpoints: `client_secret_basic`,
-//! `client_secret_post`, `private_key_jwt` (RFC 7523) and `none` for public clients.
+//! Client authentication at the token, introspection and revocation endpoints:
+//! `client_secret_basic`, `client_secret_post`, `private_key_jwt` (RFC 7523) and `none` for
+//! public clients (token endpoint only).
 
 use axum::http::{HeaderMap, header};
 use base64::Engine;
@@ -12,14 +13,29 @@ use crate::form::{Form, url_decode};
 use crate::keys::describe_jwt_error;
 use crate::lab::Lab;
 use crate::policy::{Client, ClientAuth};
+use crate::text::quoted;
 
 pub(crate) const JWT_BEARER_ASSERTION: &str =
     "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/// The longest client assertion `jti` the lab keeps in its replay cache.
+const MAX_JTI_CHARS: usize = 256;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Endpoint {
     Token,
     Introspection,
+    Revocation,
+}
+
+impl Endpoint {
+    fn verb(self) -> &'static str {
+        match self {
+            Endpoint::Token => "get tokens",
+            Endpoint::Introspection => "introspect",
+            Endpoint::Revocation => "revoke",
+        }
+    }
 }
 
 /// The credentials a request carries, before they are checked.
@@ -88,7 +104,9 @@ fn authenticate_inner<'l>(
                 && body_id != id
             {
                 return Err(OAuthError::invalid_request(format!(
-                    "client_id {body_id:?} in the body differs from {id:?} in the Authorization header"
+                    "client_id {} in the body differs from {} in the Authorization header",
+                    quoted(body_id),
+                    quoted(id)
                 )));
             }
             id.clone()
@@ -102,7 +120,9 @@ fn authenticate_inner<'l>(
                 && body_id != iss
             {
                 return Err(OAuthError::invalid_client(format!(
-                    "client_id {body_id:?} differs from the client assertion's iss {iss:?}"
+                    "client_id {} differs from the client assertion's iss {}",
+                    quoted(body_id),
+                    quoted(&iss)
                 )));
             }
             iss
@@ -120,7 +140,8 @@ fn authenticate_inner<'l>(
 
     let Some(client) = lab.policy.client(&claimed_id) else {
         return Err(OAuthError::invalid_client(format!(
-            "unknown client {claimed_id:?}"
+            "unknown client {}",
+            quoted(&claimed_id)
         )));
     };
 
@@ -135,11 +156,13 @@ fn authenticate_inner<'l>(
             check_assertion(lab, client, form, assertion, endpoint)?
         }
         (ClientAuth::None, Presented::Nothing) => {
-            if endpoint == Endpoint::Introspection {
+            if endpoint != Endpoint::Token {
                 // RFC 7662 §2.1: introspection needs real authentication; a client_id is not.
+                // The lab asks the same for revocation.
                 return Err(OAuthError::invalid_client(format!(
-                    "client {:?} is public and may not introspect: introspection needs an authenticated client",
-                    client.client_id
+                    "client {:?} is public and may not {verb}: that needs an authenticated client",
+                    client.client_id,
+                    verb = endpoint.verb()
                 )));
             }
         }
@@ -180,9 +203,16 @@ fn check_secret(client: &Client, ok: bool) -> Result<(), OAuthError> {
 
 /// `Authorization: Basic base64(urlencode(id) ":" urlencode(secret))` (RFC 6749 §2.3.1).
 fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, OAuthError> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else {
+    let mut all = headers.get_all(header::AUTHORIZATION).iter();
+    let Some(value) = all.next() else {
         return Ok(None);
     };
+    if all.next().is_some() {
+        // Which one would count is ambiguous (and proxies differ): refuse, never take the first.
+        return Err(OAuthError::invalid_request(
+            "the request has more than one Authorization header",
+        ));
+    }
     let bad = |why: &str| {
         OAuthError::invalid_client(format!("malformed Authorization header: {why}"))
             .with_basic_challenge(true)
@@ -190,7 +220,7 @@ fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, OA
     let value = value.to_str().map_err(|_| bad("not ASCII"))?;
     let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
     if !scheme.eq_ignore_ascii_case("basic") {
-        return Err(bad(&format!("scheme {scheme:?} is not Basic")));
+        return Err(bad(&format!("scheme {} is not Basic", quoted(scheme))));
     }
     let decoded = STANDARD
         .decode(rest.trim())
@@ -232,7 +262,8 @@ fn check_assertion(
         Some(JWT_BEARER_ASSERTION) => {}
         Some(other) => {
             return Err(OAuthError::invalid_request(format!(
-                "client_assertion_type {other:?} is not supported (expected {JWT_BEARER_ASSERTION})"
+                "client_assertion_type {} is not supported (expected {JWT_BEARER_ASSERTION})",
+                quoted(other)
             )));
         }
         None => return Err(OAuthError::missing("client_assertion_type")),
@@ -262,8 +293,10 @@ fn check_assertion(
         ));
     }
     let mut accepted = vec![lab.token_endpoint(), lab.issuer.clone()];
-    if endpoint == Endpoint::Introspection {
-        accepted.push(lab.introspection_endpoint());
+    match endpoint {
+        Endpoint::Token => {}
+        Endpoint::Introspection => accepted.push(lab.introspection_endpoint()),
+        Endpoint::Revocation => accepted.push(lab.revocation_endpoint()),
     }
     let auds: Vec<&str> = match claims.get("aud") {
         Some(Value::String(s)) => vec![s.as_str()],
@@ -271,8 +304,10 @@ fn check_assertion(
         _ => vec![],
     };
     if !auds.iter().any(|a| accepted.iter().any(|x| x == a)) {
+        let auds: Vec<String> = auds.iter().take(5).map(|a| quoted(a)).collect();
         return Err(fail(format!(
-            "has aud {auds:?}, which names neither {}",
+            "has aud [{}], which names neither {}",
+            auds.join(", "),
             accepted.join(" nor ")
         )));
     }
@@ -294,8 +329,17 @@ fn check_assertion(
     let Some(jti) = str_claim("jti") else {
         return Err(fail("has no jti".to_owned()));
     };
+    // The replay cache is bounded by count; this bounds each entry too.
+    if jti.chars().count() > MAX_JTI_CHARS {
+        return Err(fail(format!(
+            "has a jti longer than {MAX_JTI_CHARS} characters"
+        )));
+    }
     if !lab.first_use_of_assertion(id, jti, exp) {
-        return Err(fail(format!("replays jti {jti:?}, which was already used")));
+        return Err(fail(format!(
+            "replays jti {}, which was already used",
+            quoted(jti)
+        )));
     }
     Ok(())
 }

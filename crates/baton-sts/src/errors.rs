@@ -22,6 +22,8 @@ pub(crate) enum ErrorCode {
     InvalidTarget,
     /// The lab itself failed (e.g. signing); sent with status 500.
     ServerError,
+    /// The lab cannot do it now (a full store); sent with status 503 (RFC 7009 §2.2.1).
+    TemporarilyUnavailable,
 }
 
 impl ErrorCode {
@@ -35,6 +37,7 @@ impl ErrorCode {
             ErrorCode::InvalidScope => "invalid_scope",
             ErrorCode::InvalidTarget => "invalid_target",
             ErrorCode::ServerError => "server_error",
+            ErrorCode::TemporarilyUnavailable => "temporarily_unavailable",
         }
     }
 }
@@ -46,6 +49,10 @@ pub(crate) struct OAuthError {
     pub(crate) description: String,
     /// The client tried HTTP Basic: a 401 must then challenge with `WWW-Authenticate: Basic`.
     pub(crate) basic_challenge: bool,
+    /// A status other than the code's usual one (413, 405, 404, 408).
+    pub(crate) status: Option<StatusCode>,
+    /// The `Allow` header of a 405.
+    pub(crate) allow: Option<&'static str>,
 }
 
 impl OAuthError {
@@ -54,6 +61,8 @@ impl OAuthError {
             code,
             description: description.into(),
             basic_challenge: false,
+            status: None,
+            allow: None,
         }
     }
 
@@ -87,10 +96,26 @@ impl OAuthError {
         self
     }
 
+    pub(crate) fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// A 405 naming the methods the endpoint answers.
+    pub(crate) fn method_not_allowed(allow: &'static str, description: String) -> Self {
+        let mut e = Self::invalid_request(description).with_status(StatusCode::METHOD_NOT_ALLOWED);
+        e.allow = Some(allow);
+        e
+    }
+
     pub(crate) fn status(&self) -> StatusCode {
+        if let Some(status) = self.status {
+            return status;
+        }
         match self.code {
             ErrorCode::InvalidClient => StatusCode::UNAUTHORIZED,
             ErrorCode::ServerError => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::TemporarilyUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::BAD_REQUEST,
         }
     }
@@ -103,6 +128,11 @@ impl OAuthError {
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Basic realm=\"baton-lab\""),
             );
+        }
+        if let Some(allow) = self.allow {
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static(allow));
         }
         response
     }

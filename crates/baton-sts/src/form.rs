@@ -5,6 +5,7 @@
 use axum::http::{HeaderMap, header};
 
 use crate::errors::OAuthError;
+use crate::text::quoted;
 
 pub(crate) struct Form {
     pairs: Vec<(String, String)>,
@@ -12,6 +13,16 @@ pub(crate) struct Form {
 
 impl Form {
     pub(crate) fn parse(headers: &HeaderMap, body: &[u8]) -> Result<Form, OAuthError> {
+        if headers
+            .get_all(header::CONTENT_TYPE)
+            .iter()
+            .nth(1)
+            .is_some()
+        {
+            return Err(OAuthError::invalid_request(
+                "the request has more than one Content-Type header",
+            ));
+        }
         let content_type = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
@@ -21,7 +32,7 @@ impl Form {
             let got = if content_type.is_empty() {
                 "none".to_owned()
             } else {
-                format!("{content_type:?}")
+                quoted(content_type)
             };
             return Err(OAuthError::invalid_request(format!(
                 "the request body must be application/x-www-form-urlencoded (Content-Type was {got})"
@@ -33,8 +44,9 @@ impl Form {
         for part in body.split('&').filter(|p| !p.is_empty()) {
             let (name, value) = part.split_once('=').unwrap_or((part, ""));
             let name = url_decode(name).map_err(OAuthError::invalid_request)?;
-            let value = url_decode(value)
-                .map_err(|e| OAuthError::invalid_request(format!("parameter {name}: {e}")))?;
+            let value = url_decode(value).map_err(|e| {
+                OAuthError::invalid_request(format!("parameter {}: {e}", quoted(&name)))
+            })?;
             pairs.push((name, value));
         }
         Ok(Form { pairs })
@@ -84,7 +96,7 @@ pub(crate) fn url_decode(s: &str) -> Result<String, String> {
                     .and_then(|h| std::str::from_utf8(h).ok());
                 match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                     Some(b) => out.push(b),
-                    None => return Err(format!("bad percent-escape at byte {i} of {s:?}")),
+                    None => return Err(format!("bad percent-escape at byte {i} of {}", quoted(s))),
                 }
                 i += 2;
             }
@@ -92,7 +104,7 @@ pub(crate) fn url_decode(s: &str) -> Result<String, String> {
         }
         i += 1;
     }
-    String::from_utf8(out).map_err(|_| format!("{s:?} does not decode to UTF-8"))
+    String::from_utf8(out).map_err(|_| format!("{} does not decode to UTF-8", quoted(s)))
 }
 
 #[cfg(test)]

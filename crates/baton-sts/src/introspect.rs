@@ -3,12 +3,13 @@
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
+use crate::body;
 use crate::client_auth::{self, Endpoint};
 use crate::errors::OAuthError;
 use crate::form::Form;
@@ -19,10 +20,14 @@ use crate::response::json_no_store;
 pub(crate) async fn introspection_endpoint(
     State(lab): State<Arc<Lab>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let mut client_id = None;
-    let (response, outcome, status) = match introspect(&lab, &headers, &body, &mut client_id) {
+    let result = match body::read(&lab, &headers, body).await {
+        Ok(bytes) => introspect(&lab, &headers, &bytes, &mut client_id),
+        Err(e) => Err(e),
+    };
+    let (response, outcome, status) = match result {
         Ok(answer) => {
             let active = answer
                 .get("active")
@@ -59,7 +64,7 @@ fn introspect(
     // token_type_hint is optional and only an optimisation (RFC 7662 §2.1); both kinds are
     // looked up regardless.
     let now = lab.clock.now();
-    let refresh = lab.refresh_tokens().get(token).cloned();
+    let refresh = lab.refresh_tokens().get(token, now).cloned();
     if let Some(record) = refresh
         && now < record.exp
     {

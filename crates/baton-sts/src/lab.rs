@@ -4,13 +4,16 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::clock::{Clock, IdSource};
+use crate::connection::Limits;
 use crate::keys::{ClientKey, SigningKey};
 use crate::log::RequestLog;
 use crate::policy::Policy;
+use crate::store::{Admission, BoundedStore, STORE_CAPACITY};
 use crate::tokens::RefreshRecord;
 
 pub(crate) const TOKEN_PATH: &str = "/token";
 pub(crate) const INTROSPECTION_PATH: &str = "/introspect";
+pub(crate) const REVOCATION_PATH: &str = "/revoke";
 pub(crate) const JWKS_PATH: &str = "/jwks";
 pub(crate) const METADATA_PATH: &str = "/.well-known/oauth-authorization-server";
 pub(crate) const OPENID_METADATA_PATH: &str = "/.well-known/openid-configuration";
@@ -24,9 +27,12 @@ pub(crate) struct Lab {
     pub(crate) clock: Clock,
     pub(crate) ids: IdSource,
     pub(crate) log: Arc<RequestLog>,
-    refresh: Mutex<HashMap<String, RefreshRecord>>,
-    /// `(client_id, jti)` of client assertions seen, with their `exp` (RFC 7523 §3 item 7).
-    assertions: Mutex<HashMap<(String, String), u64>>,
+    pub(crate) limits: Limits,
+    refresh: Mutex<BoundedStore<String, RefreshRecord>>,
+    /// `(client_id, jti)` of client assertions seen, until their `exp` (RFC 7523 §3 item 7).
+    assertions: Mutex<BoundedStore<(String, String), ()>>,
+    /// `jti` of revoked JWTs, until their `exp` (RFC 7009).
+    revoked: Mutex<BoundedStore<String, ()>>,
 }
 
 /// Locks a mutex whose data stays consistent even if a holder panicked (each critical section
@@ -45,6 +51,7 @@ impl Lab {
         clock: Clock,
         ids: IdSource,
         log: Arc<RequestLog>,
+        limits: Limits,
     ) -> Lab {
         let issuer = policy.issuer.clone().unwrap_or_else(|| base_url.clone());
         Lab {
@@ -56,8 +63,10 @@ impl Lab {
             clock,
             ids,
             log,
-            refresh: Mutex::default(),
-            assertions: Mutex::default(),
+            limits,
+            refresh: Mutex::new(BoundedStore::new(STORE_CAPACITY)),
+            assertions: Mutex::new(BoundedStore::new(STORE_CAPACITY)),
+            revoked: Mutex::new(BoundedStore::new(STORE_CAPACITY)),
         }
     }
 
@@ -69,21 +78,40 @@ impl Lab {
         format!("{}{INTROSPECTION_PATH}", self.base_url)
     }
 
+    pub(crate) fn revocation_endpoint(&self) -> String {
+        format!("{}{REVOCATION_PATH}", self.base_url)
+    }
+
     pub(crate) fn jwks_uri(&self) -> String {
         format!("{}{JWKS_PATH}", self.base_url)
     }
 
-    pub(crate) fn refresh_tokens(&self) -> MutexGuard<'_, HashMap<String, RefreshRecord>> {
+    pub(crate) fn refresh_tokens(&self) -> MutexGuard<'_, BoundedStore<String, RefreshRecord>> {
         lock(&self.refresh)
     }
 
     /// Records an assertion's jti; false if it was already used and has not yet expired.
+    /// Expired assertions are forgotten (they are refused on exp anyway); when the cache is full
+    /// of live ones, the oldest is forgotten first.
     pub(crate) fn first_use_of_assertion(&self, client_id: &str, jti: &str, exp: u64) -> bool {
         let now = self.clock.now();
+        let key = (client_id.to_owned(), jti.to_owned());
         let mut seen = lock(&self.assertions);
-        // Forget expired assertions: they are refused on exp anyway, and this bounds the map.
-        seen.retain(|_, e| *e > now);
-        seen.insert((client_id.to_owned(), jti.to_owned()), exp)
-            .is_none()
+        if seen.contains(&key, now) {
+            return false;
+        }
+        seen.insert(key, (), exp, now);
+        true
+    }
+
+    /// Remembers a revoked JWT's `jti` until the token's `exp`. Never forgets a live revocation
+    /// to make room: `Full` means the revocation could not be recorded.
+    pub(crate) fn revoke_jti(&self, jti: &str, exp: u64) -> Admission {
+        let now = self.clock.now();
+        lock(&self.revoked).insert_if_room(jti.to_owned(), (), exp, now)
+    }
+
+    pub(crate) fn is_revoked(&self, jti: &str) -> bool {
+        lock(&self.revoked).contains(jti, self.clock.now())
     }
 }

@@ -10,11 +10,19 @@
 //! ```
 //!
 //! Endpoints: RFC 8414 metadata (also at the OpenID discovery path), `/jwks`, `/token`
-//! (client_credentials, password, refresh_token, token exchange) and `/introspect` (RFC 7662).
+//! (client_credentials, password, refresh_token, token exchange), `/introspect` (RFC 7662) and
+//! `/revoke` (RFC 7009). Every error is OAuth JSON with `Cache-Control: no-store`.
+//!
+//! The lab is meant to be attacked: its security checks are on by default and a policy can switch
+//! each one off on purpose ([`Checks`], [`Policy::disabled_checks`]). Its memory and connections
+//! are bounded whatever clients send ([`STORE_CAPACITY`], [`LOG_FIELD_MAX_CHARS`], [`Limits`]).
 
+mod body;
 mod client_auth;
 mod clock;
+mod connection;
 mod errors;
+mod fallback;
 mod form;
 mod grants;
 mod introspect;
@@ -24,16 +32,24 @@ mod log;
 mod metadata;
 mod policy;
 mod response;
+mod revoke;
 mod secret;
 mod server;
+mod store;
+mod text;
 mod tokens;
 
 pub use clock::DETERMINISTIC_NOW;
+pub use connection::{
+    BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, IDLE_TIMEOUT, Limits, MAX_BODY_BYTES, MAX_CONNECTIONS,
+};
 pub use errors::StsError;
 pub use keys::KeyError;
-pub use log::{REQUEST_LOG_CAPACITY, RequestLogEntry, RequestOutcome};
+pub use log::{LOG_FIELD_MAX_CHARS, REQUEST_LOG_CAPACITY, RequestLogEntry, RequestOutcome};
 pub use policy::{
-    Audience, Client, ClientAuth, Grant, MayAct, Policy, PolicyError, SigningAlg, User,
+    Audience, Check, Checks, Client, ClientAuth, Grant, MayAct, Policy, PolicyError, SigningAlg,
+    User,
 };
 pub use secret::Secret;
-pub use server::{StsConfig, StsHandle, check, spawn};
+pub use server::{StsConfig, StsHandle, check, spawn, spawn_with_limits};
+pub use store::STORE_CAPACITY;

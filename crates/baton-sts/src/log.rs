@@ -1,11 +1,19 @@
 //! A bounded record of recent requests, for the CLI's and app's "what did the lab see" view.
+//! Bounded by count and by bytes: every string an entry keeps is cut to
+//! [`LOG_FIELD_MAX_CHARS`], so a request with a huge field costs the log a few hundred bytes.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::SystemTime;
 
+use crate::text::clip_owned;
+
 /// How many requests are kept; older ones are dropped first.
 pub const REQUEST_LOG_CAPACITY: usize = 200;
+
+/// The most characters the log keeps of any one field (client id, grant type, description…);
+/// a longer value is cut and ends with "…".
+pub const LOG_FIELD_MAX_CHARS: usize = 200;
 
 /// One request the lab answered. Holds no secrets and no tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +47,30 @@ pub enum RequestOutcome {
     },
 }
 
+impl RequestLogEntry {
+    /// The entry with every string cut to [`LOG_FIELD_MAX_CHARS`].
+    fn clipped(self) -> RequestLogEntry {
+        let clip = |s: String| clip_owned(s, LOG_FIELD_MAX_CHARS);
+        RequestLogEntry {
+            time: self.time,
+            endpoint: clip(self.endpoint),
+            grant_type: self.grant_type.map(clip),
+            client_id: self.client_id.map(clip),
+            outcome: match self.outcome {
+                RequestOutcome::Issued { token_type } => RequestOutcome::Issued {
+                    token_type: clip(token_type),
+                },
+                RequestOutcome::Refused { error, description } => RequestOutcome::Refused {
+                    error: clip(error),
+                    description: clip(description),
+                },
+                other @ (RequestOutcome::Introspected { .. } | RequestOutcome::Served) => other,
+            },
+            status: self.status,
+        }
+    }
+}
+
 #[derive(Default)]
 pub(crate) struct RequestLog {
     entries: Mutex<VecDeque<RequestLogEntry>>,
@@ -46,6 +78,7 @@ pub(crate) struct RequestLog {
 
 impl RequestLog {
     pub(crate) fn push(&self, entry: RequestLogEntry) {
+        let entry = entry.clipped();
         // A poisoned lock only means another request panicked mid-push; the queue is still sound.
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         if entries.len() == REQUEST_LOG_CAPACITY {
@@ -69,7 +102,8 @@ impl RequestLog {
     /// [`REQUEST_LOG_CAPACITY`].
     pub(crate) fn prepend(&self, older: Vec<RequestLogEntry>) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let mut all: VecDeque<RequestLogEntry> = older.into();
+        let mut all: VecDeque<RequestLogEntry> =
+            older.into_iter().map(RequestLogEntry::clipped).collect();
         all.append(&mut entries);
         while all.len() > REQUEST_LOG_CAPACITY {
             all.pop_front();
@@ -102,6 +136,42 @@ mod tests {
         assert_eq!(entries.len(), REQUEST_LOG_CAPACITY);
         assert_eq!(entries[0].endpoint, "/1");
         assert_eq!(entries[REQUEST_LOG_CAPACITY - 1].endpoint, "/1000");
+    }
+
+    #[test]
+    fn long_fields_are_cut_so_the_log_stays_small() {
+        let log = RequestLog::default();
+        let huge = "é".repeat(100_000);
+        for _ in 0..REQUEST_LOG_CAPACITY + 10 {
+            log.push(RequestLogEntry {
+                time: SystemTime::UNIX_EPOCH,
+                endpoint: huge.clone(),
+                grant_type: Some(huge.clone()),
+                client_id: Some(huge.clone()),
+                outcome: RequestOutcome::Refused {
+                    error: "invalid_client".to_owned(),
+                    description: format!("unknown client {huge:?}"),
+                },
+                status: 401,
+            });
+        }
+        let entries = log.snapshot();
+        assert_eq!(entries.len(), REQUEST_LOG_CAPACITY);
+        let mut bytes = 0;
+        for e in &entries {
+            let client_id = e.client_id.as_deref().unwrap_or_default();
+            assert_eq!(client_id.chars().count(), LOG_FIELD_MAX_CHARS + 1);
+            assert!(client_id.ends_with('…'));
+            let RequestOutcome::Refused { error, description } = &e.outcome else {
+                panic!("{e:?}");
+            };
+            assert_eq!(error, "invalid_client");
+            assert!(description.starts_with("unknown client \"éé"));
+            bytes += e.endpoint.len() + client_id.len() + description.len();
+            bytes += e.grant_type.as_deref().map_or(0, str::len);
+        }
+        // 200 entries of four 201-character fields of 2-byte characters: about 320 KB, not 80 MB.
+        assert!(bytes < 400 * 1024, "{bytes}");
     }
 
     #[test]

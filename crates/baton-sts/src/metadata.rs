@@ -33,6 +33,9 @@ pub(crate) fn metadata_document(lab: &Lab) -> Value {
         "token_endpoint_auth_signing_alg_values_supported": CLIENT_ASSERTION_ALGS,
         "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt"],
         "introspection_endpoint_auth_signing_alg_values_supported": CLIENT_ASSERTION_ALGS,
+        "revocation_endpoint": lab.revocation_endpoint(),
+        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "private_key_jwt"],
+        "revocation_endpoint_auth_signing_alg_values_supported": CLIENT_ASSERTION_ALGS,
         // For clients that read the OpenID Connect discovery document of the same server.
         "id_token_signing_alg_values_supported": [lab.policy.signing_alg.as_str()],
         "subject_types_supported": ["public"],

@@ -1,4 +1,5 @@
-//! Starting and stopping the lab: bind 127.0.0.1, serve, shut down gracefully.
+//! Starting and stopping the lab: bind 127.0.0.1, serve under the connection limits, shut down
+//! gracefully.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -11,14 +12,16 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::clock::{Clock, DETERMINISTIC_NOW, IdSource};
+use crate::connection::{self, Limits};
 use crate::errors::StsError;
 use crate::keys::{SigningKey, client_key_from_pem};
 use crate::lab::{
-    INTROSPECTION_PATH, JWKS_PATH, Lab, METADATA_PATH, OPENID_METADATA_PATH, TOKEN_PATH,
+    INTROSPECTION_PATH, JWKS_PATH, Lab, METADATA_PATH, OPENID_METADATA_PATH, REVOCATION_PATH,
+    TOKEN_PATH,
 };
 use crate::log::{RequestLog, RequestLogEntry};
 use crate::policy::{ClientAuth, Policy};
-use crate::{grants, introspect, metadata};
+use crate::{fallback, grants, introspect, metadata, revoke};
 
 /// How long [`StsHandle::stop`] lets open connections finish before cutting them.
 const GRACEFUL_STOP: Duration = Duration::from_secs(5);
@@ -79,6 +82,11 @@ fn client_keys(policy: &Policy) -> Result<HashMap<String, crate::keys::ClientKey
 
 /// Starts the lab on `127.0.0.1:config.port` and returns once it accepts connections.
 pub async fn spawn(config: StsConfig) -> Result<StsHandle, StsError> {
+    spawn_with_limits(config, Limits::default()).await
+}
+
+/// [`spawn`] with other connection limits: shorter timeouts for tests and benchmarks.
+pub async fn spawn_with_limits(config: StsConfig, limits: Limits) -> Result<StsHandle, StsError> {
     let StsConfig {
         policy,
         port,
@@ -113,25 +121,41 @@ pub async fn spawn(config: StsConfig) -> Result<StsHandle, StsError> {
         clock,
         ids,
         Arc::new(RequestLog::default()),
+        limits,
     ));
 
+    // Every answer is OAuth JSON, also a wrong method (405) or path (404).
     let router = Router::new()
-        .route(METADATA_PATH, get(metadata::metadata_endpoint))
-        .route(OPENID_METADATA_PATH, get(metadata::metadata_endpoint))
-        .route(JWKS_PATH, get(metadata::jwks_endpoint))
-        .route(TOKEN_PATH, post(grants::token_endpoint))
-        .route(INTROSPECTION_PATH, post(introspect::introspection_endpoint))
+        .route(
+            METADATA_PATH,
+            get(metadata::metadata_endpoint).fallback(fallback::get_only),
+        )
+        .route(
+            OPENID_METADATA_PATH,
+            get(metadata::metadata_endpoint).fallback(fallback::get_only),
+        )
+        .route(
+            JWKS_PATH,
+            get(metadata::jwks_endpoint).fallback(fallback::get_only),
+        )
+        .route(
+            TOKEN_PATH,
+            post(grants::token_endpoint).fallback(fallback::post_only),
+        )
+        .route(
+            INTROSPECTION_PATH,
+            post(introspect::introspection_endpoint).fallback(fallback::post_only),
+        )
+        .route(
+            REVOCATION_PATH,
+            post(revoke::revocation_endpoint).fallback(fallback::post_only),
+        )
+        .fallback(fallback::not_found)
         .with_state(lab.clone());
 
+    // Either an explicit stop or the handle being dropped (sender gone) ends the server.
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let serve = axum::serve(listener, router).with_graceful_shutdown(async {
-            // Either an explicit stop or the handle being dropped (sender gone) ends the server.
-            let _ = shutdown_rx.await;
-        });
-        // The only error axum::serve reports is from accept, after which serving is over anyway.
-        let _ = serve.await;
-    });
+    let task = tokio::spawn(connection::serve(listener, router, limits, shutdown_rx));
     Ok(StsHandle {
         lab,
         shutdown: Mutex::new(Some(shutdown_tx)),
@@ -164,6 +188,11 @@ impl StsHandle {
 
     pub fn introspection_endpoint(&self) -> String {
         self.lab.introspection_endpoint()
+    }
+
+    /// The RFC 7009 revocation endpoint.
+    pub fn revocation_endpoint(&self) -> String {
+        self.lab.revocation_endpoint()
     }
 
     pub fn jwks_uri(&self) -> String {

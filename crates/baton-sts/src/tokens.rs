@@ -11,6 +11,12 @@ pub(crate) const TYPE_REFRESH_TOKEN: &str = "urn:ietf:params:oauth:token-type:re
 pub(crate) const TYPE_ID_TOKEN: &str = "urn:ietf:params:oauth:token-type:id_token";
 pub(crate) const TYPE_JWT: &str = "urn:ietf:params:oauth:token-type:jwt";
 
+/// The JWT header `typ` of the lab's access tokens (RFC 9068).
+pub(crate) const TYP_ACCESS_TOKEN: &str = "at+jwt";
+
+/// How far in the future `nbf` and `iat` may lie (clocks drift) before a token is refused.
+pub(crate) const CLOCK_SKEW_SECS: u64 = 60;
+
 /// The kinds of token the lab can issue (RFC 8693 §3 token type identifiers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TokenKind {
@@ -51,7 +57,7 @@ impl TokenKind {
     /// The JWT header `typ`: RFC 9068 `at+jwt` for access tokens only.
     fn jwt_typ(self) -> &'static str {
         match self {
-            TokenKind::AccessToken => "at+jwt",
+            TokenKind::AccessToken => TYP_ACCESS_TOKEN,
             _ => "JWT",
         }
     }
@@ -124,6 +130,23 @@ impl Verified {
     }
     pub(crate) fn client_id(&self) -> Option<&str> {
         self.claims.get("client_id").and_then(Value::as_str)
+    }
+    pub(crate) fn jti(&self) -> Option<&str> {
+        self.claims.get("jti").and_then(Value::as_str)
+    }
+    /// `aud` as a list (RFC 7519 §4.1.3 allows a string or an array of strings).
+    pub(crate) fn audiences(&self) -> Vec<&str> {
+        match self.claims.get("aud") {
+            Some(Value::String(one)) => vec![one.as_str()],
+            Some(Value::Array(many)) => many.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        }
+    }
+    /// Whether this is an access token (header `typ` `at+jwt`, RFC 9068 §2.1).
+    pub(crate) fn is_access_token(&self) -> bool {
+        self.typ
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case(TYP_ACCESS_TOKEN))
     }
     pub(crate) fn scopes(&self) -> Vec<String> {
         self.claims
@@ -199,8 +222,10 @@ impl Lab {
     pub(crate) fn store_refresh(&self, spec: TokenSpec, iat: u64, exp: u64) -> Issued {
         let token = self.ids.next("rt");
         let scopes = spec.scopes.clone();
+        let now = self.clock.now();
+        // Bounded: expired refresh tokens go first, then the oldest (see `store`).
         self.refresh_tokens()
-            .insert(token.clone(), RefreshRecord { spec, iat, exp });
+            .insert(token.clone(), RefreshRecord { spec, iat, exp }, exp, now);
         Issued {
             token,
             kind: TokenKind::RefreshToken,
@@ -243,9 +268,72 @@ impl Lab {
         if !claims.get("sub").is_some_and(Value::is_string) {
             return Err("it has no sub claim".to_owned());
         }
+        if self.policy.checks.time_claims {
+            not_in_the_future(&claims, now)?;
+        }
+        if self.policy.checks.revocation
+            && let Some(jti) = claims.get("jti").and_then(Value::as_str)
+            && self.is_revoked(jti)
+        {
+            return Err("it has been revoked".to_owned());
+        }
         Ok(Verified {
             typ: header.typ,
             claims,
         })
+    }
+}
+
+/// RFC 7519 §4.1.5 and §4.1.6: a token is not valid before `nbf`, and one issued in the future
+/// (`iat`) is forged or from a clock that is wrong; both beyond [`CLOCK_SKEW_SECS`].
+fn not_in_the_future(claims: &Map<String, Value>, now: u64) -> Result<(), String> {
+    let limit = now.saturating_add(CLOCK_SKEW_SECS);
+    for claim in ["nbf", "iat"] {
+        let Some(value) = claims.get(claim) else {
+            continue;
+        };
+        let Some(t) = value.as_f64() else {
+            return Err(format!("its {claim} claim is not a number"));
+        };
+        // NumericDate may have a fraction; whole seconds are enough to compare.
+        if t > limit as f64 {
+            let ahead = t - now as f64;
+            return Err(match claim {
+                "nbf" => format!(
+                    "it is not valid before {value} (nbf), {ahead:.0} s from now by the lab's clock"
+                ),
+                _ => format!(
+                    "it claims to be issued at {value} (iat), {ahead:.0} s in the future by the lab's clock"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nbf_and_iat_may_be_slightly_ahead_but_not_more() {
+        let at = |claim: &str, t: f64| {
+            let mut m = Map::new();
+            m.insert(claim.to_owned(), json!(t));
+            not_in_the_future(&m, 1_000)
+        };
+        assert!(at("nbf", 1_060.0).is_ok());
+        assert!(at("iat", 999.0).is_ok());
+        let e = at("nbf", 1_061.0).err().unwrap_or_default();
+        assert!(
+            e.contains("not valid before 1061") && e.contains("61 s"),
+            "{e}"
+        );
+        let e = at("iat", 5_000.5).err().unwrap_or_default();
+        assert!(e.contains("issued at 5000.5"), "{e}");
+        let mut m = Map::new();
+        m.insert("iat".into(), json!("soon"));
+        assert!(not_in_the_future(&m, 0).is_err());
+        assert!(not_in_the_future(&Map::new(), 0).is_ok());
     }
 }

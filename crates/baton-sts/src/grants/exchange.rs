@@ -9,6 +9,7 @@ use crate::errors::OAuthError;
 use crate::form::Form;
 use crate::lab::Lab;
 use crate::policy::Client;
+use crate::text::quoted;
 use crate::tokens::{TYPE_ACCESS_TOKEN, TYPE_ID_TOKEN, TYPE_JWT, TokenKind, TokenSpec, Verified};
 
 /// Token types the lab accepts as subject or actor: all of them mean "one of the lab's JWTs".
@@ -39,7 +40,8 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
         None => TokenKind::AccessToken,
         Some(uri) => TokenKind::from_uri(uri).ok_or_else(|| {
             OAuthError::invalid_request(format!(
-                "cannot issue requested_token_type {uri:?}: the lab issues access_token, jwt, id_token and refresh_token"
+                "cannot issue requested_token_type {}: the lab issues access_token, jwt, id_token and refresh_token",
+                quoted(uri)
             ))
         })?,
     };
@@ -61,13 +63,26 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
         )));
     }
 
+    let checks = &lab.policy.checks;
     let subject = lab.verify_jwt(subject_token).map_err(|why| {
         OAuthError::invalid_request(format!("subject_token is not acceptable: {why}"))
     })?;
+    if checks.token_type_matches {
+        check_declared_type("subject", subject_type, &subject)?;
+    }
     let actor = match actor {
-        Some((token, _)) => Some(lab.verify_jwt(token).map_err(|why| {
-            OAuthError::invalid_request(format!("actor_token is not acceptable: {why}"))
-        })?),
+        Some((token, kind)) => {
+            let actor = lab.verify_jwt(token).map_err(|why| {
+                OAuthError::invalid_request(format!("actor_token is not acceptable: {why}"))
+            })?;
+            if checks.token_type_matches {
+                check_declared_type("actor", kind, &actor)?;
+            }
+            if checks.actor_bound_to_client {
+                check_actor_bound_to(&actor, id)?;
+            }
+            Some(actor)
+        }
         None => None,
     };
     let prior_depth = match subject.act() {
@@ -78,7 +93,9 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
     };
 
     // RFC 8693 §4.4: the subject token may name who is allowed to act for its subject.
-    if let Some(may_act) = subject.may_act() {
+    if checks.may_act_enforced
+        && let Some(may_act) = subject.may_act()
+    {
         let (role, who, iss) = match &actor {
             Some(a) => ("actor", a.sub().to_owned(), a.iss().to_owned()),
             None => ("client", id.clone(), lab.issuer.clone()),
@@ -92,6 +109,12 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
             return Err(OAuthError::invalid_request(format!(
                 "{role} {who:?} is not named in the subject token's may_act ({may_act})"
             )));
+        }
+    }
+    if checks.subject_audience {
+        check_meant_for(lab, client, "subject_token", &subject)?;
+        if let Some(actor) = &actor {
+            check_meant_for(lab, client, "actor_token", actor)?;
         }
     }
 
@@ -123,13 +146,20 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
         )));
     }
 
+    // Who may act next: the client's own policy decides if it has a may_act; otherwise the
+    // subject's restriction travels on, so a later hop cannot escape what the user allowed.
+    let may_act = match &client.may_act {
+        Some(m) => Some(may_act_claim(m)),
+        None if checks.may_act_carried => subject.may_act().cloned(),
+        None => None,
+    };
     let spec = TokenSpec {
         sub: subject.sub().to_owned(),
         client_id: id.clone(),
         aud,
         scopes,
         act,
-        may_act: client.may_act.as_ref().map(may_act_claim),
+        may_act,
         extra: Map::new(),
         // The new token must not outlive the one it was exchanged for.
         not_after: Some(subject.exp()),
@@ -150,10 +180,90 @@ fn check_input_type(param: &str, uri: &str) -> Result<(), OAuthError> {
         Ok(())
     } else {
         Err(OAuthError::invalid_request(format!(
-            "{param} {uri:?} is not supported: the lab accepts its own JWTs as {}",
+            "{param} {} is not supported: the lab accepts its own JWTs as {}",
+            quoted(uri),
             ACCEPTED_INPUT_TYPES.join(", ")
         )))
     }
+}
+
+/// `token_type_matches`: an `access_token` must be an access token (`typ` `at+jwt`, RFC 9068),
+/// an `id_token` must not be one and must have an ID token's claims (OpenID Connect Core §2);
+/// `jwt` is any of the lab's JWTs.
+fn check_declared_type(role: &str, declared: &str, token: &Verified) -> Result<(), OAuthError> {
+    let typ = token.typ.as_deref().unwrap_or("none");
+    let mismatch = match declared {
+        TYPE_ACCESS_TOKEN if !token.is_access_token() => Some(format!(
+            "{role}_token_type is {TYPE_ACCESS_TOKEN}, but the {role}_token is not an access token (its typ is {}, not at+jwt)",
+            quoted(typ)
+        )),
+        TYPE_ID_TOKEN if token.is_access_token() => Some(format!(
+            "{role}_token_type is {TYPE_ID_TOKEN}, but the {role}_token is an access token (typ at+jwt), not an ID token"
+        )),
+        TYPE_ID_TOKEN => ["aud", "iat"]
+            .into_iter()
+            .find(|c| !token.claims.contains_key(*c))
+            .map(|missing| {
+                format!(
+                    "{role}_token_type is {TYPE_ID_TOKEN}, but the {role}_token has no {missing} claim, which an ID token must have"
+                )
+            }),
+        _ => None,
+    };
+    match mismatch {
+        Some(why) => Err(OAuthError::invalid_request(why)),
+        None => Ok(()),
+    }
+}
+
+/// `actor_bound_to_client`: the actor token is the presenting client's own (its `sub` or
+/// `client_id`), or names the client in its `aud`. Otherwise a client could act as anyone whose
+/// token it has seen.
+fn check_actor_bound_to(actor: &Verified, client_id: &str) -> Result<(), OAuthError> {
+    let bound = actor.sub() == client_id
+        || actor.client_id() == Some(client_id)
+        || actor.audiences().contains(&client_id);
+    if bound {
+        return Ok(());
+    }
+    let holder = actor.client_id().unwrap_or(actor.sub());
+    Err(OAuthError::invalid_request(format!(
+        "actor_token was issued to {}, not to the client presenting it ({client_id:?})",
+        quoted(holder)
+    )))
+}
+
+/// `subject_audience`: a token whose `aud` names other clients of the lab (and not this one) was
+/// meant for them. Allowed when it was issued to this client itself, or when the client's policy
+/// deliberately `accepts_audiences` one of them. An `aud` naming only resource audiences is fine.
+fn check_meant_for(
+    lab: &Lab,
+    client: &Client,
+    param: &str,
+    token: &Verified,
+) -> Result<(), OAuthError> {
+    let id = client.client_id.as_str();
+    let auds = token.audiences();
+    if auds.contains(&id) || token.client_id() == Some(id) {
+        return Ok(());
+    }
+    let others: Vec<&str> = auds
+        .into_iter()
+        .filter(|a| lab.policy.client(a).is_some())
+        .collect();
+    let Some(first) = others.first() else {
+        return Ok(());
+    };
+    if others
+        .iter()
+        .any(|a| client.accepts_audiences.iter().any(|x| x == a))
+    {
+        return Ok(());
+    }
+    Err(OAuthError::invalid_request(format!(
+        "{param} is meant for client {} (its aud), not for {id:?}",
+        quoted(first)
+    )))
 }
 
 /// `act` for a delegated token: the current actor outermost, the subject's prior chain inside.

@@ -9,12 +9,13 @@ pub(crate) mod target;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
+use crate::body;
 use crate::client_auth::{self, Endpoint};
 use crate::errors::OAuthError;
 use crate::form::Form;
@@ -22,6 +23,7 @@ use crate::lab::{Lab, TOKEN_PATH};
 use crate::log::{RequestLogEntry, RequestOutcome};
 use crate::policy::{Grant, MayAct};
 use crate::response::json_no_store;
+use crate::text::quoted;
 use crate::tokens::Issued;
 
 /// What a grant produced.
@@ -52,11 +54,14 @@ impl Granted {
 pub(crate) async fn token_endpoint(
     State(lab): State<Arc<Lab>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let mut grant_type = None;
     let mut client_id = None;
-    let result = handle(&lab, &headers, &body, &mut grant_type, &mut client_id);
+    let result = match body::read(&lab, &headers, body).await {
+        Ok(bytes) => handle(&lab, &headers, &bytes, &mut grant_type, &mut client_id),
+        Err(e) => Err(e),
+    };
     let (response, outcome, status) = match result {
         Ok(granted) => {
             let outcome = RequestOutcome::Issued {
@@ -96,7 +101,8 @@ fn handle(
         return Err(OAuthError::new(
             crate::errors::ErrorCode::UnsupportedGrantType,
             format!(
-                "grant_type {grant_type:?} is not supported; the lab supports client_credentials, password, refresh_token and {}",
+                "grant_type {} is not supported; the lab supports client_credentials, password, refresh_token and {}",
+                quoted(grant_type),
                 Grant::TokenExchange.grant_type()
             ),
         ));

@@ -7,6 +7,7 @@ use crate::errors::OAuthError;
 use crate::form::Form;
 use crate::lab::Lab;
 use crate::policy::Client;
+use crate::text::quoted;
 use crate::tokens::TokenKind;
 
 pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, OAuthError> {
@@ -14,9 +15,9 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
     let now = lab.clock.now();
     let record = {
         let mut store = lab.refresh_tokens();
-        let Some(record) = store.get(presented).cloned() else {
+        let Some(record) = store.peek(presented).map(|(r, _)| r.clone()) else {
             return Err(OAuthError::invalid_grant(
-                "unknown refresh token (already used, or from another lab run)",
+                "unknown refresh token (already used, revoked, or from another lab run)",
             ));
         };
         if now >= record.exp {
@@ -40,7 +41,8 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
     if let Some(requested) = parse_scope(form.single("scope")?)? {
         if let Some(extra) = requested.iter().find(|s| !record.spec.scopes.contains(s)) {
             return Err(OAuthError::invalid_scope(format!(
-                "scope {extra:?} was not granted with this refresh token (granted: {})",
+                "scope {} was not granted with this refresh token (granted: {})",
+                quoted(extra),
                 record.spec.scopes.join(" ")
             )));
         }
@@ -51,7 +53,8 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
         let aud = resolve_audiences(&lab.policy, client, &audiences, &resources)?;
         if let Some(extra) = aud.iter().find(|a| !record.spec.aud.contains(a)) {
             return Err(OAuthError::invalid_target(format!(
-                "audience {extra:?} was not granted with this refresh token (granted: {})",
+                "audience {} was not granted with this refresh token (granted: {})",
+                quoted(extra),
                 record.spec.aud.join(", ")
             )));
         }

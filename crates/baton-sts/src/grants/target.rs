@@ -4,6 +4,7 @@
 use crate::errors::OAuthError;
 use crate::policy::validate_scope_token;
 use crate::policy::{Client, Policy};
+use crate::text::quoted;
 
 /// The audiences a request asks for: each `audience` by name, each `resource` through the
 /// policy's mapping, in request order without repeats; none asked → the client's default.
@@ -22,7 +23,8 @@ pub(crate) fn resolve_audiences(
     for &name in audiences {
         if policy.audience(name).is_none() {
             return Err(OAuthError::invalid_target(format!(
-                "unknown audience {name:?}"
+                "unknown audience {}",
+                quoted(name)
             )));
         }
         add(name, &mut out);
@@ -32,7 +34,8 @@ pub(crate) fn resolve_audiences(
             Some(a) => add(&a.name, &mut out),
             None => {
                 return Err(OAuthError::invalid_target(format!(
-                    "resource {resource:?} is not a known resource"
+                    "resource {} is not a known resource",
+                    quoted(resource)
                 )));
             }
         }
@@ -81,7 +84,8 @@ pub(crate) fn parse_scope(param: Option<&str>) -> Result<Option<Vec<String>>, OA
     for s in param.split(' ').filter(|s| !s.is_empty()) {
         if !validate_scope_token(s) {
             return Err(OAuthError::invalid_scope(format!(
-                "{s:?} is not a valid scope token"
+                "{} is not a valid scope token",
+                quoted(s)
             )));
         }
         if !out.iter().any(|x| x == s) {
@@ -107,13 +111,15 @@ pub(crate) fn narrow_scope(
             for s in requested {
                 if !held.contains(s) {
                     return Err(OAuthError::invalid_scope(format!(
-                        "scope {s:?} is not among {holder}'s scopes ({}): the lab never widens scope",
+                        "scope {} is not among {holder}'s scopes ({}): the lab never widens scope",
+                        quoted(s),
                         held.join(" ")
                     )));
                 }
                 if !allowed.contains(s) {
                     return Err(OAuthError::invalid_scope(format!(
-                        "scope {s:?} is not allowed for audience {auds} (allowed: {})",
+                        "scope {} is not allowed for audience {auds} (allowed: {})",
+                        quoted(s),
                         allowed.join(" ")
                     )));
                 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::validate::{self, Issue, Seg};
-use super::{Audience, Client, ClientAuth, Grant, MayAct, Policy, SigningAlg, User};
+use super::{Audience, Checks, Client, ClientAuth, Grant, MayAct, Policy, SigningAlg, User};
 use crate::secret::Secret;
 
 /// A policy that could not be read, parsed or validated.
@@ -73,6 +73,12 @@ fn default_refresh_token_lifetime() -> u64 {
 fn default_max_chain_depth() -> usize {
     4
 }
+fn on() -> bool {
+    true
+}
+fn is_on(b: &bool) -> bool {
+    *b
+}
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -87,12 +93,74 @@ struct PolicyFile {
     refresh_token_lifetime: u64,
     #[serde(default = "default_max_chain_depth")]
     max_chain_depth: usize,
+    #[serde(default, skip_serializing_if = "ChecksFile::all_on")]
+    checks: ChecksFile,
     #[serde(default)]
     audiences: Vec<AudienceFile>,
     #[serde(default)]
     users: Vec<UserFile>,
     #[serde(default)]
     clients: Vec<ClientFile>,
+}
+
+/// `[checks]`: every key a bool, on when absent. An unknown key is an error naming it.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChecksFile {
+    #[serde(default = "on", skip_serializing_if = "is_on")]
+    actor_bound_to_client: bool,
+    #[serde(default = "on", skip_serializing_if = "is_on")]
+    may_act_enforced: bool,
+    #[serde(default = "on", skip_serializing_if = "is_on")]
+    may_act_carried: bool,
+    #[serde(default = "on", skip_serializing_if = "is_on")]
+    subject_audience: bool,
+    #[serde(default = "on", skip_serializing_if = "is_on")]
+    token_type_matches: bool,
+    #[serde(default = "on", skip_serializing_if = "is_on")]
+    time_claims: bool,
+    #[serde(default = "on", skip_serializing_if = "is_on")]
+    revocation: bool,
+}
+
+impl Default for ChecksFile {
+    fn default() -> Self {
+        ChecksFile::from(Checks::all_on())
+    }
+}
+
+impl ChecksFile {
+    fn all_on(&self) -> bool {
+        Checks::from(*self) == Checks::all_on()
+    }
+}
+
+impl From<ChecksFile> for Checks {
+    fn from(f: ChecksFile) -> Checks {
+        Checks {
+            actor_bound_to_client: f.actor_bound_to_client,
+            may_act_enforced: f.may_act_enforced,
+            may_act_carried: f.may_act_carried,
+            subject_audience: f.subject_audience,
+            token_type_matches: f.token_type_matches,
+            time_claims: f.time_claims,
+            revocation: f.revocation,
+        }
+    }
+}
+
+impl From<Checks> for ChecksFile {
+    fn from(c: Checks) -> ChecksFile {
+        ChecksFile {
+            actor_bound_to_client: c.actor_bound_to_client,
+            may_act_enforced: c.may_act_enforced,
+            may_act_carried: c.may_act_carried,
+            subject_audience: c.subject_audience,
+            token_type_matches: c.token_type_matches,
+            time_claims: c.time_claims,
+            revocation: c.revocation,
+        }
+    }
 }
 
 #[derive(Debug, Default, Clone, Copy, Serialize, Deserialize)]
@@ -182,6 +250,8 @@ struct ClientFile {
     scopes: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     may_act: Option<MayActFile>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    accepts_audiences: Vec<String>,
 }
 
 pub(super) fn parse(src: &str, origin: &str) -> Result<Policy, PolicyError> {
@@ -326,6 +396,7 @@ fn from_file(f: PolicyFile) -> Result<Policy, Issue> {
             default_audience: c.default_audience,
             scopes: c.scopes,
             may_act: may_act_from(c.may_act),
+            accepts_audiences: c.accepts_audiences,
         });
     }
     Ok(Policy {
@@ -338,6 +409,7 @@ fn from_file(f: PolicyFile) -> Result<Policy, Issue> {
         access_token_lifetime: f.access_token_lifetime,
         refresh_token_lifetime: f.refresh_token_lifetime,
         max_chain_depth: f.max_chain_depth,
+        checks: f.checks.into(),
         audiences: f
             .audiences
             .into_iter()
@@ -374,6 +446,7 @@ pub(super) fn to_toml_string(p: &Policy) -> String {
         access_token_lifetime: p.access_token_lifetime,
         refresh_token_lifetime: p.refresh_token_lifetime,
         max_chain_depth: p.max_chain_depth,
+        checks: p.checks.into(),
         audiences: p
             .audiences
             .iter()
@@ -431,6 +504,7 @@ pub(super) fn to_toml_string(p: &Policy) -> String {
                     default_audience: c.default_audience.clone(),
                     scopes: c.scopes.clone(),
                     may_act: may_act_to(&c.may_act),
+                    accepts_audiences: c.accepts_audiences.clone(),
                 }
             })
             .collect(),
@@ -541,6 +615,54 @@ mod tests {
         assert_eq!(p.max_chain_depth, 4);
         assert_eq!(p.signing_alg, SigningAlg::ES256);
         assert_eq!(p.issuer, None);
+    }
+
+    #[test]
+    fn checks_default_on_and_can_be_switched_off() {
+        use crate::policy::Check;
+        let p = Policy::from_toml_str(AUD, "t").expect("parses");
+        assert_eq!(p.checks, Checks::all_on());
+        let src = format!("[checks]\nactor_bound_to_client = false\nrevocation = false\n\n{AUD}");
+        let p = Policy::from_toml_str(&src, "t").expect("parses");
+        assert_eq!(
+            p.disabled_checks(),
+            [Check::ActorBoundToClient, Check::Revocation]
+        );
+        // Written back, only the switched-off checks appear, and they read back the same.
+        let text = p.to_toml_string();
+        assert!(text.contains("actor_bound_to_client = false"), "{text}");
+        assert!(!text.contains("time_claims"), "{text}");
+        let again = Policy::from_toml_str(&text, "again").expect("parses");
+        assert_eq!(again.checks, p.checks);
+        assert!(!Policy::lab_default().to_toml_string().contains("[checks]"));
+    }
+
+    #[test]
+    fn unknown_check_is_named_with_its_line() {
+        let src = format!("{AUD}\n[checks]\ntime_claims = false\nactor_bound = false\n");
+        let e = err(&src);
+        assert!(matches!(e, PolicyError::Syntax { .. }), "{e:?}");
+        assert_eq!(e.line(), Some(7), "{e}");
+        let text = e.to_string();
+        assert!(text.starts_with("test.toml:7:"), "{text}");
+        assert!(text.contains("unknown field `actor_bound`"), "{text}");
+        assert!(text.contains("actor_bound_to_client"), "{text}");
+    }
+
+    #[test]
+    fn a_check_must_be_a_bool() {
+        let e = err("[checks]\nrevocation = \"off\"\n");
+        assert_eq!(e.line(), Some(2), "{e}");
+    }
+
+    #[test]
+    fn accepts_audiences_must_name_a_client_or_audience() {
+        let src = format!(
+            "{AUD}[[clients]]\nclient_id = \"c\"\nauth = \"none\"\ngrants = [\"password\"]\naudiences = [\"api\"]\naccepts_audiences = [\"api\", \"app-z\"]\n"
+        );
+        let e = err(&src);
+        assert_eq!(e.line(), Some(9), "{e}");
+        assert!(e.to_string().contains("\"app-z\""), "{e}");
     }
 
     #[test]

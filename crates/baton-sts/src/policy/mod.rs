@@ -1,11 +1,13 @@
 //! The lab's policy: who may log in, which clients exist and what they may do, which audiences
 //! tokens can be issued for. Read from TOML (see `POLICY.md`); validated before a server starts.
 
+mod checks;
 mod file;
 mod validate;
 
 use std::path::Path;
 
+pub use checks::{Check, Checks};
 pub use file::PolicyError;
 pub(crate) use validate::is_scope_token as validate_scope_token;
 
@@ -26,6 +28,8 @@ pub struct Policy {
     pub refresh_token_lifetime: u64,
     /// The deepest `act` nesting an issued token may carry (1 = one actor, no prior actors).
     pub max_chain_depth: usize,
+    /// The security checks a trainer may switch off (`[checks]`); all on by default.
+    pub checks: Checks,
     pub audiences: Vec<Audience>,
     pub users: Vec<User>,
     pub clients: Vec<Client>,
@@ -102,6 +106,9 @@ pub struct Client {
     pub scopes: Option<Vec<String>>,
     /// Put into every token issued to this client: who may act for the token's subject next.
     pub may_act: Option<MayAct>,
+    /// Other clients whose tokens (by `aud`) this client may exchange although they name another
+    /// client: a deliberate trust, e.g. an SSO partner (see the `subject_audience` check).
+    pub accepts_audiences: Vec<String>,
 }
 
 /// How a client authenticates at the token and introspection endpoints.
@@ -236,6 +243,12 @@ impl Policy {
         }
     }
 
+    /// The checks switched off in `[checks]`, in a stable order ([`Check::ALL`]): each one a way
+    /// this lab is deliberately vulnerable, for the app's lab panel ("vulnerable: name — …").
+    pub fn disabled_checks(&self) -> Vec<Check> {
+        self.checks.disabled()
+    }
+
     pub fn client(&self, client_id: &str) -> Option<&Client> {
         self.clients.iter().find(|c| c.client_id == client_id)
     }
@@ -317,6 +330,9 @@ mod tests {
             "flight-agent",
             "payment-agent",
             "baton-cli",
+            "alice-app",
+            "agent-a",
+            "agent-n",
         ] {
             assert!(p.client(id).is_some(), "client {id} missing");
         }
@@ -328,6 +344,7 @@ mod tests {
             "cloud-storage",
             "app-b",
             "airline-booking",
+            "documents-api",
         ] {
             assert!(p.audience(aud).is_some(), "audience {aud} missing");
         }
@@ -344,6 +361,34 @@ mod tests {
         );
         assert_eq!(p.signing_alg, SigningAlg::ES256);
         assert_eq!(p.max_chain_depth, 4);
+        assert_eq!(p.checks, Checks::all_on());
+        assert!(p.disabled_checks().is_empty());
+    }
+
+    #[test]
+    fn lab_policy_has_the_probe_roles() {
+        let p = Policy::lab_default();
+        let alice_app = p.client("alice-app").expect("alice-app");
+        assert_eq!(alice_app.grants, [Grant::ClientCredentials]);
+        assert_eq!(
+            alice_app.may_act.as_ref().map(|m| m.sub.as_str()),
+            Some("agent-a")
+        );
+        assert_eq!(alice_app.default_audience.as_deref(), Some("documents-api"));
+        for agent in ["agent-a", "agent-n"] {
+            let c = p.client(agent).expect(agent);
+            assert!(c.may_delegate && c.may_impersonate, "{agent}");
+            assert!(
+                c.allows_grant(Grant::TokenExchange) && c.allows_grant(Grant::ClientCredentials)
+            );
+            assert_eq!(c.audiences, ["documents-api"]);
+            assert_eq!(c.may_act, None, "{agent}");
+        }
+        let docs = p.audience("documents-api").expect("documents-api");
+        assert_eq!(
+            docs.scopes,
+            ["profile", "documents:read", "documents:write"]
+        );
     }
 
     #[test]

@@ -284,6 +284,14 @@ fn check_clients(p: &Policy, out: &mut Vec<Issue>) {
         if let Some(m) = &c.may_act {
             check_may_act(at("may_act"), &owner, m, out);
         }
+        for (j, a) in c.accepts_audiences.iter().enumerate() {
+            if p.client(a).is_none() && p.audience(a).is_none() {
+                out.push(issue(
+                    vec![Key("clients"), Index(i), Key("accepts_audiences"), Index(j)],
+                    format!("{owner}: accepts_audiences names {a:?}, which is neither a client nor an audience"),
+                ));
+            }
+        }
     }
 }
 

@@ -1,0 +1,297 @@
+//! Serving connections under limits: HTTP/1.1 through hyper, at most so many connections at once,
+//! and a connection that sends nothing, sends its request head too slowly, or sits idle between
+//! requests is closed. (`axum::serve` has none of these knobs: a few hundred silent connections
+//! would hold the lab's file descriptors for ever.)
+
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Semaphore, oneshot, watch};
+use tokio::task::JoinSet;
+use tower::ServiceExt;
+
+/// A keep-alive connection with no request for this long is closed.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// A request head (request line and headers) must arrive within this long of the connection
+/// opening or of its first byte.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// A request body must arrive within this long of its head.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections served at once; more wait in the listen queue until one closes.
+pub const MAX_CONNECTIONS: usize = 256;
+/// The largest request body read; a larger one is refused with 413.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// hyper's read buffer, which bounds a request head: a longer one is refused (431) by hyper.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+
+/// The lab's connection limits. [`Limits::default`] is what [`crate::spawn`] uses; tests and
+/// benchmarks shorten the timeouts through [`crate::spawn_with_limits`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub idle_timeout: Duration,
+    pub header_read_timeout: Duration,
+    pub body_read_timeout: Duration,
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            idle_timeout: IDLE_TIMEOUT,
+            header_read_timeout: HEADER_READ_TIMEOUT,
+            body_read_timeout: BODY_READ_TIMEOUT,
+            max_connections: MAX_CONNECTIONS,
+        }
+    }
+}
+
+impl Limits {
+    /// How often a connection's watchdog looks at it: a quarter of the shortest timeout.
+    fn tick(&self) -> Duration {
+        (self.idle_timeout.min(self.header_read_timeout) / 4).max(Duration::from_millis(5))
+    }
+}
+
+/// Accepts and serves connections until `shutdown` fires (or its sender is dropped); then lets
+/// open requests finish and returns once every connection is closed. Dropping the returned
+/// future (aborting its task) drops every connection with it.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    router: Router,
+    limits: Limits,
+    mut shutdown: oneshot::Receiver<()>,
+) {
+    let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut connections = JoinSet::new();
+    loop {
+        let accept = async {
+            // A permit first: past the cap, connections wait in the kernel's listen queue.
+            let permit = permits.clone().acquire_owned().await;
+            (permit, listener.accept().await)
+        };
+        tokio::select! {
+            _ = &mut shutdown => break,
+            // Reap finished connection tasks so the set does not grow.
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+            (permit, accepted) = accept => {
+                let Ok(permit) = permit else { break };
+                match accepted {
+                    Ok((stream, _)) => {
+                        let router = router.clone();
+                        let stop = stop_rx.clone();
+                        connections.spawn(async move {
+                            serve_connection(stream, router, limits, stop).await;
+                            drop(permit);
+                        });
+                    }
+                    // Out of file descriptors, or a connection reset before accept: wait a
+                    // moment (a closing connection frees one) rather than spin or stop serving.
+                    Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+                }
+            }
+        }
+    }
+    drop(listener);
+    let _ = stop_tx.send(true);
+    while connections.join_next().await.is_some() {}
+}
+
+/// What a connection is doing, for its watchdog.
+const AWAITING_HEAD: u8 = 0;
+const IN_REQUEST: u8 = 1;
+const IDLE: u8 = 2;
+
+struct ConnState {
+    opened: Instant,
+    phase: AtomicU8,
+    /// When the phase began, in milliseconds since `opened`.
+    since_ms: AtomicU64,
+}
+
+impl ConnState {
+    fn new() -> Self {
+        ConnState {
+            opened: Instant::now(),
+            phase: AtomicU8::new(AWAITING_HEAD),
+            since_ms: AtomicU64::new(0),
+        }
+    }
+
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.opened.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    fn enter(&self, phase: u8) {
+        self.since_ms.store(self.now_ms(), Ordering::Relaxed);
+        self.phase.store(phase, Ordering::Relaxed);
+    }
+
+    /// Bytes arrived: an idle connection is now reading a request head.
+    fn bytes_arrived(&self) {
+        if self.phase.load(Ordering::Relaxed) == IDLE {
+            self.enter(AWAITING_HEAD);
+        }
+    }
+
+    /// Whether the connection has waited longer than its phase allows.
+    fn overdue(&self, limits: &Limits) -> bool {
+        let limit = match self.phase.load(Ordering::Relaxed) {
+            AWAITING_HEAD => limits.header_read_timeout,
+            IDLE => limits.idle_timeout,
+            // The handler bounds its own body read; the rest is the lab's own work.
+            _ => return false,
+        };
+        let waited = self
+            .now_ms()
+            .saturating_sub(self.since_ms.load(Ordering::Relaxed));
+        u128::from(waited) >= limit.as_millis()
+    }
+}
+
+async fn serve_connection(
+    stream: TcpStream,
+    router: Router,
+    limits: Limits,
+    mut stop: watch::Receiver<bool>,
+) {
+    let state = Arc::new(ConnState::new());
+    let io = TokioIo::new(WatchedStream {
+        inner: stream,
+        state: state.clone(),
+    });
+    let service = {
+        let state = state.clone();
+        hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+            state.enter(IN_REQUEST);
+            let router = router.clone();
+            let state = state.clone();
+            async move {
+                let response = router.oneshot(request.map(Body::new)).await;
+                state.enter(IDLE);
+                response
+            }
+        })
+    };
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .keep_alive(true)
+        .max_buf_size(MAX_HEAD_BYTES)
+        // hyper's own head timer starts when the connection waits for a request; the watchdog
+        // below closes it sooner, this is a backstop.
+        .header_read_timeout(limits.idle_timeout + limits.header_read_timeout);
+    let connection = builder.serve_connection(io, service);
+    tokio::pin!(connection);
+
+    let mut stopping = *stop.borrow();
+    if stopping {
+        connection.as_mut().graceful_shutdown();
+    }
+    let mut watchdog = tokio::time::interval(limits.tick());
+    watchdog.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            // The client closed, or hyper ended the connection (error or graceful end).
+            _ = connection.as_mut() => return,
+            _ = watchdog.tick() => {
+                if state.overdue(&limits) {
+                    // Dropping the connection closes the socket.
+                    return;
+                }
+            }
+            changed = stop.changed(), if !stopping => {
+                stopping = true;
+                if changed.is_ok() {
+                    // Ends the connection once the request in progress (if any) is answered.
+                    connection.as_mut().graceful_shutdown();
+                }
+            }
+        }
+    }
+}
+
+/// A TCP stream that tells the connection's state when bytes arrive.
+struct WatchedStream {
+    inner: TcpStream,
+    state: Arc<ConnState>,
+}
+
+impl AsyncRead for WatchedStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let result = Pin::new(&mut this.inner).poll_read(cx, buf);
+        if matches!(result, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            this.state.bytes_arrived();
+        }
+        result
+    }
+}
+
+impl AsyncWrite for WatchedStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_connection_is_overdue_only_past_its_phase_limit() {
+        let limits = Limits {
+            idle_timeout: Duration::from_secs(3600),
+            header_read_timeout: Duration::ZERO,
+            ..Limits::default()
+        };
+        let state = ConnState::new();
+        assert!(state.overdue(&limits), "a head that never came");
+        state.enter(IN_REQUEST);
+        assert!(!state.overdue(&limits), "the handler bounds its own work");
+        state.enter(IDLE);
+        assert!(!state.overdue(&limits), "idle, well within an hour");
+        state.bytes_arrived();
+        assert!(state.overdue(&limits), "a new head, overdue at once");
+    }
+}

@@ -1,0 +1,202 @@
+//! The lab's security checks that a trainer may switch off (`[checks]` in the policy), so an
+//! attack can be shown to succeed and then be refused. Every check is on unless the policy turns
+//! it off on purpose; the app shows each one that is off as "vulnerable: …".
+
+/// One switchable check. The names are part of the policy format and are used by the probe suite
+/// and the app: never rename one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Check {
+    ActorBoundToClient,
+    MayActEnforced,
+    MayActCarried,
+    SubjectAudience,
+    TokenTypeMatches,
+    TimeClaims,
+    Revocation,
+}
+
+impl Check {
+    /// Every check, in the order the policy documents and [`Policy::disabled_checks`] lists them.
+    ///
+    /// [`Policy::disabled_checks`]: crate::Policy::disabled_checks
+    pub const ALL: [Check; 7] = [
+        Check::ActorBoundToClient,
+        Check::MayActEnforced,
+        Check::MayActCarried,
+        Check::SubjectAudience,
+        Check::TokenTypeMatches,
+        Check::TimeClaims,
+        Check::Revocation,
+    ];
+
+    /// The key in the policy's `[checks]` table.
+    pub fn name(self) -> &'static str {
+        match self {
+            Check::ActorBoundToClient => "actor_bound_to_client",
+            Check::MayActEnforced => "may_act_enforced",
+            Check::MayActCarried => "may_act_carried",
+            Check::SubjectAudience => "subject_audience",
+            Check::TokenTypeMatches => "token_type_matches",
+            Check::TimeClaims => "time_claims",
+            Check::Revocation => "revocation",
+        }
+    }
+
+    /// What the lab enforces while the check is on, in one line.
+    pub fn description(self) -> &'static str {
+        match self {
+            Check::ActorBoundToClient => {
+                "an actor_token must have been issued to the client presenting it"
+            }
+            Check::MayActEnforced => {
+                "a subject token's may_act must name the actor (or, without one, the client)"
+            }
+            Check::MayActCarried => {
+                "an exchanged token keeps the subject token's may_act, so the restriction travels down the chain"
+            }
+            Check::SubjectAudience => {
+                "a subject or actor token meant for another client (its aud) is refused"
+            }
+            Check::TokenTypeMatches => {
+                "subject_token_type and actor_token_type must match the token (access token vs ID token)"
+            }
+            Check::TimeClaims => "tokens whose nbf or iat lie in the future are refused",
+            Check::Revocation => {
+                "tokens revoked at /revoke (RFC 7009) can no longer be exchanged, refreshed or introspected as active"
+            }
+        }
+    }
+
+    /// What an attacker can do while the check is off, in one line (for "vulnerable: …").
+    pub fn when_off(self) -> &'static str {
+        match self {
+            Check::ActorBoundToClient => {
+                "a client can present another client's token as its actor_token and act as that client"
+            }
+            Check::MayActEnforced => "anyone may act for a subject, whatever its may_act says",
+            Check::MayActCarried => {
+                "a second agent can re-delegate a token the user's may_act never allowed it"
+            }
+            Check::SubjectAudience => "a token sent to one client can be exchanged by another",
+            Check::TokenTypeMatches => {
+                "an access token is accepted when declared as an ID token, and the other way round"
+            }
+            Check::TimeClaims => {
+                "tokens that are not valid yet (nbf, iat in the future) are accepted"
+            }
+            Check::Revocation => {
+                "/revoke answers 200 but forgets nothing: revoked tokens stay valid"
+            }
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Check> {
+        Check::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+impl std::fmt::Display for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The policy's `[checks]`: which of the lab's security checks are on. All on by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checks {
+    pub actor_bound_to_client: bool,
+    pub may_act_enforced: bool,
+    pub may_act_carried: bool,
+    pub subject_audience: bool,
+    pub token_type_matches: bool,
+    pub time_claims: bool,
+    pub revocation: bool,
+}
+
+impl Default for Checks {
+    fn default() -> Self {
+        Checks::all_on()
+    }
+}
+
+impl Checks {
+    pub const fn all_on() -> Checks {
+        Checks {
+            actor_bound_to_client: true,
+            may_act_enforced: true,
+            may_act_carried: true,
+            subject_audience: true,
+            token_type_matches: true,
+            time_claims: true,
+            revocation: true,
+        }
+    }
+
+    pub fn is_on(&self, check: Check) -> bool {
+        *self.field(check)
+    }
+
+    pub fn set(&mut self, check: Check, on: bool) {
+        *self.field_mut(check) = on;
+    }
+
+    /// The checks that are off, in [`Check::ALL`] order.
+    pub fn disabled(&self) -> Vec<Check> {
+        Check::ALL.into_iter().filter(|c| !self.is_on(*c)).collect()
+    }
+
+    fn field(&self, check: Check) -> &bool {
+        match check {
+            Check::ActorBoundToClient => &self.actor_bound_to_client,
+            Check::MayActEnforced => &self.may_act_enforced,
+            Check::MayActCarried => &self.may_act_carried,
+            Check::SubjectAudience => &self.subject_audience,
+            Check::TokenTypeMatches => &self.token_type_matches,
+            Check::TimeClaims => &self.time_claims,
+            Check::Revocation => &self.revocation,
+        }
+    }
+
+    fn field_mut(&mut self, check: Check) -> &mut bool {
+        match check {
+            Check::ActorBoundToClient => &mut self.actor_bound_to_client,
+            Check::MayActEnforced => &mut self.may_act_enforced,
+            Check::MayActCarried => &mut self.may_act_carried,
+            Check::SubjectAudience => &mut self.subject_audience,
+            Check::TokenTypeMatches => &mut self.token_type_matches,
+            Check::TimeClaims => &mut self.time_claims,
+            Check::Revocation => &mut self.revocation,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        for c in Check::ALL {
+            assert_eq!(Check::from_name(c.name()), Some(c));
+            assert!(!c.description().is_empty() && !c.when_off().is_empty());
+        }
+        let mut names: Vec<_> = Check::ALL.iter().map(|c| c.name()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Check::ALL.len());
+        assert_eq!(Check::from_name("nope"), None);
+    }
+
+    #[test]
+    fn disabled_lists_only_what_is_off_in_a_stable_order() {
+        let mut checks = Checks::default();
+        assert!(checks.disabled().is_empty());
+        checks.set(Check::Revocation, false);
+        checks.set(Check::ActorBoundToClient, false);
+        assert_eq!(
+            checks.disabled(),
+            [Check::ActorBoundToClient, Check::Revocation]
+        );
+        assert!(!checks.actor_bound_to_client && checks.time_claims);
+    }
+}
