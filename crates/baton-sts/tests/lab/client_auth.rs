@@ -19,6 +19,7 @@ fn client(id: &str, auth: ClientAuth) -> Client {
         default_audience: Some("payments-api".to_owned()),
         scopes: None,
         may_act: None,
+        accepts_audiences: Vec::new(),
     }
 }
 

@@ -209,3 +209,75 @@ pub fn claims(token: &str) -> Value {
 pub fn header(token: &str) -> Value {
     decode_part(token, 0)
 }
+
+/// The default lab with the named `[checks]` switched off.
+pub async fn lab_without(checks: &[&str]) -> StsHandle {
+    let policy = policy_with(|mut src| {
+        src.push_str("\n[checks]\n");
+        for c in checks {
+            src.push_str(&format!("{c} = false\n"));
+        }
+        src
+    });
+    let names: Vec<&str> = policy.disabled_checks().iter().map(|c| c.name()).collect();
+    assert_eq!(names, checks, "the policy switched off what was asked");
+    lab_with(policy, false).await
+}
+
+/// `client`'s own client_credentials token, with extra parameters (e.g. `scope`).
+pub async fn client_token_with(lab: &StsHandle, client: &str, extra: &[(&str, &str)]) -> String {
+    let mut params = vec![("grant_type", "client_credentials")];
+    params.extend_from_slice(extra);
+    let r = token(lab, client, &params).await;
+    r.assert_issued();
+    r.token().to_owned()
+}
+
+/// Token exchange with explicit token types (`None`: no actor).
+pub async fn exchange_typed(
+    lab: &StsHandle,
+    client: &str,
+    subject: (&str, &str),
+    actor: Option<(&str, &str)>,
+    extra: &[(&str, &str)],
+) -> Reply {
+    let mut params = vec![
+        ("grant_type", TOKEN_EXCHANGE),
+        ("subject_token", subject.0),
+        ("subject_token_type", subject.1),
+    ];
+    if let Some((token, kind)) = actor {
+        params.push(("actor_token", token));
+        params.push(("actor_token_type", kind));
+    }
+    params.extend_from_slice(extra);
+    token(lab, client, &params).await
+}
+
+/// Introspection by `client` (client_secret_basic).
+pub async fn introspect_as(lab: &StsHandle, client: &str, token: &str) -> Reply {
+    let secret = format!("{client}-secret");
+    post(
+        &lab.introspection_endpoint(),
+        &[("token", token)],
+        Some(&basic(client, &secret)),
+    )
+    .await
+}
+
+/// A raw HTTP/1.1 exchange over one TCP connection: writes `request`, reads until the server
+/// closes or 5 s pass, returns what came back.
+pub async fn raw_http(lab: &StsHandle, request: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", lab.port()))
+        .await
+        .expect("connect");
+    stream.write_all(request).await.expect("write");
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        stream.read_to_end(&mut out),
+    )
+    .await;
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -1,11 +1,16 @@
 //! The lab token service over HTTP, as a client sees it. One test binary (one link) with a
 //! module per concern.
 
+mod checks;
 mod client_auth;
 mod common;
+mod connections;
 mod deterministic;
 mod exchange;
+mod forged;
 mod grants;
+mod hardening;
 mod introspect;
 mod metadata;
 mod policy_file;
+mod revocation;
