@@ -36,19 +36,29 @@ impl Store {
         let clients = to_json(&collection.clients, &self.path, || {
             format!("the clients of collection {name:?}")
         })?;
+        let probe = collection
+            .probe
+            .as_ref()
+            .map(|p| {
+                to_json(p, &self.path, || {
+                    format!("the probe target of collection {name:?}")
+                })
+            })
+            .transpose()?;
         let action = format!("save collection {name:?}");
         let (tx, path) = self.write(&action)?;
         let id: i64 = tx
             .query_row(
-                "INSERT INTO collections (name, description, servers, clients, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+                "INSERT INTO collections (name, description, servers, clients, probe, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
                  ON CONFLICT (name) DO UPDATE SET
                      description = excluded.description,
                      servers = excluded.servers,
                      clients = excluded.clients,
+                     probe = excluded.probe,
                      updated_at = excluded.updated_at
                  RETURNING id",
-                params![name, collection.description, servers, clients, now],
+                params![name, collection.description, servers, clients, probe, now],
                 |row| row.get(0),
             )
             .context(path, || action.clone())?;
@@ -78,11 +88,20 @@ impl Store {
         let path = self.path.as_str();
         let action = || format!("load collection {name:?}");
         let tx = self.read(&action())?;
-        let (id, description, servers, clients): (i64, Option<String>, String, String) = tx
+        type Row = (i64, Option<String>, String, String, Option<String>);
+        let (id, description, servers, clients, probe): Row = tx
             .query_row(
-                "SELECT id, description, servers, clients FROM collections WHERE name = ?1",
+                "SELECT id, description, servers, clients, probe FROM collections WHERE name = ?1",
                 [name],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+                |row| {
+                    Ok((
+                        row.get(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                    ))
+                },
             )
             .optional()
             .context(path, action)?
@@ -123,8 +142,14 @@ impl Store {
             })?);
         }
 
+        let probe = probe
+            .map(|p| {
+                from_json(&p, path, || {
+                    format!("the probe target of collection {name:?}")
+                })
+            })
+            .transpose()?;
         Ok(Collection {
-            probe: None,
             name: name.to_string(),
             description,
             servers: from_json(&servers, path, || {
@@ -135,6 +160,7 @@ impl Store {
             })?,
             environments,
             scenarios,
+            probe,
         })
     }
 
@@ -185,7 +211,7 @@ impl Store {
         tx.commit().context(path, || action.clone())
     }
 
-    /// Deletes collection `name` with its scenarios, environments and run history.
+    /// Deletes collection `name` with its scenarios, environments, run and probe history.
     pub fn delete_collection(&mut self, name: &str) -> Result<()> {
         let action = format!("delete collection {name:?}");
         let (tx, path) = self.write(&action)?;
@@ -201,8 +227,8 @@ impl Store {
         tx.commit().context(path, || action.clone())
     }
 
-    /// Copies collection `from` (servers, clients, environments and scenarios, in order) to a
-    /// new collection `to`. Run history stays with the original.
+    /// Copies collection `from` (servers, clients, probe target, environments and scenarios, in
+    /// order) to a new collection `to`. Run and probe history stay with the original.
     pub fn duplicate_collection(&mut self, from: &str, to: &str) -> Result<()> {
         require_name(&self.path, "collection", to)?;
         let now = self.now();
@@ -212,8 +238,8 @@ impl Store {
         refuse_existing(&tx, path, to)?;
         let copy: i64 = tx
             .query_row(
-                "INSERT INTO collections (name, description, servers, clients, created_at, updated_at)
-                 SELECT ?2, description, servers, clients, ?3, ?3 FROM collections WHERE id = ?1
+                "INSERT INTO collections (name, description, servers, clients, probe, created_at, updated_at)
+                 SELECT ?2, description, servers, clients, probe, ?3, ?3 FROM collections WHERE id = ?1
                  RETURNING id",
                 params![source, to, now],
                 |row| row.get(0),

@@ -92,6 +92,19 @@ pub enum StoreError {
         supported: u32,
     },
 
+    #[error("{path} has no probe run #{id}")]
+    ProbeRunNotFound { path: String, id: i64 },
+
+    #[error(
+        "probe run #{id} in {path} was reported by a newer Baton (report version {found}); this build reads report versions up to {supported}"
+    )]
+    ProbeRunTooNew {
+        path: String,
+        id: i64,
+        found: u32,
+        supported: u32,
+    },
+
     #[error("cannot save to {path}: a {what} needs a name that is not blank")]
     BlankName { path: String, what: &'static str },
 

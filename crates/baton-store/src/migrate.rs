@@ -27,10 +27,15 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_runs",
         sql: include_str!("../migrations/0002_runs.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_probe",
+        sql: include_str!("../migrations/0003_probe.sql"),
+    },
 ];
 
 /// The newest schema this build knows: the number of the last migration.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The schema version of an open database, without writing anything.
 ///

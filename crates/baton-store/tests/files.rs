@@ -9,7 +9,8 @@ use baton_core::auth::AuthMethod;
 use baton_core::findings::Severity;
 use baton_core::scenario::{
     Action, Assertion, ClaimCheck, Client, Collection, Environment, ExchangeStep, FirstGrant,
-    InspectStep, IntrospectStep, Scenario, Server, Step, TokenStep,
+    GivenToken, InspectStep, IntrospectStep, ProbeSubject, ProbeTarget, Scenario, Server, Step,
+    TokenStep,
 };
 use baton_store::files::{
     FileError, Item, Problem, parse_collection, read_collection, read_folder, save_collection_file,
@@ -729,7 +730,7 @@ fn an_unknown_key_lists_the_expected_keys() {
     let text = good_with("name = \"Good\"", "name = \"Good\"\ntitle = \"x\"");
     assert_eq!(
         error(&text),
-        "f.baton.toml:4:1: unknown field `title`, expected one of `name`, `description`, `servers`, `clients`, `environments`, `scenarios`"
+        "f.baton.toml:4:1: unknown field `title`, expected one of `name`, `description`, `servers`, `clients`, `environments`, `scenarios`, `probe`"
     );
     let text = good_with_last("server = \"lab\"", "sever = \"lab\"");
     assert_eq!(
@@ -1308,9 +1309,18 @@ fn collection() -> impl Strategy<Value = Collection> {
         prop::collection::vec(client, 1..3),
         prop::collection::vec(environment, 0..3),
         prop::collection::vec(scenario, 0..3),
+        (0u8..3, text(), prop::option::of(text())),
     )
         .prop_map(
-            |(name, description, mut servers, mut clients, mut environments, mut scenarios)| {
+            |(
+                name,
+                description,
+                mut servers,
+                mut clients,
+                mut environments,
+                mut scenarios,
+                (probe, text, scope),
+            )| {
                 for (i, s) in servers.iter_mut().enumerate() {
                     s.id = format!("{}#{i}", s.id);
                 }
@@ -1338,8 +1348,37 @@ fn collection() -> impl Strategy<Value = Collection> {
                         }
                     }
                 }
+                // No target, a given token, or one obtained by the first client.
+                let subject = match probe {
+                    0 => None,
+                    1 => Some(ProbeSubject::Given(GivenToken {
+                        token: text.clone(),
+                        token_type: "access_token".into(),
+                    })),
+                    _ => Some(ProbeSubject::Obtained(TokenStep {
+                        client: clients[0].id.clone(),
+                        grant: FirstGrant::ClientCredentials,
+                        username: None,
+                        password: None,
+                        refresh_token: None,
+                        audience: vec![text.clone()],
+                        resource: vec![],
+                        scope: scope.clone(),
+                        params: BTreeMap::from([(text.clone(), text.clone())]),
+                    })),
+                };
+                let probe = subject.map(|subject| ProbeTarget {
+                    server: clients[0].server.clone(),
+                    exchanger: clients[clients.len() - 1].id.clone(),
+                    subject,
+                    actor: scope.as_ref().map(|_| clients[0].id.clone()),
+                    attacker: None,
+                    audience: Some(text.clone()),
+                    resource: None,
+                    scope,
+                });
                 Collection {
-                    probe: None,
+                    probe,
                     name,
                     description,
                     servers,

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use baton_core::scenario::secrets::env_var_name;
-use baton_core::scenario::{Action, Client, Collection, Step};
+use baton_core::scenario::{Action, Client, Collection, ProbeSubject, TokenStep};
 use serde_json::Value as Json;
 
 use super::error::{Item, Problem};
@@ -168,7 +168,78 @@ pub(crate) fn check(c: &Collection) -> Vec<Finding> {
             }
         }
     }
+    check_probe(&mut findings, c, &server_ids, &client_ids);
     findings
+}
+
+/// `[probe]`: its server and every client it names are the collection's, and the subject's
+/// password, when it has one, is a reference.
+fn check_probe(
+    findings: &mut Vec<Finding>,
+    c: &Collection,
+    server_ids: &[String],
+    client_ids: &[String],
+) {
+    let Some(probe) = &c.probe else { return };
+    let mut unknown = |at: DocPath, from: &str, item: Item, id: &str| {
+        let known = match item {
+            Item::Server => server_ids,
+            _ => client_ids,
+        };
+        if !known.iter().any(|k| k == id) {
+            findings.push(Finding {
+                at,
+                first: None,
+                problem: Problem::UnknownReference {
+                    from: from.to_string(),
+                    item,
+                    id: id.to_string(),
+                    known: known.to_vec(),
+                },
+            });
+        }
+    };
+    unknown(
+        vec![Key("probe"), Key("server")],
+        "[probe] server",
+        Item::Server,
+        &probe.server,
+    );
+    unknown(
+        vec![Key("probe"), Key("exchanger")],
+        "[probe] exchanger",
+        Item::Client,
+        &probe.exchanger,
+    );
+    if let ProbeSubject::Obtained(step) = &probe.subject {
+        unknown(
+            vec![Key("probe"), Key("subject"), Key("client")],
+            "[probe] subject",
+            Item::Client,
+            &step.client,
+        );
+    }
+    for (field, id) in [("actor", &probe.actor), ("attacker", &probe.attacker)] {
+        if let Some(id) = id {
+            unknown(
+                vec![Key("probe"), Key(field)],
+                &format!("[probe] {field}"),
+                Item::Client,
+                id,
+            );
+        }
+    }
+    if let ProbeSubject::Obtained(step) = &probe.subject
+        && let Some(password) = &step.password
+        && !is_secret_reference(password)
+    {
+        let who = password_owner(step.username.as_deref(), "subject");
+        findings.push(Finding {
+            at: vec![Key("probe"), Key("subject"), Key("password")],
+            first: None,
+            problem: literal_secret("password", &format!("{who}.password")),
+        });
+    }
 }
 
 /// Values a file cannot hold, which only a collection built in memory can have: checked before
@@ -296,16 +367,20 @@ pub(crate) fn replace_literal_secrets(c: &mut Collection) {
     }
     for scenario in &mut c.scenarios {
         for step in &mut scenario.steps {
-            replace_password(step);
+            if let Action::Token(token) = &mut step.action {
+                replace_password(token, &step.id);
+            }
         }
+    }
+    if let Some(probe) = &mut c.probe
+        && let ProbeSubject::Obtained(token) = &mut probe.subject
+    {
+        replace_password(token, "subject");
     }
 }
 
-fn replace_password(step: &mut Step) {
-    let Action::Token(token) = &mut step.action else {
-        return;
-    };
-    let who = password_owner(token.username.as_deref(), &step.id).to_string();
+fn replace_password(token: &mut TokenStep, step_id: &str) {
+    let who = password_owner(token.username.as_deref(), step_id).to_string();
     if let Some(p) = &mut token.password
         && !is_secret_reference(p)
     {

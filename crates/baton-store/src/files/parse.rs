@@ -8,7 +8,7 @@ use std::path::Path;
 
 use baton_core::auth::AuthMethod;
 use baton_core::findings::Severity;
-use baton_core::scenario::{Assertion, Collection, FirstGrant, Step};
+use baton_core::scenario::{Assertion, Collection, FirstGrant, GivenToken, Step, TokenStep};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde::de::value::StrDeserializer;
@@ -31,8 +31,13 @@ pub fn parse_collection(text: &str, origin: &Path) -> Result<Collection, FileErr
     root.get_mut().remove("format");
     let spans = root.clone();
     let collection = Collection::deserialize(toml::de::Deserializer::from(root)).map_err(|e| {
-        let message = one_line(e.message());
-        let span = element_span(&spans, &message).or(e.span());
+        let mut message = one_line(e.message());
+        let mut span = element_span(&spans, &message).or(e.span());
+        if message.contains("ProbeSubject")
+            && let Some((at, why)) = probe_subject_error(&spans)
+        {
+            (span, message) = (Some(at), why);
+        }
         invalid(
             span.clone(),
             Problem::Shape(shape_message(&spans, span, &message)),
@@ -136,6 +141,33 @@ fn element_span(root: &Spanned<DeTable<'_>>, message: &str) -> Option<Range<usiz
         }
     }
     None
+}
+
+/// Why `[probe] subject` is neither of its two forms, and where. Serde only says that no form
+/// matched; the subject is read again as the form it looks like (a given token has `token`), so
+/// the message names the key that is wrong.
+fn probe_subject_error(root: &Spanned<DeTable<'_>>) -> Option<(Range<usize>, String)> {
+    let probe = root.get_ref().get("probe")?.get_ref().as_table()?;
+    let subject = probe.get("subject")?;
+    let Some(table) = subject.get_ref().as_table() else {
+        return Some((
+            subject.span(),
+            format!(
+                "`subject` must be a table: a token step's fields ({{ client = \"…\", grant = \"client_credentials\" }}) or a given token ({{ token = \"…\", type = \"access_token\" }}), not {}",
+                subject.get_ref().type_str()
+            ),
+        ));
+    };
+    let read = ValueDeserializer::from(subject.clone());
+    let error = if table.contains_key("token") {
+        GivenToken::deserialize(read).err()
+    } else {
+        TokenStep::deserialize(read).err()
+    }?;
+    Some((
+        error.span().unwrap_or(subject.span()),
+        one_line(error.message()),
+    ))
 }
 
 fn array<'a, 'i>(table: &'a DeTable<'i>, key: &str) -> Option<&'a [Spanned<DeValue<'i>>]> {

@@ -5,8 +5,9 @@
 //! - servers, clients, environments, scenarios and steps are arrays of tables (`[[servers]]`),
 //!   and a step's action is a sub-table (`[scenarios.steps.exchange]`); since TOML puts a
 //!   table's own keys before its sub-tables, a step's `assert` comes before its action;
-//! - assertions and `params` are inline tables, short arrays stay on one line and long ones get
-//!   one item a line;
+//! - assertions, `params` and the probe target's `subject` are inline tables, short arrays stay
+//!   on one line and long ones get one item a line;
+//! - `[probe]` comes before the scenarios, so the roles are read beside the clients they name;
 //! - `description` and `notes` with line breaks are multi-line strings;
 //! - maps are written sorted (the model keeps them in `BTreeMap`s; claim values are sorted here).
 
@@ -39,7 +40,33 @@ pub fn write_collection(collection: &Collection) -> String {
         "# Baton collection, format {FORMAT}: docs/collection-format.md\nformat = {FORMAT}\n"
     );
     if let Json::Object(root) = value {
-        write_table(&mut out, &[], &root);
+        write_table(&mut out, &[], &probe_before_scenarios(root));
+    }
+    out
+}
+
+/// The root's members with `probe` moved before `scenarios`, the rest in the model's order.
+fn probe_before_scenarios(root: Map<String, Json>) -> Map<String, Json> {
+    let mut probe = None;
+    let mut rest = Vec::with_capacity(root.len());
+    for (key, value) in root {
+        if key == "probe" {
+            probe = Some(value);
+        } else {
+            rest.push((key, value));
+        }
+    }
+    let mut out = Map::new();
+    for (key, value) in rest {
+        if key == "scenarios"
+            && let Some(p) = probe.take()
+        {
+            out.insert("probe".to_string(), p);
+        }
+        out.insert(key, value);
+    }
+    if let Some(p) = probe {
+        out.insert("probe".to_string(), p);
     }
     out
 }
@@ -47,13 +74,13 @@ pub fn write_collection(collection: &Collection) -> String {
 /// A table's own keys, then its sub-tables and arrays of tables.
 fn write_table(out: &mut String, path: &[&str], table: &Map<String, Json>) {
     for (key, value) in table {
-        if value.is_null() || is_block(key, value) {
+        if value.is_null() || is_block(path, key, value) {
             continue;
         }
         write_key_value(out, key, value);
     }
     for (key, value) in table {
-        if !is_block(key, value) {
+        if !is_block(path, key, value) {
             continue;
         }
         let mut child: Vec<&str> = path.to_vec();
@@ -79,8 +106,8 @@ fn write_table(out: &mut String, path: &[&str], table: &Map<String, Json>) {
 }
 
 /// Whether a value is written as its own table (or array of tables) rather than inline.
-fn is_block(key: &str, value: &Json) -> bool {
-    if INLINE_KEYS.contains(&key) {
+fn is_block(path: &[&str], key: &str, value: &Json) -> bool {
+    if INLINE_KEYS.contains(&key) || (path == ["probe"] && key == "subject") {
         return false;
     }
     match value {

@@ -3,6 +3,7 @@
 mod collections;
 mod crash;
 mod migrations;
+mod probes;
 mod runs;
 mod scenarios;
 mod secrets;

@@ -1,11 +1,12 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use baton_core::scenario::RunOutcome;
+use baton_core::scenario::{GivenToken, ProbeSubject, ProbeTarget, RunOutcome};
 use baton_store::migrate::MIGRATIONS;
 use baton_store::{SCHEMA_VERSION, Store, StoreError};
 use rusqlite::Connection;
 
+use crate::probes::report as probe_report;
 use crate::{collection, run, temp_store};
 
 const FIXTURE_ENV: &str = "BATON_STORE_WRITE_FIXTURE";
@@ -151,10 +152,31 @@ fn a_database_from_schema_1_is_migrated_and_keeps_its_data() {
     let id = store
         .save_run("Legacy", &run("Legacy", "sc_chain", 5, RunOutcome::Passed))
         .unwrap();
+    // And what schema 3 added: a probe target and a probe run.
+    assert_eq!(old.probe, None);
+    let mut probed = old.clone();
+    probed.probe = Some(ProbeTarget {
+        server: "lab".into(),
+        exchanger: "web".into(),
+        subject: ProbeSubject::Given(GivenToken {
+            token: "{{env.subject}}".into(),
+            token_type: "access_token".into(),
+        }),
+        actor: None,
+        attacker: None,
+        audience: None,
+        resource: None,
+        scope: None,
+    });
+    store.save_collection(&probed).unwrap();
+    let probe_run = store
+        .save_probe_run("Legacy", &probe_report("lab", 7, "B"))
+        .unwrap();
     drop(store);
     let store = Store::open(&path).unwrap();
     assert_eq!(store.list_runs("Legacy", "sc_chain").unwrap()[0].id, id);
-    assert_eq!(store.load_collection("Legacy").unwrap(), old);
+    assert_eq!(store.load_collection("Legacy").unwrap(), probed);
+    assert_eq!(store.probe_runs("Legacy").unwrap()[0].id, probe_run);
 }
 
 #[test]
