@@ -1,4 +1,8 @@
 //! Every probe against the lab (which must pass it) and against the lab behind a fault made to
 //! fail it, one fault per probe.
 
+mod client_auth;
 mod harness;
+mod metadata;
+mod request;
+mod response;
