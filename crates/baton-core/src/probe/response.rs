@@ -125,6 +125,15 @@ pub(super) fn probes() -> Vec<Probe> {
             error_invalid_target
         ),
         probe!(
+            "response.error-invalid-scope",
+            Response,
+            Warning,
+            "RFC 6749 §3.3, §5.2",
+            "A scope the subject does not have is answered 400 invalid_scope (or left out)",
+            "Answer a requested scope that is unknown or exceeds what the subject token grants with HTTP 400 invalid_scope, or issue without it and say so in scope; never grant it.",
+            error_invalid_scope
+        ),
+        probe!(
             "response.invalid-client-status",
             Response,
             Error,
@@ -592,6 +601,41 @@ async fn error_invalid_target(p: &Probing) -> Verdict {
         ));
     }
     answer.must_refuse_with(&what, "invalid_target", 400)
+}
+
+/// A scope no server defines.
+pub(super) const UNKNOWN_SCOPE: &str = "baton-probe-unknown-scope";
+
+async fn error_invalid_scope(p: &Probing) -> Verdict {
+    let what = format!(
+        "an exchange asking for scope {UNKNOWN_SCOPE:?}, which the subject token does not have"
+    );
+    let valid = attempt!(ordinary_params(p).await);
+    attempt!(control(p, &valid, Auth::Role(p.exchanger()), &what).await);
+    let mut params = valid;
+    set(&mut params, "scope", UNKNOWN_SCOPE);
+    let answer = attempt!(post(p, &what, &params, Auth::Role(p.exchanger())).await);
+    if !answer.issued() {
+        return answer.must_refuse_with(&what, "invalid_scope", 400);
+    }
+    // RFC 6749 §3.3: the server may leave out a scope it will not grant.
+    let granted = answer
+        .member("scope")
+        .map(crate::jwt::split_scope)
+        .or_else(|| answer.issued_jwt().and_then(|j| j.scopes()));
+    match granted {
+        Some(g) if g.iter().any(|s| s == UNKNOWN_SCOPE) => Verdict::Fail(format!(
+            "{what} was answered with a token granting it (scope {:?}); refuse it with 400 invalid_scope or leave it out",
+            cut(&g.join(" "))
+        )),
+        Some(g) => Verdict::Pass(format!(
+            "{what} was answered with a token without it (scope {:?}), which RFC 6749 §3.3 allows",
+            cut(&g.join(" "))
+        )),
+        None => Verdict::Skip(format!(
+            "{what} was answered with a token whose scope cannot be read (no scope member, and not a JWT with scope)"
+        )),
+    }
 }
 
 async fn invalid_client_status(p: &Probing) -> Verdict {

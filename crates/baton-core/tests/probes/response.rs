@@ -405,6 +405,49 @@ async fn error_invalid_target_fails_for_invalid_request() {
     );
 }
 
+// response.error-invalid-scope
+
+/// A server that grants whatever scope is asked for.
+struct GrantAnyScope;
+impl Fault for GrantAnyScope {
+    fn request(&self, request: &mut HttpRequest) {
+        if form(request, "scope").as_deref() == Some("baton-probe-unknown-scope") {
+            remove_form(request, "scope");
+        }
+    }
+    fn response(&self, request: &HttpRequest, response: &mut HttpResponse) {
+        if form(request, "scope").is_none() {
+            change_issued(request, response, |b| {
+                b.insert("scope".into(), json!("baton-probe-unknown-scope"));
+            });
+        }
+    }
+}
+
+#[tokio::test]
+async fn error_invalid_scope_passes() {
+    assert_pass("response.error-invalid-scope").await;
+}
+
+#[tokio::test]
+async fn error_invalid_scope_fails_for_another_code() {
+    let fault = ExchangeErrorCode {
+        from: "invalid_scope",
+        to: "invalid_request",
+    };
+    let why = assert_fail("response.error-invalid-scope", fault).await;
+    assert!(
+        why.contains("the right answer is HTTP 400 invalid_scope"),
+        "{why}"
+    );
+}
+
+#[tokio::test]
+async fn error_invalid_scope_fails_when_the_scope_is_granted() {
+    let why = assert_fail("response.error-invalid-scope", GrantAnyScope).await;
+    assert!(why.contains("answered with a token granting it"), "{why}");
+}
+
 // response.invalid-client-status
 
 /// invalid_client with 400, though the client used Basic.
