@@ -10,7 +10,7 @@ pub mod layout;
 pub mod mermaid;
 pub mod png;
 pub mod svg;
-mod xml;
+pub(crate) mod xml;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
@@ -202,7 +202,7 @@ impl RunReport {
     }
 }
 
-fn not_json(text: &str, origin: String, e: &serde_json::Error) -> ReportError {
+pub(crate) fn not_json(text: &str, origin: String, e: &serde_json::Error) -> ReportError {
     let start = text.trim_start();
     if start.is_empty() {
         return ReportError::NotAReport {
@@ -232,14 +232,14 @@ fn not_json(text: &str, origin: String, e: &serde_json::Error) -> ReportError {
 }
 
 /// serde_json appends " at line L column C"; the errors above say where in their own words.
-fn strip_position(message: &str) -> String {
+pub(crate) fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),
     }
 }
 
-fn json_kind(value: &Json) -> &'static str {
+pub(crate) fn json_kind(value: &Json) -> &'static str {
     match value {
         Json::Null => "null",
         Json::Bool(_) => "boolean",
