@@ -1,8 +1,11 @@
 //! Every probe against the lab (which must pass it) and against the lab behind a fault made to
 //! fail it, one fault per probe.
 
+mod baseline;
 mod client_auth;
 mod harness;
 mod metadata;
 mod request;
 mod response;
+mod token;
+mod token_faults;
