@@ -2,6 +2,7 @@
 //! fail it, one fault per probe.
 
 mod baseline;
+mod chain;
 mod client_auth;
 mod harness;
 mod metadata;
