@@ -5,6 +5,7 @@ mod baseline;
 mod chain;
 mod client_auth;
 mod harness;
+mod introspection;
 mod issued;
 mod metadata;
 mod request;
