@@ -10,5 +10,6 @@ mod issued;
 mod metadata;
 mod request;
 mod response;
+mod revocation;
 mod token;
 mod token_faults;
