@@ -8,6 +8,7 @@ mod harness;
 mod introspection;
 mod issued;
 mod metadata;
+mod opaque;
 mod request;
 mod response;
 mod revocation;
