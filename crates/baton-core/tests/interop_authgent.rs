@@ -493,3 +493,135 @@ async fn authgent_server_interop() {
     eprintln!("authgent interop done in {:?}", started.elapsed());
     drop(server);
 }
+
+/// The probe suite against authgent: its report must find the deviations NOTES.md lists that
+/// only show when the server is asked something it must refuse (D5–D9, D11), and the ones a
+/// normal exchange shows too (D1–D3).
+#[tokio::test]
+async fn probes_find_authgents_deviations() {
+    use std::collections::BTreeMap;
+    use std::sync::atomic::AtomicBool;
+
+    use baton_core::probe::{self, ProbeOutcome, ProbeSession, Selection};
+    use baton_core::scenario::{Collection, MapSecrets};
+
+    let server = Server::start();
+    let base = server.str("base_url");
+    let mut secrets = MapSecrets::default();
+    let mut clients = String::new();
+    for name in ["agent_a", "agent_b", "agent_c", "cc_only"] {
+        let (client_id, secret) = server.client(name);
+        secrets.insert(name.to_string(), secret);
+        clients.push_str(&format!(
+            "[[clients]]\nid = \"{name}\"\nserver = \"authgent\"\nclient_id = \"{client_id}\"\nauth = \"client_secret_basic\"\nsecret = \"{{{{secret.{name}}}}}\"\n\n"
+        ));
+    }
+    // The transcript's roles: agent_a's own token is the subject, agent_b exchanges it for an
+    // API, agent_c is the other agent; authgent needs an audience or resource.
+    let text = format!(
+        r#"
+name = "authgent"
+
+[[servers]]
+id = "authgent"
+issuer = "{base}"
+token_endpoint = "{token}"
+jwks_uri = "{jwks}"
+introspection_endpoint = "{introspect}"
+
+{clients}
+[probe]
+server = "authgent"
+exchanger = "agent_b"
+subject = {{ client = "agent_a", grant = "client_credentials", scope = "read" }}
+actor = "agent_b"
+attacker = "agent_c"
+audience = "https://api.example"
+resource = "https://api.example"
+scope = "read"
+"#,
+        token = server.str("token_endpoint"),
+        jwks = server.str("jwks_uri"),
+        introspect = server.str("introspection_endpoint"),
+    );
+    let table: toml::Table = toml::from_str(&text).expect("the collection is valid TOML");
+    let collection: Collection = table.try_into().expect("a collection");
+    let http = ReqwestClient::new(&HttpSettings::default()).expect("http client");
+    let session = ProbeSession::prepare(
+        Arc::new(http),
+        Arc::new(SystemClock),
+        &collection,
+        None,
+        &BTreeMap::new(),
+        Arc::new(secrets),
+    )
+    .await
+    .expect("the roles resolve and agent_a gets its token");
+    let probes = Selection::default().probes().expect("the catalogue");
+    let report = probe::run(
+        Arc::new(session),
+        &probes,
+        &mut |_| {},
+        &AtomicBool::new(false),
+    )
+    .await;
+
+    let outcome = |id: &str| {
+        report
+            .result(id)
+            .unwrap_or_else(|| panic!("probe {id} is not in the report"))
+    };
+    let expect_fail = |id: &str, note: &str| {
+        let r = outcome(id);
+        assert_eq!(
+            r.outcome,
+            ProbeOutcome::Fail,
+            "{id} ({note}) should fail against authgent: {}",
+            r.reason
+        );
+    };
+    // Asked what it must refuse.
+    expect_fail(
+        "request.garbage-actor-token",
+        "D5: a garbage actor token is ignored",
+    );
+    expect_fail(
+        "request.actor-token-without-type",
+        "D5: actor_token_type not required",
+    );
+    expect_fail("request.no-subject-token-type", "D6");
+    expect_fail(
+        "client-auth.no-secret",
+        "D8: a confidential client without its secret",
+    );
+    expect_fail(
+        "response.error-bad-subject",
+        "D7: invalid_grant for a bad subject token",
+    );
+    expect_fail(
+        "client-auth.basic-challenge",
+        "D9: a Bearer challenge after Basic",
+    );
+    expect_fail(
+        "response.error-unknown-grant",
+        "D11: invalid_request, not unsupported_grant_type",
+    );
+    // Shown by a normal exchange too.
+    expect_fail("response.cache-control", "D1");
+    expect_fail("response.no-null-members", "D2");
+    expect_fail("issued.rfc9068-profile", "D3: typ JWT, not at+jwt");
+    // Introspection without client authentication (the issue's list): authgent answers it.
+    expect_fail(
+        "introspection.requires-auth",
+        "introspection without authentication",
+    );
+    // What it does right stays a pass.
+    assert_eq!(
+        outcome("baseline.plain-exchange").outcome,
+        ProbeOutcome::Pass,
+        "{}",
+        outcome("baseline.plain-exchange").reason
+    );
+    assert!(report.failed_errors().count() > 0);
+    assert_ne!(report.grade, "A");
+}

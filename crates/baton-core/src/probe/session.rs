@@ -82,10 +82,15 @@ enum SubjectSource {
     Obtained { step: TokenStep },
 }
 
-/// Fetched once per run.
+/// Fetched once per run: the roles' own tokens.
 #[derive(Default)]
 struct Cache {
     client_tokens: HashMap<String, Result<String, String>>,
+}
+
+/// Fetched once per probe, so each probe's report shows the document it judged.
+#[derive(Default)]
+struct ProbeCache {
     /// `None` inside: looked for, not found.
     metadata: Option<Option<(String, Map<String, Json>)>>,
     jwks: Option<Result<Arc<Jwks>, String>>,
@@ -359,6 +364,7 @@ impl ProbeSession {
 pub struct Probing {
     pub session: Arc<ProbeSession>,
     log: Mutex<Vec<ProbeExchange>>,
+    cache: Mutex<ProbeCache>,
 }
 
 impl Probing {
@@ -366,6 +372,7 @@ impl Probing {
         Probing {
             session,
             log: Mutex::default(),
+            cache: Mutex::default(),
         }
     }
 
@@ -486,10 +493,11 @@ impl Probing {
         result.map_err(Verdict::Skip)
     }
 
-    /// The server's metadata (RFC 8414, then OpenID discovery) from its issuer, fetched once.
+    /// The server's metadata (RFC 8414, then OpenID discovery) from its issuer, fetched once
+    /// per probe.
     /// Returns the URL it came from and the document.
     pub async fn metadata(&self) -> Option<(String, Map<String, Json>)> {
-        if let Some(cached) = lock(&self.session.cache).metadata.clone() {
+        if let Some(cached) = lock(&self.cache).metadata.clone() {
             return cached;
         }
         let mut found = None;
@@ -511,7 +519,7 @@ impl Probing {
                 }
             }
         }
-        lock(&self.session.cache).metadata = Some(found.clone());
+        lock(&self.cache).metadata = Some(found.clone());
         found
     }
 
@@ -530,9 +538,9 @@ impl Probing {
         }
     }
 
-    /// The server's keys: its `jwks_uri`, else its metadata's; fetched once.
+    /// The server's keys: its `jwks_uri`, else its metadata's; fetched once per probe.
     pub async fn jwks(&self) -> Result<Arc<Jwks>, String> {
-        if let Some(cached) = lock(&self.session.cache).jwks.clone() {
+        if let Some(cached) = lock(&self.cache).jwks.clone() {
             return cached;
         }
         let uri = match &self.session.server.jwks_uri {
@@ -548,7 +556,7 @@ impl Probing {
                     .map_err(|e| e.to_string()),
             },
         };
-        lock(&self.session.cache).jwks = Some(result.clone());
+        lock(&self.cache).jwks = Some(result.clone());
         result
     }
 }
