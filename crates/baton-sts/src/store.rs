@@ -17,6 +17,10 @@ pub(crate) struct BoundedStore<K, V> {
     /// whose sequence no longer matches its entry is stale (removed or replaced since).
     order: VecDeque<(K, u64)>,
     next_seq: u64,
+    /// No entry expires before this (it may be earlier than the true earliest after removals):
+    /// while `now` is before it, a full store has nothing expired to purge, and the scan is
+    /// skipped.
+    earliest_exp: u64,
 }
 
 struct Entry<V> {
@@ -39,6 +43,7 @@ impl<K: Hash + Eq + Clone, V> BoundedStore<K, V> {
             entries: HashMap::new(),
             order: VecDeque::new(),
             next_seq: 0,
+            earliest_exp: u64::MAX,
         }
     }
 
@@ -131,8 +136,14 @@ impl<K: Hash + Eq + Clone, V> BoundedStore<K, V> {
                 }
             }
         }
-        if self.is_full_for(key) {
+        if self.is_full_for(key) && now >= self.earliest_exp {
             self.entries.retain(|_, e| now < e.exp);
+            self.earliest_exp = self
+                .entries
+                .values()
+                .map(|e| e.exp)
+                .min()
+                .unwrap_or(u64::MAX);
             self.compact_order();
         }
     }
@@ -152,6 +163,7 @@ impl<K: Hash + Eq + Clone, V> BoundedStore<K, V> {
         let seq = self.next_seq;
         self.next_seq = self.next_seq.wrapping_add(1);
         self.order.push_back((key.clone(), seq));
+        self.earliest_exp = self.earliest_exp.min(exp);
         self.entries.insert(key, Entry { value, exp, seq });
         self.compact_order();
     }
