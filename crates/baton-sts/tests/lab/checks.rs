@@ -328,9 +328,15 @@ async fn accepts_audiences_is_the_deliberate_exception() {
 
     let default_lab = crate::common::lab().await;
     let a = password_token(&default_lab, "app-a", "alice", &[]).await;
-    exchange(&default_lab, "app-b", a.token(), None, &[("audience", "app-b")])
-        .await
-        .assert_issued();
+    exchange(
+        &default_lab,
+        "app-b",
+        a.token(),
+        None,
+        &[("audience", "app-b")],
+    )
+    .await
+    .assert_issued();
 }
 
 #[tokio::test]
