@@ -43,14 +43,20 @@ pub enum Command {
         after_help = "Examples:\n  baton run examples --sts                       # the demo collection against an in-process lab\n  baton run examples --sts --junit junit.xml --json run.json\n  baton run my-flows.baton.toml --env staging --filter 'refus'\n  baton run \"Baton demo\"                         # a collection saved in the store\n\nSecrets: {{secret.NAME}} comes from the environment variable BATON_SECRET_NAME (upper case, `-` and `.` as `_`), then the OS keyring (secrets the app put there), then the store's secret table, then (with --sts) the lab's demo credentials.\nExit codes: 0 every scenario passed; 1 a step or an assertion failed; 2 a collection could not be read or a reference does not resolve (nothing is sent)."
     )]
     Run(RunArgs),
+    /// Probe a token service: deliberate requests it must refuse or answer right, and a report card.
+    #[command(
+        after_help = "Examples:\n  baton probe examples/demo.baton.toml --sts        # the demo's [probe] against an in-process lab\n  baton probe my.baton.toml --env staging --var client_id=dyn-1234 --junit probes.xml\n  baton probe my.baton.toml --only chain --only response.token-type --markdown card.md\n  baton probe --list                                 # the catalogue; nothing is sent\n\nThe collection's [probe] section names the server, the clients whose roles the probes play and how the subject token is obtained (docs/collection-format.md). Secrets are found as for `baton run`.\nExit codes: 0 no error-severity probe failed; 1 one did; 2 the file, its [probe], the roles, a --var or an --only name is unusable (nothing is probed)."
+    )]
+    Probe(ProbeArgs),
     /// Draw the delegation graph of a JSON run report as SVG, PNG, Graphviz DOT or Mermaid.
     #[command(
         after_help = "Examples:\n  baton graph run.json > chain.svg\n  baton graph run.json --png -o chain.png\n  baton graph run.json --dot | dot -Tpng > chain.png\n  baton graph run.json --mermaid --filter agent-chain"
     )]
     Graph(GraphArgs),
-    /// Show what changed between two JSON run reports: claims, findings, assertion outcomes.
+    /// Show what changed between two JSON reports: run reports (claims, findings, assertion
+    /// outcomes) or probe reports (the probes whose outcome changed).
     #[command(
-        after_help = "Example:\n  baton run examples --sts --sts-port 8693 --json before.json\n  baton run examples --sts --sts-port 8693 --json after.json\n  baton diff before.json after.json\n\nTimings are ignored. Exit code 0 when nothing changed, 1 when something did."
+        after_help = "Example:\n  baton run examples --sts --sts-port 8693 --json before.json\n  baton run examples --sts --sts-port 8693 --json after.json\n  baton diff before.json after.json\n\n  baton probe my.baton.toml --json monday.json\n  baton probe my.baton.toml --json tuesday.json\n  baton diff monday.json tuesday.json\n\nRun reports: timings are ignored; exit code 0 when nothing changed, 1 when something did.\nProbe reports: regressions (pass → fail) first, then fixes, then the rest; exit code 1 when a probe regressed, else 0."
     )]
     Diff(DiffArgs),
     /// Import a collection file into the store (replacing a collection of the same name).
@@ -75,6 +81,9 @@ pub struct RunArgs {
     /// The environment to resolve {{env.NAME}} from; the collection's first if not given.
     #[arg(long, value_name = "NAME")]
     pub env: Option<String>,
+    /// Set a variable on top of the environment (repeatable), e.g. --var lab=http://127.0.0.1:8693.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
     /// Start the lab token service (deterministic) for the run; {{env.lab}} points at it.
     #[arg(long)]
     pub sts: bool,
@@ -90,6 +99,45 @@ pub struct RunArgs {
     /// Run only scenarios whose id or name matches this pattern (a case-insensitive regex).
     #[arg(long, value_name = "PATTERN")]
     pub filter: Option<String>,
+    /// The store (SQLite); default: $BATON_STORE, else the app's data directory.
+    #[arg(long, value_name = "FILE")]
+    pub store: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// A collection file (*.baton.toml) with a [probe] section, a folder holding one, or the name
+    /// of a collection in the store.
+    #[arg(required_unless_present = "list")]
+    pub target: Option<String>,
+    /// The environment to resolve {{env.NAME}} from; the collection's first if not given.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    /// Set a variable on top of the environment (repeatable), e.g. a client id a server
+    /// registered dynamically: --var client_id=dyn-1234.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Run only this group (e.g. chain) or probe (e.g. chain.upstream-splice); repeatable.
+    #[arg(long, value_name = "GROUP|ID")]
+    pub only: Vec<String>,
+    /// Write the JSON report (every probe with its outcome, reason and exchanges).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write a JUnit XML report (a test suite per group, a test case per probe).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write the report card as Markdown.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// List the probes (id, severity, title, RFC section) and exit; nothing is sent.
+    #[arg(long)]
+    pub list: bool,
+    /// Start the lab token service for the run; {{env.lab}} points at it.
+    #[arg(long)]
+    pub sts: bool,
+    /// The lab's port with --sts; 0 picks a free one.
+    #[arg(long, default_value_t = 0, value_name = "PORT")]
+    pub sts_port: u16,
     /// The store (SQLite); default: $BATON_STORE, else the app's data directory.
     #[arg(long, value_name = "FILE")]
     pub store: Option<PathBuf>,
@@ -129,9 +177,9 @@ pub struct GraphArgs {
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The earlier JSON report.
+    /// The earlier JSON report (`baton run --json` or `baton probe --json`).
     pub before: PathBuf,
-    /// The later JSON report.
+    /// The later JSON report, of the same kind.
     pub after: PathBuf,
 }
 

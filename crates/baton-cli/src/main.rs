@@ -35,6 +35,7 @@ fn main() -> ExitCode {
             Command::Inspect(args) => commands::inspect::run(args).await,
             Command::Demo(args) => commands::demo::run(args).await,
             Command::Run(args) => commands::run::run(args).await,
+            Command::Probe(args) => commands::probe::run(args).await,
             Command::Graph(args) => commands::graph::run(&args),
             Command::Diff(args) => commands::diff::run(&args),
             Command::Import(args) => commands::collections::import(&args),

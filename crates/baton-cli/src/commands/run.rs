@@ -21,49 +21,34 @@ use baton_sts::{DETERMINISTIC_NOW, Policy, StsHandle};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::RunArgs;
-use crate::commands::scenario_filter;
 use crate::commands::sts::start;
+use crate::commands::{scenario_filter, variables};
 use crate::error::{CliError, usage};
 use crate::store_path;
 
 /// A collection to run, and where it came from.
-struct Source {
-    origin: String,
-    collection: Collection,
+pub(crate) struct Source {
+    pub origin: String,
+    pub collection: Collection,
     /// Set when it came from the store: its runs are saved there.
-    from_store: bool,
+    pub from_store: bool,
 }
 
 pub async fn run(args: RunArgs) -> Result<(), CliError> {
     let store_file = store_path::resolve(args.store.as_deref());
     let (sources, opened) = load(&args.target, &store_file)?;
     let filter = scenario_filter(args.filter.as_deref())?;
+    let vars = variables(&args.vars)?;
 
     let lab = if args.sts {
         Some(start(Policy::lab_default(), args.sts_port, true).await?)
     } else {
         None
     };
-    // A collection from the store needs it; a file only reads its secret table, if there is one.
-    let store = if let Some(store) = opened {
-        Some(Arc::new(Mutex::new(store)))
-    } else if store_file.exists() {
-        match open_store(&store_file) {
-            Ok(store) => Some(Arc::new(Mutex::new(store))),
-            Err(e) => {
-                eprintln!("warning: secrets from the store are not available: {e}");
-                None
-            }
-        }
-    } else {
-        None
-    };
+    let store = shared_store(opened, &store_file);
     let options = RunOptions {
         environment: args.env.clone(),
-        overrides: lab
-            .as_ref()
-            .map(|l| BTreeMap::from([("lab".to_string(), l.base_url().to_string())]))
-            .unwrap_or_default(),
+        overrides: overrides(lab.as_ref(), vars),
         secrets: secrets(lab.as_ref(), store.as_ref(), &store_file),
     };
 
@@ -162,9 +147,26 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The variables set on top of the environment: `lab` when the lab runs, then every `--var`
+/// (which wins, so a `--var lab=…` points elsewhere on purpose).
+pub(crate) fn overrides(
+    lab: Option<&StsHandle>,
+    vars: BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let mut all = BTreeMap::new();
+    if let Some(lab) = lab {
+        all.insert("lab".to_string(), lab.base_url().to_string());
+    }
+    all.extend(vars);
+    all
+}
+
 /// A file, a folder of `*.baton.toml`, or the name of a collection in the store (which is
 /// returned open, to save the runs in).
-fn load(target: &str, store_file: &Path) -> Result<(Vec<Source>, Option<Store>), CliError> {
+pub(crate) fn load(
+    target: &str,
+    store_file: &Path,
+) -> Result<(Vec<Source>, Option<Store>), CliError> {
     let path = Path::new(target);
     if path.is_dir() {
         let found = files::read_folder(path).map_err(|e| usage(e.to_string()))?;
@@ -218,13 +220,31 @@ fn load(target: &str, store_file: &Path) -> Result<(Vec<Source>, Option<Store>),
     Ok((vec![source], Some(store)))
 }
 
-fn open_store(path: &Path) -> Result<Store, CliError> {
+/// The store, shared with the secret chain: the one a collection was loaded from, else the
+/// store file when there is one (a file only reads its secret table).
+pub(crate) fn shared_store(opened: Option<Store>, store_file: &Path) -> Option<Arc<Mutex<Store>>> {
+    if let Some(store) = opened {
+        return Some(Arc::new(Mutex::new(store)));
+    }
+    if !store_file.exists() {
+        return None;
+    }
+    match open_store(store_file) {
+        Ok(store) => Some(Arc::new(Mutex::new(store))),
+        Err(e) => {
+            eprintln!("warning: secrets from the store are not available: {e}");
+            None
+        }
+    }
+}
+
+pub(crate) fn open_store(path: &Path) -> Result<Store, CliError> {
     Store::open(path).map_err(|e| usage(e.to_string()))
 }
 
 /// Secrets from `BATON_SECRET_*`, then the OS keyring (those the app put there), then the
 /// store's secret table, then the lab's demo credentials: the app's order.
-fn secrets(
+pub(crate) fn secrets(
     lab: Option<&StsHandle>,
     store: Option<&Arc<Mutex<Store>>>,
     store_file: &Path,
