@@ -424,9 +424,12 @@ mod doc_tests {
     #[test]
     fn policy_md_example_parses() {
         let doc = include_str!("../../POLICY.md");
-        let start = doc
+        let section = doc
+            .find("## A complete example")
+            .expect("the example's section");
+        let start = doc[section..]
             .find("```toml\n")
-            .map(|i| i + "```toml\n".len())
+            .map(|i| section + i + "```toml\n".len())
             .expect("toml block");
         let len = doc[start..].find("```").expect("end of block");
         let policy = Policy::from_toml_str(&doc[start..start + len], "POLICY.md example")
@@ -436,5 +439,16 @@ mod doc_tests {
             policy.client("batch-job").map(|c| &c.auth),
             Some(ClientAuth::PrivateKeyJwt { .. })
         ));
+    }
+
+    /// The `[checks]` snippet in POLICY.md switches off what it says.
+    #[test]
+    fn policy_md_checks_snippet_parses() {
+        let doc = include_str!("../../POLICY.md");
+        let start = doc.find("```toml\n[checks]\n").expect("[checks] block") + "```toml\n".len();
+        let len = doc[start..].find("```").expect("end of block");
+        let policy = Policy::from_toml_str(&doc[start..start + len], "POLICY.md [checks]")
+            .expect("snippet parses");
+        assert_eq!(policy.disabled_checks(), [Check::ActorBoundToClient]);
     }
 }
