@@ -332,3 +332,18 @@ fn a_literal_password_in_the_subject_is_located() {
         "{message}"
     );
 }
+
+/// The user documentation's `[probe]` example is a target Baton reads.
+#[test]
+fn the_documented_probe_example_reads() {
+    let doc = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/collection-format.md");
+    let doc = std::fs::read_to_string(doc).expect("docs/collection-format.md");
+    let example = doc
+        .split("```toml\n")
+        .filter_map(|block| block.split_once("```").map(|(b, _)| b))
+        .find(|b| b.starts_with("[probe]\n"))
+        .expect("a [probe] example");
+    let text = format!("{BASE}\n{example}");
+    let c = parse_collection(&text, Path::new("doc.baton.toml")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.probe, probed(obtained_plain()).probe);
+}
