@@ -102,7 +102,10 @@ pub(super) fn probes() -> Vec<Probe> {
     ]
 }
 
-/// The exchanger's exchange of the subject token, with `extra` parameters.
+/// The exchanger's exchange of the subject token, with `extra` parameters. The configured
+/// audience and scope are added unless `extra` names a target or a scope itself: some servers
+/// need a target, and some widen a request without a scope to the client's own (and refuse it),
+/// which would hide what a probe measures.
 pub(super) async fn exchange_subject(
     p: &Probing,
     label: &str,
@@ -114,6 +117,17 @@ pub(super) async fn exchange_subject(
         ("subject_token_type", subject.token_type.as_str()),
     ];
     params.extend_from_slice(extra);
+    let names = |n: &[&str]| extra.iter().any(|(k, _)| n.contains(k));
+    if !names(&["audience", "resource"])
+        && let Some(a) = &p.session.audience
+    {
+        params.push(("audience", a));
+    }
+    if !names(&["scope"])
+        && let Some(s) = &p.session.scope
+    {
+        params.push(("scope", s));
+    }
     p.exchange(label, p.exchanger(), &params).await
 }
 

@@ -11,7 +11,7 @@ use serde_json::{Map, Value as Json};
 use crate::auth::ClientAuth;
 use crate::clock::Clock;
 use crate::discovery::metadata_urls;
-use crate::http::{HttpClient, HttpRequest, HttpResponse, Value};
+use crate::http::{HttpClient, HttpRequest, HttpResponse, TransportError, Value};
 use crate::jwt::{Jwt, decode};
 use crate::scenario::engine::connect_client;
 use crate::scenario::model::{Collection, ProbeSubject, Scenario, Step, StepFields, TokenStep};
@@ -412,7 +412,12 @@ impl Probing {
     /// connectivity problem is reported as such, never as a failed check.
     pub async fn send(&self, label: &str, request: HttpRequest) -> Result<Answer, Verdict> {
         let started = Instant::now();
-        let result = self.session.http.send(&request).await;
+        let mut result = self.session.http.send(&request).await;
+        // A kept-alive connection the server closed just as it was reused fails before the server
+        // saw anything: one retry, so a race is not reported as a server that cannot be reached.
+        if matches!(result, Err(TransportError::Other { .. })) {
+            result = self.session.http.send(&request).await;
+        }
         let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let (response, error) = match &result {
             Ok(r) => (Some(record_response(r)), None),
