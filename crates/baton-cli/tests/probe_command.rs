@@ -178,7 +178,11 @@ fn the_demo_is_probed_against_the_lab_and_every_report_parses_back() {
     assert!(md.contains(&format!("**Grade {}**", report.grade)), "{md}");
     assert!(md.contains("| Group | Passed | Failed | Skipped | Score |"));
     let rows = md.lines().filter(|l| l.starts_with("| ")).count();
-    assert_eq!(rows, report.groups.len() + 3, "header, rule, groups, overall");
+    assert_eq!(
+        rows,
+        report.groups.len() + 3,
+        "header, rule, groups, overall"
+    );
     assert_eq!(md.contains("## Failures ("), count(ProbeOutcome::Fail) > 0);
     assert_eq!(md.contains("## Skipped ("), count(ProbeOutcome::Skip) > 0);
 }
