@@ -32,7 +32,8 @@ pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
 pub const MAX_CONNECTIONS: usize = 256;
 /// The largest request body read; a larger one is refused with 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
-/// hyper's read buffer, which bounds a request head: a longer one is refused (431) by hyper.
+/// The longest request head (request line and headers), and hyper's read buffer: a longer head is
+/// refused by hyper (431, the one answer that is not the lab's JSON).
 const MAX_HEAD_BYTES: usize = 64 * 1024;
 
 /// The lab's connection limits. [`Limits::default`] is what [`crate::spawn`] uses; tests and
@@ -189,6 +190,7 @@ async fn serve_connection(
         .timer(TokioTimer::new())
         .keep_alive(true)
         .max_buf_size(MAX_HEAD_BYTES)
+        .max_header_size(MAX_HEAD_BYTES)
         // hyper's own head timer starts when the connection waits for a request; the watchdog
         // below closes it sooner, this is a backstop.
         .header_read_timeout(limits.idle_timeout + limits.header_read_timeout);

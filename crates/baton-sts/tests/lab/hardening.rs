@@ -142,6 +142,24 @@ async fn a_body_that_never_finishes_is_408_json() {
 }
 
 #[tokio::test]
+async fn a_huge_header_is_refused_before_the_lab_sees_it() {
+    let lab = lab().await;
+    let request = format!(
+        "POST /token HTTP/1.1\r\nHost: lab\r\nConnection: close\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(100_000)
+    );
+    let answer = raw_http(&lab, request.as_bytes()).await;
+    // hyper answers 431 and closes; the client may see a reset first, while still sending.
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 431"),
+        "{answer:.300}"
+    );
+    assert!(lab.recent_requests().is_empty());
+    // The lab is still there for everyone else.
+    client_token(&lab, "agent-a").await;
+}
+
+#[tokio::test]
 async fn two_authorization_headers_are_refused() {
     let lab = lab().await;
     let r = send(
