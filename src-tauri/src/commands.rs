@@ -26,6 +26,10 @@ use crate::views::{
 };
 use baton_store::keyring::check_name;
 
+mod probes;
+
+pub use probes::{diff_probe_runs, list_probe_runs, load_probe_run, probe_catalogue, run_probes};
+
 pub fn workspace(state: &AppState) -> Result<Workspace, IpcError> {
     Ok(Workspace {
         collections: state.store()?.list_collections()?,

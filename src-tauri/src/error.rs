@@ -6,6 +6,7 @@ use std::error::Error as StdError;
 use std::fmt;
 
 use baton_core::discovery::DiscoveryError;
+use baton_core::probe::ProbeSetupError;
 use baton_core::scenario::{ResolveError, ServerError};
 use baton_store::StoreError;
 use baton_store::files::FileError;
@@ -121,7 +122,8 @@ impl From<StoreError> for IpcError {
             S::CollectionNotFound { .. }
             | S::ScenarioNotFound { .. }
             | S::SecretNotFound { .. }
-            | S::RunNotFound { .. } => IpcErrorCode::NotFound,
+            | S::RunNotFound { .. }
+            | S::ProbeRunNotFound { .. } => IpcErrorCode::NotFound,
             S::CollectionExists { .. } => IpcErrorCode::Conflict,
             S::DuplicateScenarioId { .. } | S::BlankName { .. } => IpcErrorCode::InvalidInput,
             S::Open { .. }
@@ -131,6 +133,7 @@ impl From<StoreError> for IpcError {
             | S::Migration { .. }
             | S::Sqlite { .. }
             | S::RunTooNew { .. }
+            | S::ProbeRunTooNew { .. }
             | S::Corrupt { .. }
             | S::Encode { .. } => IpcErrorCode::Store,
         };
@@ -191,6 +194,14 @@ impl From<ServerError> for IpcError {
             ServerError::Unresolved { .. } => IpcErrorCode::Unresolved,
         };
         IpcError::from_error(code, &e)
+    }
+}
+
+impl From<ProbeSetupError> for IpcError {
+    /// The collection's `[probe]` or the roles chosen are unusable (`baton probe` exits 2 on
+    /// these): the message says which role and why; nothing was probed.
+    fn from(e: ProbeSetupError) -> Self {
+        IpcError::from_error(IpcErrorCode::InvalidInput, &e)
     }
 }
 

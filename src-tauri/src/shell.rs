@@ -5,9 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use baton_core::connection::ConnectionReport;
+use baton_core::probe::ProbeChange;
 use baton_core::report::RunDiff;
-use baton_core::scenario::{Assertion, Collection};
-use baton_store::{CollectionSummary, RunSummary};
+use baton_core::scenario::{Assertion, Collection, ProbeTarget};
+use baton_store::{CollectionSummary, ProbeRunSummary, RunSummary};
 use tauri::{AppHandle, Emitter, Manager, State, WebviewWindowBuilder};
 
 use crate::commands::{self, AssertionPreview};
@@ -15,8 +16,8 @@ use crate::data_dir::{self, DATA_DIR_VAR};
 use crate::error::{IpcError, IpcErrorCode};
 use crate::state::AppState;
 use crate::views::{
-    CollectionRunView, CompareView, DiagramFormat, DiscoveryView, LabRequestView, LabView, RunView,
-    SecretsView, Workspace,
+    CollectionRunView, CompareView, DiagramFormat, DiscoveryView, LabRequestView, LabView,
+    ProbeInfo, ProbeRunView, RunView, SecretsView, Workspace,
 };
 
 /// The window of tauri.conf.json (created here, not by Tauri: see [`open_window`]).
@@ -28,6 +29,9 @@ pub const RUN_PROGRESS: &str = "run-progress";
 /// The event a collection run sends as each scenario starts and finishes (payload:
 /// `CollectionProgress`).
 pub const COLLECTION_PROGRESS: &str = "collection-progress";
+
+/// The event a probe run sends as each probe starts and finishes (payload: `ProbeRunProgress`).
+pub const PROBE_PROGRESS: &str = "probe-progress";
 
 /// The app state, or why it could not start: then every command answers with that error, so the
 /// window can show it (the UI asks `workspace` first).
@@ -78,6 +82,12 @@ pub fn run() {
             list_secrets,
             set_secret,
             delete_secret,
+            probe_catalogue,
+            run_probes,
+            cancel_probe_run,
+            list_probe_runs,
+            load_probe_run,
+            diff_probe_runs,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
@@ -372,4 +382,61 @@ async fn set_secret(
 async fn delete_secret(launch: State<'_, Launch>, name: String) -> Result<SecretsView, IpcError> {
     let state = launch.state()?;
     tokio::task::block_in_place(|| commands::delete_secret(state, &name))
+}
+
+#[tauri::command]
+async fn probe_catalogue() -> Result<Vec<ProbeInfo>, IpcError> {
+    Ok(commands::probe_catalogue())
+}
+
+#[tauri::command]
+async fn run_probes(
+    app: AppHandle,
+    launch: State<'_, Launch>,
+    collection: String,
+    environment: Option<String>,
+    target: Option<ProbeTarget>,
+    only: Option<Vec<String>>,
+) -> Result<ProbeRunView, IpcError> {
+    let mut emit = |progress| {
+        if let Err(e) = app.emit(PROBE_PROGRESS, progress) {
+            eprintln!("baton-app: a {PROBE_PROGRESS} event was not sent: {e}");
+        }
+    };
+    commands::run_probes(
+        launch.state()?,
+        &collection,
+        environment,
+        target,
+        only.unwrap_or_default(),
+        &mut emit,
+    )
+    .await
+}
+
+#[tauri::command]
+async fn cancel_probe_run(launch: State<'_, Launch>) -> Result<bool, IpcError> {
+    Ok(launch.state()?.cancel_probe_run())
+}
+
+#[tauri::command]
+async fn list_probe_runs(
+    launch: State<'_, Launch>,
+    collection: String,
+) -> Result<Vec<ProbeRunSummary>, IpcError> {
+    commands::list_probe_runs(launch.state()?, &collection)
+}
+
+#[tauri::command]
+async fn load_probe_run(launch: State<'_, Launch>, id: i64) -> Result<ProbeRunView, IpcError> {
+    commands::load_probe_run(launch.state()?, id)
+}
+
+#[tauri::command]
+async fn diff_probe_runs(
+    launch: State<'_, Launch>,
+    before: i64,
+    after: i64,
+) -> Result<Vec<ProbeChange>, IpcError> {
+    commands::diff_probe_runs(launch.state()?, before, after)
 }

@@ -3,11 +3,13 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use baton_core::Secret;
 use baton_core::SystemClock;
+use baton_core::clock::Clock;
 use baton_core::http::{HttpClient, HttpSettings, ReqwestClient};
 use baton_core::scenario::{Chain, Engine, EnvSecrets, RunOptions, SecretSource};
 use baton_store::files::parse_collection;
@@ -39,6 +41,9 @@ pub struct AppState {
     keyring_index: Arc<KeyringIndex>,
     /// Set while a collection run goes: sending `true` cancels it.
     collection_run: Mutex<Option<tokio::sync::watch::Sender<bool>>>,
+    /// Set while a probe run goes: storing `true` stops it before its next probe.
+    probe_run: Mutex<Option<Arc<AtomicBool>>>,
+    clock: Arc<dyn Clock>,
     data_dir: PathBuf,
 }
 
@@ -54,6 +59,23 @@ impl Drop for CollectionRun<'_> {
         *self
             .state
             .collection_run
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = None;
+    }
+}
+
+/// A probe run that is going: dropping it lets the next one start.
+pub struct ProbeRun<'a> {
+    state: &'a AppState,
+    /// Turns `true` when the user cancels; the probe runner reads it between probes.
+    pub cancel: Arc<AtomicBool>,
+}
+
+impl Drop for ProbeRun<'_> {
+    fn drop(&mut self) {
+        *self
+            .state
+            .probe_run
             .lock()
             .unwrap_or_else(|p| p.into_inner()) = None;
     }
@@ -113,7 +135,8 @@ impl AppState {
                 IpcError::internal("the HTTP client could not be set up").with_detail(e.to_string())
             })?);
         // The app's lab is not deterministic: its tokens are judged at the real time.
-        let engine = Engine::new(http.clone(), Arc::new(SystemClock));
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let engine = Engine::new(http.clone(), clock.clone());
         let store = Arc::new(Mutex::new(store));
         let lab: SharedLab = Arc::new(RwLock::new(Arc::new(lab)));
         let keyring_index = Arc::new(KeyringIndex::open(data_dir));
@@ -133,6 +156,8 @@ impl AppState {
             keyring,
             keyring_index,
             collection_run: Mutex::new(None),
+            probe_run: Mutex::new(None),
+            clock,
             data_dir: data_dir.to_path_buf(),
         })
     }
@@ -259,12 +284,43 @@ impl AppState {
         }
     }
 
+    /// Marks a probe run as going, until the returned guard is dropped (however the run ends);
+    /// `None` if one is already going.
+    pub fn begin_probe_run(&self) -> Option<ProbeRun<'_>> {
+        let mut slot = self.probe_run.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_some() {
+            return None;
+        }
+        let cancel = Arc::new(AtomicBool::new(false));
+        *slot = Some(cancel.clone());
+        Some(ProbeRun {
+            state: self,
+            cancel,
+        })
+    }
+
+    /// Tells the probe run that is going to stop before its next probe; false when none is.
+    pub fn cancel_probe_run(&self) -> bool {
+        match &*self.probe_run.lock().unwrap_or_else(|p| p.into_inner()) {
+            Some(cancel) => {
+                cancel.store(true, Ordering::SeqCst);
+                true
+            }
+            None => false,
+        }
+    }
+
     pub fn engine(&self) -> &Engine {
         &self.engine
     }
 
     pub fn http(&self) -> &dyn HttpClient {
         self.http.as_ref()
+    }
+
+    /// What a probe session is given: the HTTP client, the clock and the secrets of runs.
+    pub fn probe_parts(&self) -> (Arc<dyn HttpClient>, Arc<dyn Clock>, Arc<dyn SecretSource>) {
+        (self.http.clone(), self.clock.clone(), self.secrets.clone())
     }
 
     pub fn data_dir(&self) -> &Path {

@@ -8,9 +8,13 @@ use baton_store::keyring::KeyringStatus;
 use baton_store::{CollectionSummary, RunId};
 use std::time::UNIX_EPOCH;
 
-use baton_sts::{RequestLogEntry, RequestOutcome, StsHandle};
+use baton_sts::{Check, RequestLogEntry, RequestOutcome, StsHandle};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+mod probes;
+
+pub use probes::{ProbeInfo, ProbeRunProgress, ProbeRunView};
 
 /// What the app shows on launch.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -219,6 +223,31 @@ pub struct LabView {
     pub clients: Vec<LabClientView>,
     pub users: Vec<LabUserView>,
     pub audiences: Vec<String>,
+    /// The security checks the policy switches off (`[checks]`), in a stable order: each one an
+    /// attack the lab lets through on purpose. Empty for a lab that does all its checks.
+    pub vulnerable: Vec<LabCheckView>,
+}
+
+/// A lab security check that is switched off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct LabCheckView {
+    /// Its key in the policy's `[checks]`, e.g. `actor_bound_to_client`.
+    pub name: String,
+    /// What the lab lets through while it is off.
+    pub risk: String,
+    /// What the lab enforces while it is on.
+    pub description: String,
+}
+
+impl From<Check> for LabCheckView {
+    fn from(c: Check) -> Self {
+        LabCheckView {
+            name: c.name().to_string(),
+            risk: c.when_off().to_string(),
+            description: c.description().to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -282,6 +311,11 @@ impl LabView {
                 })
                 .collect(),
             audiences: policy.audiences.iter().map(|a| a.name.clone()).collect(),
+            vulnerable: policy
+                .disabled_checks()
+                .into_iter()
+                .map(LabCheckView::from)
+                .collect(),
         }
     }
 }
