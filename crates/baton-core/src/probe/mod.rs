@@ -282,7 +282,8 @@ pub struct ProbeReport {
     /// One line per group, in the card's order, and the whole.
     pub groups: Vec<GroupScore>,
     pub overall: GroupScore,
-    /// One letter a person understands at a glance: A (nothing failed) to F.
+    /// One letter a person understands at a glance: A (nothing failed) to F; `-` when every
+    /// probe was skipped.
     pub grade: String,
 }
 

@@ -175,7 +175,7 @@ fn score<'a>(
 }
 
 /// A: nothing failed. B: only info or warning failures. C, D, F: one or two, three to five,
-/// more than five error-level failures.
+/// more than five error-level failures. `-`: every probe was skipped.
 fn grade(results: &[ProbeResult]) -> &'static str {
     let failed = |s: Severity| {
         results
@@ -183,11 +183,74 @@ fn grade(results: &[ProbeResult]) -> &'static str {
             .filter(|r| r.outcome == ProbeOutcome::Fail && r.severity == s)
             .count()
     };
+    let judged = results.iter().any(|r| r.outcome != ProbeOutcome::Skip);
     match failed(Severity::Error) {
+        // Nothing was judged: no grade, rather than an A for a server never asked anything.
+        _ if !judged => "-",
         0 if failed(Severity::Warning) == 0 && failed(Severity::Info) == 0 => "A",
         0 => "B",
         1..=2 => "C",
         3..=5 => "D",
         _ => "F",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(outcome: ProbeOutcome, severity: Severity) -> ProbeResult {
+        ProbeResult {
+            id: "x.y".into(),
+            group: ProbeGroup::Request,
+            title: String::new(),
+            rfc: String::new(),
+            severity,
+            outcome,
+            reason: String::new(),
+            fix: String::new(),
+            exchanges: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_grade_follows_the_worst_failures() {
+        use ProbeOutcome::*;
+        use Severity::*;
+        let grade_of = |rs: Vec<ProbeResult>| grade(&rs);
+        assert_eq!(
+            grade_of(vec![result(Pass, Error), result(Skip, Error)]),
+            "A"
+        );
+        assert_eq!(
+            grade_of(vec![result(Pass, Error), result(Fail, Warning)]),
+            "B"
+        );
+        assert_eq!(grade_of(vec![result(Fail, Error), result(Fail, Info)]), "C");
+        assert_eq!(grade_of(vec![result(Fail, Error); 4]), "D");
+        assert_eq!(grade_of(vec![result(Fail, Error); 6]), "F");
+        assert_eq!(grade_of(vec![result(Skip, Error); 3]), "-");
+    }
+
+    #[test]
+    fn scores_count_only_what_was_judged() {
+        use ProbeOutcome::*;
+        let rs = [
+            result(Pass, Severity::Error),
+            result(Fail, Severity::Error),
+            result(Skip, Severity::Error),
+            result(Pass, Severity::Error),
+        ];
+        let s = score(ProbeGroup::Request, "t", rs.iter());
+        assert_eq!(
+            (s.passed, s.failed, s.skipped, s.score),
+            (2, 1, 1, Some(66))
+        );
+        let none = score(
+            ProbeGroup::Request,
+            "t",
+            [result(Skip, Severity::Info)].iter(),
+        );
+        assert_eq!(none.score, None);
     }
 }

@@ -127,13 +127,9 @@ async fn audience_and_resource() {
     assert_pass("baseline.audience").await;
     let why = assert_fail("baseline.audience", RefusesTargets).await;
     assert!(why.contains("invalid_target"), "{why}");
-    let result = run_one("baseline.resource", Honest).await;
-    assert_eq!(result.outcome, ProbeOutcome::Skip, "{}", result.reason);
-    assert!(
-        result.reason.contains("[probe] resource"),
-        "{}",
-        result.reason
-    );
+    assert_pass("baseline.resource").await;
+    let why = assert_fail("baseline.resource", RefusesTargets).await;
+    assert!(why.contains("https://documents.example.com/"), "{why}");
 }
 
 /// Grants more scope than asked.

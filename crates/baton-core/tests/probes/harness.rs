@@ -60,6 +60,7 @@ subject = { client = "alice-app", grant = "client_credentials", scope = "profile
 actor = "agent-a"
 attacker = "agent-n"
 audience = "documents-api"
+resource = "https://documents.example.com/"
 scope = "documents:read"
 "#;
 
@@ -171,6 +172,36 @@ pub async fn run_one(id: &str, fault: impl Fault + 'static) -> ProbeResult {
         .into_iter()
         .next()
         .unwrap_or_else(|| panic!("probe {id} did not run"))
+}
+
+/// The default lab with the named `[checks]` switched off: a server with those holes.
+pub async fn lab_without(checks: &[&str]) -> StsHandle {
+    let mut policy = Policy::lab_default();
+    for name in checks {
+        let check = baton_sts::Check::from_name(name)
+            .unwrap_or_else(|| panic!("{name} is not one of the lab's checks"));
+        policy.checks.set(check, false);
+    }
+    lab_with(policy).await
+}
+
+/// The probe fails against the lab with `checks` switched off; returns the reason.
+pub async fn assert_fail_without(id: &str, checks: &[&str]) -> String {
+    let lab = lab_without(checks).await;
+    let report = run_against(&lab, Honest, &[id]).await;
+    lab.stop().await;
+    let result = report
+        .results
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("probe {id} did not run"));
+    assert_eq!(
+        result.outcome,
+        ProbeOutcome::Fail,
+        "{id} against the lab without {checks:?}: {}",
+        result.reason
+    );
+    result.reason
 }
 
 /// The probe passes against the honest lab.

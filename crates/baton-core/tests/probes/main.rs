@@ -7,6 +7,7 @@ mod client_auth;
 mod harness;
 mod introspection;
 mod issued;
+mod lab;
 mod metadata;
 mod opaque;
 mod request;

@@ -7,7 +7,7 @@ use serde_json::{Value as Json, json};
 
 use crate::harness::{
     Fault, assert_fail, assert_pass, form, is_exchange, json_body, remove_form, remove_header,
-    set_header, set_json,
+    set_form, set_header, set_json,
 };
 
 /// Changes the JSON body of every token exchange answer with `change`.
@@ -369,14 +369,14 @@ async fn error_unauthorized_client_fails_for_another_code() {
 
 // response.error-invalid-target
 
-/// A server that ignores an audience it does not know.
+/// A server that issues a token for an audience it does not know (here: for another one).
 struct IgnoreUnknownAudience;
 impl Fault for IgnoreUnknownAudience {
     fn request(&self, request: &mut HttpRequest) {
         if form(request, "audience").as_deref()
             == Some("https://baton.invalid/not-a-registered-audience")
         {
-            remove_form(request, "audience");
+            set_form(request, "audience", "documents-api");
         }
     }
 }

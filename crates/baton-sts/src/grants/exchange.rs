@@ -81,6 +81,12 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
             if checks.actor_bound_to_client {
                 check_actor_bound_to(&actor, id)?;
             }
+            if checks.actor_not_subject && actor.sub() == subject.sub() {
+                return Err(OAuthError::invalid_request(format!(
+                    "the actor_token is about {:?}, the subject itself: a party cannot act for itself",
+                    actor.sub()
+                )));
+            }
             Some(actor)
         }
         None => None,
@@ -111,11 +117,10 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
             )));
         }
     }
+    // The actor token's own binding is `actor_bound_to_client`: it proves who acts, whatever
+    // its audience.
     if checks.subject_audience {
-        check_meant_for(lab, client, "subject_token", &subject)?;
-        if let Some(actor) = &actor {
-            check_meant_for(lab, client, "actor_token", actor)?;
-        }
+        check_subject_meant_for(client, &subject)?;
     }
 
     let aud = resolve_audiences(
@@ -233,36 +238,38 @@ fn check_actor_bound_to(actor: &Verified, client_id: &str) -> Result<(), OAuthEr
     )))
 }
 
-/// `subject_audience`: a token whose `aud` names other clients of the lab (and not this one) was
-/// meant for them. Allowed when it was issued to this client itself, or when the client's policy
-/// deliberately `accepts_audiences` one of them. An `aud` naming only resource audiences is fine.
-fn check_meant_for(
-    lab: &Lab,
-    client: &Client,
-    param: &str,
-    token: &Verified,
-) -> Result<(), OAuthError> {
+/// `subject_audience` for the subject token (RFC 8725 §3.9): the lab accepts it only from a
+/// client it was meant for: one its `aud` names, the client it was issued to, one its `may_act`
+/// names, or one whose policy deliberately `accepts_audiences` one of its audiences (an API's own
+/// backend, an SSO partner). A token without `aud` is meant for anyone.
+fn check_subject_meant_for(client: &Client, token: &Verified) -> Result<(), OAuthError> {
     let id = client.client_id.as_str();
     let auds = token.audiences();
-    if auds.contains(&id) || token.client_id() == Some(id) {
-        return Ok(());
-    }
-    let others: Vec<&str> = auds
-        .into_iter()
-        .filter(|a| lab.policy.client(a).is_some())
-        .collect();
-    let Some(first) = others.first() else {
-        return Ok(());
-    };
-    if others
-        .iter()
-        .any(|a| client.accepts_audiences.iter().any(|x| x == a))
-    {
+    let named_by_may_act = token.may_act().is_some_and(|m| {
+        let entries: Vec<&Value> = match m {
+            Value::Array(items) => items.iter().collect(),
+            other => vec![other],
+        };
+        entries
+            .iter()
+            .any(|e| e.get("sub").and_then(Value::as_str) == Some(id))
+    });
+    let meant = auds.is_empty()
+        || auds.contains(&id)
+        || token.client_id() == Some(id)
+        || named_by_may_act
+        || auds
+            .iter()
+            .any(|a| client.accepts_audiences.iter().any(|x| x == a));
+    if meant {
         return Ok(());
     }
     Err(OAuthError::invalid_request(format!(
-        "{param} is meant for client {} (its aud), not for {id:?}",
-        quoted(first)
+        "subject_token is meant for {} (its aud), not for {id:?}; a client exchanges only tokens meant for it (or audiences its policy accepts_audiences)",
+        auds.iter()
+            .map(|a| format!("{a:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     )))
 }
 

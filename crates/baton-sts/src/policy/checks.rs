@@ -7,6 +7,7 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Check {
     ActorBoundToClient,
+    ActorNotSubject,
     MayActEnforced,
     MayActCarried,
     SubjectAudience,
@@ -19,8 +20,9 @@ impl Check {
     /// Every check, in the order the policy documents and [`Policy::disabled_checks`] lists them.
     ///
     /// [`Policy::disabled_checks`]: crate::Policy::disabled_checks
-    pub const ALL: [Check; 7] = [
+    pub const ALL: [Check; 8] = [
         Check::ActorBoundToClient,
+        Check::ActorNotSubject,
         Check::MayActEnforced,
         Check::MayActCarried,
         Check::SubjectAudience,
@@ -33,6 +35,7 @@ impl Check {
     pub fn name(self) -> &'static str {
         match self {
             Check::ActorBoundToClient => "actor_bound_to_client",
+            Check::ActorNotSubject => "actor_not_subject",
             Check::MayActEnforced => "may_act_enforced",
             Check::MayActCarried => "may_act_carried",
             Check::SubjectAudience => "subject_audience",
@@ -48,6 +51,9 @@ impl Check {
             Check::ActorBoundToClient => {
                 "an actor_token must have been issued to the client presenting it"
             }
+            Check::ActorNotSubject => {
+                "an actor_token about the subject itself is refused: a party cannot act for itself"
+            }
             Check::MayActEnforced => {
                 "a subject token's may_act must name the actor (or, without one, the client)"
             }
@@ -55,7 +61,7 @@ impl Check {
                 "an exchanged token keeps the subject token's may_act, so the restriction travels down the chain"
             }
             Check::SubjectAudience => {
-                "a subject or actor token meant for another client (its aud) is refused"
+                "a subject token must be meant for the client presenting it (its aud, its client_id, its may_act or the client's accepts_audiences); an actor token meant for another client is refused"
             }
             Check::TokenTypeMatches => {
                 "subject_token_type and actor_token_type must match the token (access token vs ID token)"
@@ -72,6 +78,9 @@ impl Check {
         match self {
             Check::ActorBoundToClient => {
                 "a client can present another client's token as its actor_token and act as that client"
+            }
+            Check::ActorNotSubject => {
+                "a party can delegate to itself, and its token names it twice, as subject and as actor"
             }
             Check::MayActEnforced => "anyone may act for a subject, whatever its may_act says",
             Check::MayActCarried => {
@@ -105,6 +114,7 @@ impl std::fmt::Display for Check {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Checks {
     pub actor_bound_to_client: bool,
+    pub actor_not_subject: bool,
     pub may_act_enforced: bool,
     pub may_act_carried: bool,
     pub subject_audience: bool,
@@ -123,6 +133,7 @@ impl Checks {
     pub const fn all_on() -> Checks {
         Checks {
             actor_bound_to_client: true,
+            actor_not_subject: true,
             may_act_enforced: true,
             may_act_carried: true,
             subject_audience: true,
@@ -148,6 +159,7 @@ impl Checks {
     fn field(&self, check: Check) -> &bool {
         match check {
             Check::ActorBoundToClient => &self.actor_bound_to_client,
+            Check::ActorNotSubject => &self.actor_not_subject,
             Check::MayActEnforced => &self.may_act_enforced,
             Check::MayActCarried => &self.may_act_carried,
             Check::SubjectAudience => &self.subject_audience,
@@ -160,6 +172,7 @@ impl Checks {
     fn field_mut(&mut self, check: Check) -> &mut bool {
         match check {
             Check::ActorBoundToClient => &mut self.actor_bound_to_client,
+            Check::ActorNotSubject => &mut self.actor_not_subject,
             Check::MayActEnforced => &mut self.may_act_enforced,
             Check::MayActCarried => &mut self.may_act_carried,
             Check::SubjectAudience => &mut self.subject_audience,

@@ -110,6 +110,8 @@ struct ChecksFile {
     #[serde(default = "on", skip_serializing_if = "is_on")]
     actor_bound_to_client: bool,
     #[serde(default = "on", skip_serializing_if = "is_on")]
+    actor_not_subject: bool,
+    #[serde(default = "on", skip_serializing_if = "is_on")]
     may_act_enforced: bool,
     #[serde(default = "on", skip_serializing_if = "is_on")]
     may_act_carried: bool,
@@ -139,6 +141,7 @@ impl From<ChecksFile> for Checks {
     fn from(f: ChecksFile) -> Checks {
         Checks {
             actor_bound_to_client: f.actor_bound_to_client,
+            actor_not_subject: f.actor_not_subject,
             may_act_enforced: f.may_act_enforced,
             may_act_carried: f.may_act_carried,
             subject_audience: f.subject_audience,
@@ -153,6 +156,7 @@ impl From<Checks> for ChecksFile {
     fn from(c: Checks) -> ChecksFile {
         ChecksFile {
             actor_bound_to_client: c.actor_bound_to_client,
+            actor_not_subject: c.actor_not_subject,
             may_act_enforced: c.may_act_enforced,
             may_act_carried: c.may_act_carried,
             subject_audience: c.subject_audience,

@@ -381,9 +381,20 @@ mod tests {
             assert!(
                 c.allows_grant(Grant::TokenExchange) && c.allows_grant(Grant::ClientCredentials)
             );
-            assert_eq!(c.audiences, ["documents-api"]);
+            assert!(c.audiences.iter().any(|a| a == "documents-api"), "{agent}");
             assert_eq!(c.may_act, None, "{agent}");
         }
+        // agent-a's own tokens are for its own API, which agent-n does not serve; agent-n serves
+        // documents-api like agent-a, so only may_act stops it there.
+        assert_eq!(
+            p.client("agent-a")
+                .and_then(|c| c.default_audience.as_deref()),
+            Some("agent-a")
+        );
+        assert_eq!(
+            p.client("agent-n").map(|c| c.accepts_audiences.clone()),
+            Some(vec!["documents-api".to_string()])
+        );
         let docs = p.audience("documents-api").expect("documents-api");
         assert_eq!(
             docs.scopes,

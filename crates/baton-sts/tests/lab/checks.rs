@@ -303,7 +303,7 @@ async fn a_token_meant_for_another_client_is_refused() {
         } else {
             assert_refused_because(
                 &r,
-                "subject_token is meant for client \"travel-assistant\" (its aud), not for \"agent-a\"",
+                "subject_token is meant for \"travel-assistant\" (its aud), not for \"agent-a\"",
             );
         }
     }
@@ -324,7 +324,7 @@ async fn accepts_audiences_is_the_deliberate_exception() {
     );
     let a = password_token(&lab, "app-a", "alice", &[]).await;
     let r = exchange(&lab, "app-b", a.token(), None, &[("audience", "app-b")]).await;
-    assert_refused_because(&r, "meant for client \"app-a\"");
+    assert_refused_because(&r, "meant for \"app-a\"");
 
     let default_lab = crate::common::lab().await;
     let a = password_token(&default_lab, "app-a", "alice", &[]).await;
@@ -423,4 +423,48 @@ fn lab_policy_default_has_nothing_off() -> bool {
     baton_sts::Policy::lab_default()
         .disabled_checks()
         .is_empty()
+}
+
+#[tokio::test]
+async fn a_token_for_a_resource_another_client_serves_is_refused() {
+    for off in [false, true] {
+        let lab = if off {
+            lab_without(&["subject_audience"]).await
+        } else {
+            lab().await
+        };
+        // agent-a's own token is for agent-a's own API; agent-n does not serve it.
+        let agent_a = client_token(&lab, "agent-a").await;
+        assert_eq!(claims(&agent_a)["aud"], "agent-a");
+        let own = client_token(&lab, "agent-n").await;
+        let r = exchange(&lab, "agent-n", &agent_a, Some(&own), &[DOCS]).await;
+        if off {
+            r.assert_issued();
+        } else {
+            assert_refused_because(
+                &r,
+                "subject_token is meant for \"agent-a\" (its aud), not for \"agent-n\"",
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_party_acting_for_itself_is_refused() {
+    for off in [false, true] {
+        let lab = if off {
+            lab_without(&["actor_not_subject"]).await
+        } else {
+            lab().await
+        };
+        let own = client_token(&lab, "agent-a").await;
+        let r = exchange(&lab, "agent-a", &own, Some(&own), &[DOCS]).await;
+        if off {
+            r.assert_issued();
+            assert_eq!(claims(r.token())["act"], json!({"sub": "agent-a"}));
+            assert_eq!(claims(r.token())["sub"], "agent-a");
+        } else {
+            assert_refused_because(&r, "a party cannot act for itself");
+        }
+    }
 }
