@@ -187,14 +187,11 @@ fn build(
             reference: "RFC 8414 §2".into(),
         });
     }
-    for (member, known) in misspelt_supported_members(&document) {
+    for problem in document.keys().filter_map(|k| misspelt_member(k)) {
         findings.push(Finding {
             id: "discovery.member.misspelt".into(),
-            severity: Severity::Info,
-            message: match known {
-                Some(k) => format!("{member:?} is not a registered metadata name; did the server mean {k:?}? Clients ignore it"),
-                None => format!("{member:?} is not a registered metadata name; clients ignore it"),
-            },
+            severity: Severity::Warning,
+            message: format!("a metadata member looks misspelt, so clients ignore it: {problem}"),
             reference: "RFC 8414 §2".into(),
         });
     }
@@ -207,9 +204,10 @@ fn build(
     })
 }
 
-/// The `…_supported` names registered for authorization server metadata (RFC 8414 §7.1.2 and
-/// the OpenID Connect Discovery and later registrations Baton knows of).
+/// The `*_supported` names of the IANA "OAuth Authorization Server Metadata" registry (RFC 8414
+/// and the specifications that registered into it, OpenID Connect Discovery among them).
 const REGISTERED_SUPPORTED: &[&str] = &[
+    // RFC 8414 §2
     "scopes_supported",
     "response_types_supported",
     "response_modes_supported",
@@ -222,6 +220,7 @@ const REGISTERED_SUPPORTED: &[&str] = &[
     "introspection_endpoint_auth_methods_supported",
     "introspection_endpoint_auth_signing_alg_values_supported",
     "code_challenge_methods_supported",
+    // OpenID Connect Discovery 1.0 §3
     "acr_values_supported",
     "subject_types_supported",
     "id_token_signing_alg_values_supported",
@@ -240,75 +239,106 @@ const REGISTERED_SUPPORTED: &[&str] = &[
     "claims_parameter_supported",
     "request_parameter_supported",
     "request_uri_parameter_supported",
-    "dpop_signing_alg_values_supported",
-    "authorization_signing_alg_values_supported",
-    "authorization_encryption_alg_values_supported",
-    "authorization_encryption_enc_values_supported",
-    "backchannel_token_delivery_modes_supported",
-    "backchannel_authentication_request_signing_alg_values_supported",
-    "backchannel_user_code_parameter_supported",
-    "authorization_details_types_supported",
+    // OpenID Connect logout, CIBA, prompt=create, Native SSO
     "frontchannel_logout_supported",
     "frontchannel_logout_session_supported",
     "backchannel_logout_supported",
     "backchannel_logout_session_supported",
-    "tls_client_certificate_bound_access_tokens",
+    "backchannel_token_delivery_modes_supported",
+    "backchannel_authentication_request_signing_alg_values_supported",
+    "backchannel_user_code_parameter_supported",
     "prompt_values_supported",
+    "native_sso_supported",
+    // RFC 9449 (DPoP), RFC 9207, RFC 9396, RFC 9701, JARM
+    "dpop_signing_alg_values_supported",
+    "authorization_response_iss_parameter_supported",
+    "authorization_details_types_supported",
     "introspection_signing_alg_values_supported",
     "introspection_encryption_alg_values_supported",
     "introspection_encryption_enc_values_supported",
+    "authorization_signing_alg_values_supported",
+    "authorization_encryption_alg_values_supported",
+    "authorization_encryption_enc_values_supported",
+    // OpenID Connect for Identity Assurance, Federation, Grant Management, OpenID4VCI
+    "trust_frameworks_supported",
+    "evidence_supported",
+    "documents_supported",
+    "documents_methods_supported",
+    "documents_validation_methods_supported",
+    "documents_verification_methods_supported",
+    "id_documents_supported",
+    "id_documents_verification_methods_supported",
+    "electronic_records_supported",
+    "claims_in_verified_claims_supported",
+    "verified_claims_supported",
+    "attachments_supported",
+    "digest_algorithms_supported",
+    "client_registration_types_supported",
+    "request_authentication_methods_supported",
+    "request_authentication_signing_alg_values_supported",
+    "grant_management_actions_supported",
+    "pre-authorized_grant_anonymous_access_supported",
+    "client_id_metadata_document_supported",
 ];
 
-/// Members that look like a `…_supported` name (ending in `_supported` or a near miss of it)
-/// but are not registered, each with the registered name it is closest to, when one is close.
-pub fn misspelt_supported_members(
-    document: &Map<String, Json>,
-) -> Vec<(String, Option<&'static str>)> {
-    document
-        .keys()
-        .filter(|k| {
-            let k = k.to_ascii_lowercase();
-            [
-                "_supported",
-                "_suported",
-                "_supporterd",
-                "_suppported",
-                "_support",
-            ]
-            .iter()
-            .any(|end| k.ends_with(end))
-        })
-        .filter(|k| !REGISTERED_SUPPORTED.contains(&k.as_str()))
-        .map(|k| {
-            let closest = REGISTERED_SUPPORTED
-                .iter()
-                .map(|r| (edit_distance(k, r), *r))
-                .min()
-                .filter(|(d, _)| *d <= 3)
-                .map(|(_, r)| r);
-            (k.clone(), closest)
-        })
-        .collect()
+/// Whether `name` is one of the registered `*_supported` metadata names.
+pub fn is_registered_member(name: &str) -> bool {
+    REGISTERED_SUPPORTED.contains(&name)
 }
 
-/// Levenshtein distance, for names of a few dozen characters.
-fn edit_distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance, in characters.
+fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
         let mut prev = row[0];
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(cur).min(row[j])
-            };
-            prev = cur;
+            let substitute = prev + usize::from(ca != *cb);
+            prev = row[j + 1];
+            row[j + 1] = substitute.min(prev + 1).min(row[j] + 1);
         }
     }
     row[b.len()]
+}
+
+/// How close a member name may be to a registered one and still count as a misspelling of it.
+const NEAR_MISS: usize = 2;
+
+/// What is wrong with a metadata member's name, when it looks like a misspelt `*_supported`
+/// name (within two edits of a registered one, or of the word `supported`). Names that are
+/// merely unknown, such as a vendor's own, are not misspellings.
+pub fn misspelt_member(name: &str) -> Option<String> {
+    if REGISTERED_SUPPORTED.contains(&name) {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    let nearest = REGISTERED_SUPPORTED
+        .iter()
+        .filter(|r| lower.len().abs_diff(r.len()) <= NEAR_MISS)
+        .map(|r| (distance(&lower, r), *r))
+        .min();
+    if let Some((d, registered)) = nearest
+        && d <= NEAR_MISS
+    {
+        return Some(format!(
+            "{} (did you mean {registered}?)",
+            crate::probe::shorten(name, 120)
+        ));
+    }
+    let last = name.rsplit(['_', '-']).next().unwrap_or(name);
+    if last != "supported"
+        && last.len() > 4
+        && last.len().abs_diff("supported".len()) <= NEAR_MISS
+        && distance(&last.to_ascii_lowercase(), "supported") <= NEAR_MISS
+    {
+        return Some(format!(
+            "{} (\"{}\" for \"supported\")",
+            crate::probe::shorten(name, 120),
+            crate::probe::shorten(last, 120)
+        ));
+    }
+    None
 }
 
 #[cfg(test)]
@@ -316,24 +346,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn misspelt_supported_names_are_found_with_the_name_meant() {
-        let doc: Map<String, Json> = serde_json::from_str(
-            r#"{"grant_types_supported":[],"grant_type_supported":[],"scopes_suported":[],"x_vendor_supported":true}"#,
-        )
-        .expect("JSON");
-        let mut found = misspelt_supported_members(&doc);
-        found.sort();
-        assert_eq!(
-            found,
-            vec![
-                (
-                    "grant_type_supported".to_string(),
-                    Some("grant_types_supported")
-                ),
-                ("scopes_suported".to_string(), Some("scopes_supported")),
-                ("x_vendor_supported".to_string(), None),
-            ]
+    fn near_misses_are_named() {
+        assert_eq!(misspelt_member("grant_types_supported"), None);
+        assert!(
+            misspelt_member("grant_type_supported")
+                .is_some_and(|m| m.contains("grant_types_supported"))
         );
+        assert!(
+            misspelt_member("token_endpoint_auth_method_supported")
+                .is_some_and(|m| m.contains("token_endpoint_auth_methods_supported"))
+        );
+        assert!(misspelt_member("scopes_suported").is_some());
+        assert!(misspelt_member("my_vendor_features_suported").is_some());
+        assert_eq!(misspelt_member("my_vendor_features_supported"), None);
+        assert_eq!(misspelt_member("issuer"), None);
+        assert_eq!(misspelt_member("token_endpoint"), None);
+    }
+
+    #[test]
+    fn distance_counts_edits() {
+        assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(distance("same", "same"), 0);
+    }
+
+    #[test]
+    fn misspelt_supported_names_are_found_and_extensions_left_alone() {
+        assert!(misspelt_member("grant_types_supported").is_none());
+        assert!(misspelt_member("x_vendor_thing_supported").is_none());
+        assert!(misspelt_member("authorization_response_iss_parameter_supported").is_none());
+        let m = misspelt_member("grant_type_supported").expect("a near miss");
+        assert!(m.contains("grant_types_supported"), "{m}");
+        let m = misspelt_member("scopes_suported").expect("a near miss");
+        assert!(m.contains("scopes_supported"), "{m}");
     }
 
     #[test]

@@ -429,140 +429,16 @@ async fn advertised_auth_methods_accepted(p: &Probing) -> Verdict {
     ))
 }
 
-/// The `*_supported` names of the IANA "OAuth Authorization Server Metadata" registry (RFC 8414
-/// and the specifications that registered into it, OpenID Connect Discovery among them).
-const REGISTERED_SUPPORTED: &[&str] = &[
-    // RFC 8414 §2
-    "scopes_supported",
-    "response_types_supported",
-    "response_modes_supported",
-    "grant_types_supported",
-    "token_endpoint_auth_methods_supported",
-    "token_endpoint_auth_signing_alg_values_supported",
-    "ui_locales_supported",
-    "revocation_endpoint_auth_methods_supported",
-    "revocation_endpoint_auth_signing_alg_values_supported",
-    "introspection_endpoint_auth_methods_supported",
-    "introspection_endpoint_auth_signing_alg_values_supported",
-    "code_challenge_methods_supported",
-    // OpenID Connect Discovery 1.0 §3
-    "acr_values_supported",
-    "subject_types_supported",
-    "id_token_signing_alg_values_supported",
-    "id_token_encryption_alg_values_supported",
-    "id_token_encryption_enc_values_supported",
-    "userinfo_signing_alg_values_supported",
-    "userinfo_encryption_alg_values_supported",
-    "userinfo_encryption_enc_values_supported",
-    "request_object_signing_alg_values_supported",
-    "request_object_encryption_alg_values_supported",
-    "request_object_encryption_enc_values_supported",
-    "display_values_supported",
-    "claim_types_supported",
-    "claims_supported",
-    "claims_locales_supported",
-    "claims_parameter_supported",
-    "request_parameter_supported",
-    "request_uri_parameter_supported",
-    // OpenID Connect logout, CIBA, prompt=create, Native SSO
-    "frontchannel_logout_supported",
-    "frontchannel_logout_session_supported",
-    "backchannel_logout_supported",
-    "backchannel_logout_session_supported",
-    "backchannel_token_delivery_modes_supported",
-    "backchannel_authentication_request_signing_alg_values_supported",
-    "backchannel_user_code_parameter_supported",
-    "prompt_values_supported",
-    "native_sso_supported",
-    // RFC 9449 (DPoP), RFC 9207, RFC 9396, RFC 9701, JARM
-    "dpop_signing_alg_values_supported",
-    "authorization_response_iss_parameter_supported",
-    "authorization_details_types_supported",
-    "introspection_signing_alg_values_supported",
-    "introspection_encryption_alg_values_supported",
-    "introspection_encryption_enc_values_supported",
-    "authorization_signing_alg_values_supported",
-    "authorization_encryption_alg_values_supported",
-    "authorization_encryption_enc_values_supported",
-    // OpenID Connect for Identity Assurance, Federation, Grant Management, OpenID4VCI
-    "trust_frameworks_supported",
-    "evidence_supported",
-    "documents_supported",
-    "documents_methods_supported",
-    "documents_validation_methods_supported",
-    "documents_verification_methods_supported",
-    "id_documents_supported",
-    "id_documents_verification_methods_supported",
-    "electronic_records_supported",
-    "claims_in_verified_claims_supported",
-    "verified_claims_supported",
-    "attachments_supported",
-    "digest_algorithms_supported",
-    "client_registration_types_supported",
-    "request_authentication_methods_supported",
-    "request_authentication_signing_alg_values_supported",
-    "grant_management_actions_supported",
-    "pre-authorized_grant_anonymous_access_supported",
-    "client_id_metadata_document_supported",
-];
-
-/// Levenshtein distance, in characters.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = prev + usize::from(ca != *cb);
-            prev = row[j + 1];
-            row[j + 1] = substitute.min(prev + 1).min(row[j] + 1);
-        }
-    }
-    row[b.len()]
-}
-
-/// How close a member name may be to a registered one and still count as a misspelling of it.
-const NEAR_MISS: usize = 2;
-
-/// What is wrong with a member's name, when it looks like a misspelt `*_supported` name.
-fn misspelling(name: &str) -> Option<String> {
-    if REGISTERED_SUPPORTED.contains(&name) {
-        return None;
-    }
-    let lower = name.to_ascii_lowercase();
-    let nearest = REGISTERED_SUPPORTED
-        .iter()
-        .filter(|r| lower.len().abs_diff(r.len()) <= NEAR_MISS)
-        .map(|r| (distance(&lower, r), *r))
-        .min();
-    if let Some((d, registered)) = nearest
-        && d <= NEAR_MISS
-    {
-        return Some(format!("{} (did you mean {registered}?)", cut(name)));
-    }
-    let last = name.rsplit(['_', '-']).next().unwrap_or(name);
-    if last != "supported"
-        && last.len() > 4
-        && last.len().abs_diff("supported".len()) <= NEAR_MISS
-        && distance(&last.to_ascii_lowercase(), "supported") <= NEAR_MISS
-    {
-        return Some(format!(
-            "{} (\"{}\" for \"supported\")",
-            cut(name),
-            cut(last)
-        ));
-    }
-    None
-}
-
 async fn supported_spelling(p: &Probing) -> Verdict {
     let (url, doc) = attempt!(document(p).await);
-    let misspelt: Vec<String> = doc.keys().filter_map(|k| misspelling(k)).collect();
+    let misspelt: Vec<String> = doc
+        .keys()
+        .filter_map(|k| crate::discovery::misspelt_member(k))
+        .collect();
     let unregistered: Vec<&str> = doc
         .keys()
-        .filter(|k| k.ends_with("_supported") && !REGISTERED_SUPPORTED.contains(&k.as_str()))
-        .filter(|k| misspelling(k).is_none())
+        .filter(|k| k.ends_with("_supported") && !crate::discovery::is_registered_member(k))
+        .filter(|k| crate::discovery::misspelt_member(k).is_none())
         .map(String::as_str)
         .collect();
     if !misspelt.is_empty() {
@@ -661,35 +537,5 @@ async fn revocation_advertised_consistently(p: &Probing) -> Verdict {
         ))
     } else {
         Verdict::Fail(format!("the metadata at {url}: {}", problems.join("; ")))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn near_misses_are_named() {
-        assert_eq!(misspelling("grant_types_supported"), None);
-        assert!(
-            misspelling("grant_type_supported")
-                .is_some_and(|m| m.contains("grant_types_supported"))
-        );
-        assert!(
-            misspelling("token_endpoint_auth_method_supported")
-                .is_some_and(|m| m.contains("token_endpoint_auth_methods_supported"))
-        );
-        assert!(misspelling("scopes_suported").is_some());
-        assert!(misspelling("my_vendor_features_suported").is_some());
-        assert_eq!(misspelling("my_vendor_features_supported"), None);
-        assert_eq!(misspelling("issuer"), None);
-        assert_eq!(misspelling("token_endpoint"), None);
-    }
-
-    #[test]
-    fn distance_counts_edits() {
-        assert_eq!(distance("kitten", "sitting"), 3);
-        assert_eq!(distance("", "abc"), 3);
-        assert_eq!(distance("same", "same"), 0);
     }
 }

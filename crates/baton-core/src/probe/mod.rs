@@ -50,6 +50,7 @@ use crate::findings::Severity;
 use crate::http::RecordedRequest;
 
 pub use answer::Answer;
+pub(crate) use answer::shorten;
 pub use catalogue::catalogue;
 pub use diff::{ProbeChange, diff_reports};
 pub use runner::{ProbeProgress, Selection, run};
