@@ -570,6 +570,9 @@ scope = "read"
     if let Ok(path) = std::env::var("BATON_AUTHGENT_PROBE_REPORT") {
         let json = serde_json::to_string_pretty(&report).expect("a report is JSON");
         std::fs::write(&path, json).unwrap_or_else(|e| panic!("writing {path}: {e}"));
+        let card = baton_core::probe::report::markdown(&report);
+        let md = format!("{path}.md");
+        std::fs::write(&md, card).unwrap_or_else(|e| panic!("writing {md}: {e}"));
     }
     let outcome = |id: &str| {
         report

@@ -49,6 +49,7 @@ pub fn describe(lab: &StsHandle, deterministic: bool) -> String {
     let _ = writeln!(out, "  token endpoint  {}", lab.token_endpoint());
     let _ = writeln!(out, "  jwks            {}", lab.jwks_uri());
     let _ = writeln!(out, "  introspection   {}", lab.introspection_endpoint());
+    let _ = writeln!(out, "  revocation      {}", lab.revocation_endpoint());
     let _ = writeln!(
         out,
         "  signing         {} (kid {}){}",
@@ -60,6 +61,16 @@ pub fn describe(lab: &StsHandle, deterministic: bool) -> String {
             ""
         }
     );
+    let off = policy.disabled_checks();
+    if !off.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nVulnerable on purpose ([checks] switched off in the policy)"
+        );
+        for check in off {
+            let _ = writeln!(out, "  {:<22} {}", check.name(), check.when_off());
+        }
+    }
     let _ = writeln!(
         out,
         "\nClients (demo secrets; this lab listens on 127.0.0.1 only)"
@@ -111,4 +122,31 @@ pub fn describe(lab: &StsHandle, deterministic: bool) -> String {
         lab.issuer()
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use baton_sts::Check;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn the_description_names_revocation_and_every_check_switched_off() {
+        let mut policy = Policy::lab_default();
+        policy.checks.set(Check::MayActCarried, false);
+        let lab = start(policy, 0, false).await.expect("the lab starts");
+        let text = describe(&lab, false);
+        lab.stop().await;
+        assert!(text.contains("/revoke"), "{text}");
+        assert!(text.contains("Vulnerable on purpose"), "{text}");
+        assert!(text.contains("may_act_carried"), "{text}");
+        assert!(!text.contains("actor_bound_to_client"), "{text}");
+
+        let lab = start(Policy::lab_default(), 0, false)
+            .await
+            .expect("the lab starts");
+        let text = describe(&lab, false);
+        lab.stop().await;
+        assert!(!text.contains("Vulnerable"), "{text}");
+    }
 }
