@@ -8,6 +8,7 @@ export type FakeBackend = {
   releaseRun: () => void;
   releaseCollectionRun: () => void;
   releaseImport: () => void;
+  releaseProbeRun: () => void;
   secrets: Map<string, { value: string; stored_in: "keyring" | "store" }>;
   addHistory: (view: unknown) => void;
   failWith: (cmd: string, error: FakeIpcError) => void;
@@ -30,4 +31,6 @@ export function createFakeBackend(options: {
   importFiles?: Record<string, unknown>;
   holdImports?: boolean;
   keyring?: { available: boolean; problem: string | null };
+  probeReports?: unknown[];
+  holdProbeRuns?: boolean;
 }): FakeBackend;

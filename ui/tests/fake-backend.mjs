@@ -36,6 +36,11 @@ function summary(collection, updatedAt) {
  * @param {boolean} [options.holdImports]  `import_collection` waits for `releaseImport()`
  * @param {{ available: boolean, problem: string | null }} [options.keyring]  the OS keyring's
  *   state (available when not given); without one, secrets are kept in the store
+ * @param {object[]} [options.probeReports]  the `ProbeReport`s `run_probes` answers with, in
+ *   turn (the first for the first run, and so on, from the start again after the last); the
+ *   catalogue is the first one's probes
+ * @param {boolean} [options.holdProbeRuns]  `run_probes` pauses after its first probe until
+ *   `releaseProbeRun()` or a cancel
  */
 export function createFakeBackend(options) {
   const store = new Map(options.collections.map((c) => [c.name, clone(c)]));
@@ -195,9 +200,11 @@ export function createFakeBackend(options) {
   }
 
   const fakeLab = createFakeLab(options, history);
+  const fakeProbes = createFakeProbes(options, store);
 
   const commands = {
     ...fakeLab,
+    ...fakeProbes.commands,
     workspace: () => ({
       collections: [...store.values()].map((c) => summary(c, clock)),
       lab,
@@ -326,6 +333,8 @@ export function createFakeBackend(options) {
       if (collectionRun.resume) collectionRun.resume();
       else collectionRun.released++;
     },
+    /** Lets a held `run_probes` go on past its first probe. */
+    releaseProbeRun: () => fakeProbes.release(),
     /** Seeds a run so that opening its scenario shows it. */
     addHistory: (view) => history.set(history.size + 1, view),
     failWith: (cmd, error) => (failures[cmd] = error),
@@ -461,7 +470,7 @@ function tomlValue(text) {
 
 /** Reads the policy: `{ policy }` or `{ line, message }` at its first mistake. */
 function readFakePolicy(text) {
-  const policy = { settings: {}, audiences: [], users: [], clients: [] };
+  const policy = { settings: {}, checks: {}, audiences: [], users: [], clients: [] };
   let table = policy.settings;
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
@@ -472,6 +481,10 @@ function readFakePolicy(text) {
     if (header) {
       table = {};
       policy[header[1]].push(table);
+      continue;
+    }
+    if (line === "[checks]") {
+      table = policy.checks;
       continue;
     }
     if (/^\[/.test(line)) return at(`unknown table ${line}`);
@@ -508,8 +521,35 @@ function fakeLabView(base, text, isDefault, restartedAt) {
     })),
     users: policy.users.map((u) => ({ username: u.username, scopes: u.scopes ?? [], may_act: sub(u.may_act) })),
     audiences: policy.audiences.map((a) => a.name),
+    vulnerable: Object.entries(FAKE_CHECKS)
+      .filter(([name]) => policy.checks[name] === false)
+      .map(([name, [risk, description]]) => ({ name, risk, description })),
   };
 }
+
+/** The lab's switchable checks (baton-sts, policy/checks.rs): what an attacker can do while one
+ * is off, and what it enforces while on. */
+const FAKE_CHECKS = {
+  actor_bound_to_client: [
+    "a client can present another client's token as its actor_token and act as that client",
+    "an actor_token must have been issued to the client presenting it",
+  ],
+  may_act_enforced: ["anyone may act for a subject, whatever its may_act says", "a subject token's may_act must name the actor (or, without one, the client)"],
+  may_act_carried: [
+    "a second agent can re-delegate a token the user's may_act never allowed it",
+    "an exchanged token keeps the subject token's may_act, so the restriction travels down the chain",
+  ],
+  subject_audience: ["a token sent to one client can be exchanged by another", "a subject or actor token meant for another client (its aud) is refused"],
+  token_type_matches: [
+    "an access token is accepted when declared as an ID token, and the other way round",
+    "subject_token_type and actor_token_type must match the token (access token vs ID token)",
+  ],
+  time_claims: ["tokens that are not valid yet (nbf, iat in the future) are accepted", "tokens whose nbf or iat lie in the future are refused"],
+  revocation: [
+    "/revoke answers 200 but forgets nothing: revoked tokens stay valid",
+    "tokens revoked at /revoke (RFC 7009) can no longer be exchanged, refreshed or introspected as active",
+  ],
+};
 
 /** Every claim by dotted path, sorted: an object as itself and as its members. */
 function fakeClaimPaths(claims, prefix = "", out = []) {
@@ -617,6 +657,139 @@ function createFakeLab(options, history) {
       }
       for (const a of list) outcomes.push({ assertion: clone(a), ...fakeCheck(a, step, claims) });
       return { claims: clone(paths), outcomes };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Probes (docs/ipc.md, "Probes"): canned reports replayed as `probe-progress` events, saved to a
+// probe history, listed, read back and diffed.
+// ---------------------------------------------------------------------------------------------
+
+function createFakeProbes(options, store) {
+  const reports = (options.probeReports ?? []).map(clone);
+  const saved = new Map();
+  let runs = 0;
+  // The probe run going, if any: whether it was asked to stop, and how to resume it.
+  let going = null;
+  const first = reports[0];
+  const groupTitle = (g) => first?.groups.find((x) => x.group === g)?.title ?? g;
+  const catalogue = (first?.results ?? []).map((r) => ({
+    id: r.id,
+    group: r.group,
+    groupTitle: groupTitle(r.group),
+    title: r.title,
+    rfc: r.rfc,
+    severity: r.severity,
+    fix: r.fix,
+  }));
+
+  /** A group's line, or the whole, as the runner counts it. */
+  const score = (group, title, results) => {
+    const count = (o) => results.filter((r) => r.outcome === o).length;
+    const [passed, failed, skipped] = [count("pass"), count("fail"), count("skip")];
+    return { group, title, passed, failed, skipped, score: passed + failed > 0 ? Math.floor((passed * 100) / (passed + failed)) : null };
+  };
+  const grade = (results) => {
+    const failed = (s) => results.filter((r) => r.outcome === "fail" && r.severity === s).length;
+    const errors = failed("error");
+    if (errors === 0) return failed("warning") + failed("info") === 0 ? "A" : "B";
+    return errors <= 2 ? "C" : errors <= 5 ? "D" : "F";
+  };
+  const reportOf = (base, results, cancelled, startedAt) => {
+    const groups = [...new Set(results.map((r) => r.group))].map((g) =>
+      score(
+        g,
+        groupTitle(g),
+        results.filter((r) => r.group === g),
+      ),
+    );
+    return { ...base, startedAt, cancelled, results, groups, overall: score("baseline", "Overall", results), grade: grade(results) };
+  };
+  const summary = (id, r) => ({
+    id,
+    server: r.server,
+    startedAt: r.startedAt,
+    grade: r.grade,
+    passed: r.overall.passed,
+    failed: r.overall.failed,
+    skipped: r.overall.skipped,
+    cancelled: r.cancelled,
+  });
+
+  async function runProbes({ collection, environment, target, only }) {
+    if (!store.has(collection)) return fail("not_found", `no collection named “${collection}”`);
+    const probe = target ?? store.get(collection).probe;
+    if (!probe) return fail("invalid_input", `collection “${collection}” has no [probe] section (see docs/collection-format.md)`);
+    if (going) return fail("conflict", "a probe run is already going; cancel it or wait for it to finish");
+    const base = reports[runs % reports.length];
+    if (!base) return fail("internal", "the fake backend has no probe report");
+    runs += 1;
+    const names = only ?? [];
+    const chosen = base.results.filter((r) => names.length === 0 || names.includes(r.group) || names.includes(r.id));
+    const run = (going = { cancelled: false, resume: null, released: 0 });
+    const results = [];
+    try {
+      for (let index = 0; index < chosen.length; index++) {
+        if (run.cancelled) break;
+        const r = chosen[index];
+        const event = { collection, server: probe.server, index, total: chosen.length, probeId: r.id, title: r.title, group: r.group };
+        await options.emit("probe-progress", { ...event, phase: "started", outcome: null });
+        await new Promise((done) => setTimeout(done, 2));
+        results.push(r);
+        await options.emit("probe-progress", { ...event, phase: "finished", outcome: r.outcome });
+        if (index === 0 && options.holdProbeRuns && !run.cancelled) {
+          if (run.released > 0) run.released--;
+          else await new Promise((done) => (run.resume = () => ((run.resume = null), done())));
+        }
+      }
+      const id = saved.size + 1;
+      // Each run a minute after the one before, so the history tells them apart.
+      const report = reportOf({ ...base, collection, server: probe.server, environment }, results, run.cancelled, 1767225600 + id * 60);
+      saved.set(id, { collection, report });
+      return clone({ runId: id, report });
+    } finally {
+      going = null;
+    }
+  }
+
+  const commands = {
+    probe_catalogue: () => clone(catalogue),
+    run_probes: runProbes,
+    cancel_probe_run: () => {
+      if (!going) return false;
+      going.cancelled = true;
+      going.resume?.();
+      return true;
+    },
+    list_probe_runs: ({ collection }) =>
+      [...saved.entries()]
+        .filter(([, v]) => v.collection === collection)
+        .reverse()
+        .map(([id, v]) => summary(id, v.report)),
+    load_probe_run: ({ id }) => (saved.has(id) ? clone({ runId: id, report: saved.get(id).report }) : fail("not_found", `no probe run #${id}`)),
+    diff_probe_runs: ({ before, after }) => {
+      if (!saved.has(before)) return fail("not_found", `no probe run #${before}`);
+      if (!saved.has(after)) return fail("not_found", `no probe run #${after}`);
+      const earlier = new Map(saved.get(before).report.results.map((r) => [r.id, r]));
+      const later = new Map(saved.get(after).report.results.map((r) => [r.id, r]));
+      const changes = [];
+      for (const [id, r] of later) {
+        const b = earlier.get(id)?.outcome ?? null;
+        if (b !== r.outcome) changes.push({ id, title: r.title, before: b, after: r.outcome });
+      }
+      for (const [id, r] of earlier) if (!later.has(id)) changes.push({ id, title: r.title, before: r.outcome, after: null });
+      const rank = (c) => (c.before === "pass" && c.after === "fail" ? 0 : c.before === "fail" && c.after === "pass" ? 1 : 2);
+      return changes.sort((a, b) => rank(a) - rank(b));
+    },
+  };
+
+  return {
+    commands,
+    release: () => {
+      if (!going) return;
+      if (going.resume) going.resume();
+      else going.released++;
     },
   };
 }

@@ -2,6 +2,8 @@ import { useCallback, useEffect, useState } from "react";
 
 import { EnvironmentPanel } from "../features/environments/EnvironmentPanel";
 import { LabPanel } from "../features/lab/LabPanel";
+import { ProbeView } from "../features/probe/ProbeView";
+import { useProbeRun } from "../features/probe/useProbeRun";
 import { CollectionRunnerView } from "../features/runner/CollectionRunnerView";
 import { useCollectionRunner } from "../features/runner/useCollectionRunner";
 import { ScenarioView } from "../features/scenarios/ScenarioView";
@@ -21,6 +23,7 @@ type Main =
   // openRun: a saved run to show instead of the latest (from the collection runner).
   | { kind: "scenario"; collection: string; scenarioId: string; openRun?: { runId: number } }
   | { kind: "runner"; collection: string }
+  | { kind: "probe"; collection: string; server: string }
   | { kind: "servers" }
   | { kind: "lab" }
   | { kind: "environments" };
@@ -40,20 +43,22 @@ function Shell() {
   const [activeCollection, setActiveCollection] = useState<string | null>(null);
   const [main, setMain] = useState<Main>({ kind: "none" });
   const runner = useCollectionRunner();
+  const prober = useProbeRun();
   // Closing mid-run loses the scenarios not run yet.
   useUnsavedGuard(runner.running, `the run of “${runner.collection ?? ""}” still going`);
+  useUnsavedGuard(prober.running, `the probe run of “${prober.server ?? ""}” still going`);
   const [showShortcuts, setShowShortcuts] = useState(false);
   useShortcutKey(useCallback(() => setShowShortcuts(true), []));
   // The environment switch belongs to the collection in view: the open scenario's, else the
   // selected one.
-  const toolbarCollection = main.kind === "scenario" || main.kind === "runner" ? main.collection : activeCollection;
+  const toolbarCollection = main.kind === "scenario" || main.kind === "runner" || main.kind === "probe" ? main.collection : activeCollection;
   const { environment, environments, choose: chooseEnvironment } = useActiveEnvironment(
     toolbarCollection ? ws.collections[toolbarCollection] : undefined,
   );
 
   // A collection that was deleted or renamed away takes its scenario view with it.
   useEffect(() => {
-    if ((main.kind === "scenario" || main.kind === "runner") && ws.workspace && !ws.workspace.collections.some((c) => c.name === main.collection)) {
+    if ((main.kind === "scenario" || main.kind === "runner" || main.kind === "probe") && ws.workspace && !ws.workspace.collections.some((c) => c.name === main.collection)) {
       setMain({ kind: "none" });
     }
   }, [ws.workspace, main]);
@@ -65,6 +70,17 @@ function Shell() {
   };
 
   const scenarioCollection = main.kind === "scenario" ? ws.collections[main.collection] : undefined;
+
+  /** Opens the Probe view of a server: the one named, else the collection's `[probe]` server,
+   * else its first. */
+  const openProbe = async (collection: string, server?: string) => {
+    setActiveCollection(collection);
+    const loaded = ws.collections[collection] ?? (await ws.open(collection));
+    const target = server ?? loaded?.probe?.server ?? loaded?.servers?.[0]?.id;
+    if (target) setMain({ kind: "probe", collection, server: target });
+  };
+  // With one collection in the workspace (a fresh start: the demo), it is the one probed.
+  const probeCollection = activeCollection ?? (ws.workspace?.collections.length === 1 ? ws.workspace.collections[0]!.name : null);
 
   return (
     <div className="app">
@@ -87,6 +103,7 @@ function Shell() {
           setMain({ kind: "servers" });
         }}
         onOpenLab={() => setMain({ kind: "lab" })}
+        onOpenProbe={probeCollection ? () => void openProbe(probeCollection) : undefined}
       />
       <main className="main">
         <AppToolbar
@@ -115,6 +132,16 @@ function Shell() {
             collection={activeCollection ? (ws.collections[activeCollection] ?? null) : null}
             environment={environment}
             onSaveCollection={ws.save}
+            onProbe={activeCollection ? (server) => void openProbe(activeCollection, server) : undefined}
+          />
+        ) : null}
+        {main.kind === "probe" && ws.collections[main.collection] ? (
+          <ProbeView
+            key={`${main.collection}/${main.server}`}
+            collection={ws.collections[main.collection]!}
+            server={main.server}
+            environment={environment}
+            runner={prober}
           />
         ) : null}
         {main.kind === "lab" ? <LabPanel onApplied={() => void ws.refresh()} /> : null}

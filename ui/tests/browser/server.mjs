@@ -38,6 +38,8 @@ import demo from "/__test/fixtures/demo-collection.js";
 import agentChain from "/__test/fixtures/agent-chain.js";
 import refusals from "/__test/fixtures/refusals-failed.js";
 import compareAiAssistant from "/__test/fixtures/compare-ai-assistant.js";
+import probeLab from "/__test/fixtures/probe-lab.js";
+import probeLabVulnerable from "/__test/fixtures/probe-lab-vulnerable.js";
 
 const config = window.__BATON_TEST__ ?? {};
 const emit = (event, payload) => window.__TAURI_INTERNALS__.invoke("plugin:event|emit", { event, payload });
@@ -49,12 +51,15 @@ const backend = createFakeBackend({
   compares: config.compares ?? { [demo.name + "/ai-assistant/airline"]: compareAiAssistant },
   ...(config.keyring ? { keyring: config.keyring } : {}),
   holdCollectionRuns: config.holdCollectionRuns ?? false,
+  // By name, in the order run_probes answers with them: "vulnerable" (a check off) or "honest".
+  probeReports: (config.probeReports ?? ["vulnerable", "honest"]).map((n) => (n === "honest" ? probeLab : probeLabVulnerable).report),
+  holdProbeRuns: config.holdProbeRuns ?? false,
   emit,
 });
 if (config.history) for (const key of config.history) backend.addHistory(key === "agent-chain" ? agentChain : refusals);
 mockWindows("main");
 mockIPC((cmd, args) => backend.handle(cmd, args), { shouldMockEvents: true });
-window.__baton = { backend, fixtures: { demo, agentChain, refusals, compareAiAssistant } };
+window.__baton = { backend, fixtures: { demo, agentChain, refusals, compareAiAssistant, probeLab, probeLabVulnerable } };
 `;
 
 function send(res, status, type, body, headers = {}) {

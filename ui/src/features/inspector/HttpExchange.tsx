@@ -1,4 +1,10 @@
-import type { RecordedRequest, TokenResponse } from "../../api/types";
+import type { ReactNode } from "react";
+
+import type { RecordedRequest } from "../../api/types";
+
+/** What the raw view needs of a response: a run's `TokenResponse` or a probe's
+ * `RecordedResponse`. */
+type RawResponse = { status: number; headers: Array<[string, string]>; body: string };
 
 function prettyBody(body: string): string {
   try {
@@ -17,11 +23,22 @@ function formLines(body: string): string {
   }
 }
 
-/** The request as sent (secrets masked) and the response as received. */
-export function HttpExchange({ request, response }: { request: RecordedRequest | null; response: TokenResponse | null }) {
+/** The request as sent (secrets masked) and the response as received, under `title`. */
+export function HttpExchange({
+  request,
+  response,
+  title = "HTTP",
+  children,
+}: {
+  request: RecordedRequest | null;
+  response: RawResponse | null;
+  title?: string;
+  /** Said after the response, e.g. that nothing came back or that the body was cut. */
+  children?: ReactNode;
+}) {
   return (
-    <section className="inspector__section" aria-label="HTTP">
-      <h3>HTTP</h3>
+    <section className="inspector__section" aria-label={title}>
+      <h3>{title}</h3>
       {request ? (
         <details open>
           <summary>Request</summary>
@@ -42,6 +59,7 @@ export function HttpExchange({ request, response }: { request: RecordedRequest |
           </pre>
         </details>
       ) : null}
+      {children}
     </section>
   );
 }

@@ -81,6 +81,26 @@ describe("The lab panel", () => {
     expect(backend.calls.filter((c) => c.cmd === "reset_lab_policy")).toHaveLength(1);
   });
 
+  it("says which security checks a policy switches off, as vulnerabilities, until they are on again", async () => {
+    const { user, editor } = await openLab();
+    expect(screen.queryByRole("status", { name: "Checks switched off" })).toBeNull();
+    fireEvent.change(editor, { target: { value: `${editor.value}\n[checks]\nactor_bound_to_client = false\nrevocation = false\n` } });
+    await user.click(screen.getByTestId("lab-apply"));
+
+    const warning = await screen.findByRole("status", { name: "Checks switched off" });
+    const items = within(warning).getAllByTestId("lab-vulnerable");
+    expect(items.map((i) => i.textContent)).toEqual([
+      "vulnerable: actor_bound_to_client — a client can present another client's token as its actor_token and act as that client",
+      "vulnerable: revocation — /revoke answers 200 but forgets nothing: revoked tokens stay valid",
+    ]);
+    expect(items[0]!.getAttribute("title")).toBe("When on: an actor_token must have been issued to the client presenting it");
+    expect(warning.textContent).toContain("2 security checks");
+
+    await user.click(screen.getByRole("button", { name: "Reset to built-in" }));
+    await user.click(within(screen.getByRole("group", { name: "Reset to the built-in policy?" })).getByRole("button", { name: "Reset and restart" }));
+    await waitFor(() => expect(screen.queryByRole("status", { name: "Checks switched off" })).toBeNull());
+  });
+
   it("keeps an edit not applied yet while the panel is closed", async () => {
     const { user, editor } = await openLab();
     const edited = editor.value.replace("max_chain_depth = 4", "max_chain_depth = 2");

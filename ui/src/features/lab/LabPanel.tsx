@@ -20,6 +20,26 @@ let unapplied: { base: string; text: string } | null = null;
 /** A policy mistake as the lab reported it: its message and the 1-based line, when known. */
 type PolicyProblem = { message: string; line: number | null };
 
+/** The security checks the policy switches off: each an attack the lab now lets through. */
+function LabVulnerabilities({ lab }: { lab: LabView }) {
+  if (lab.vulnerable.length === 0) return null;
+  return (
+    <div className="lab__vulnerable" role="status" aria-label="Checks switched off">
+      <p className="lab__vulnerable-head">
+        The policy switches off {lab.vulnerable.length === 1 ? "a security check" : `${lab.vulnerable.length} security checks`} on purpose: the probes
+        that exercise {lab.vulnerable.length === 1 ? "it" : "them"} fail against this lab.
+      </p>
+      <ul>
+        {lab.vulnerable.map((c) => (
+          <li key={c.name} data-testid="lab-vulnerable" title={`When on: ${c.description}`}>
+            vulnerable: <code>{c.name}</code> — {c.risk}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 /** Where the lab runs and what its policy allows. */
 function LabSummary({ lab }: { lab: LabView }) {
   return (
@@ -137,6 +157,7 @@ export function LabPanel({ onApplied }: { onApplied?: () => void }) {
       ) : (
         <>
           <LabSummary lab={lab} />
+          <LabVulnerabilities lab={lab} />
           <section aria-labelledby="lab-policy-heading" className="lab__policy">
             <div className="lab__policy-head">
               <h2 id="lab-policy-heading">

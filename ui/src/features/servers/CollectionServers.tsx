@@ -7,8 +7,16 @@ import { ErrorBanner } from "../../shared/ErrorBanner";
 import { ConnectionReportList } from "./ConnectionReportList";
 
 /** The servers of a collection, each with a connection test (the checks are made in Rust) in
- * the environment the app toolbar has chosen. */
-export function CollectionServers({ collection, environment }: { collection: Collection; environment: string | null }) {
+ * the environment the app toolbar has chosen, and a way into its Probe view. */
+export function CollectionServers({
+  collection,
+  environment,
+  onProbe,
+}: {
+  collection: Collection;
+  environment: string | null;
+  onProbe?: (serverId: string) => void;
+}) {
   const servers = collection.servers ?? [];
   const [reports, setReports] = useState<Record<string, ConnectionReport>>({});
   const [testing, setTesting] = useState<string | null>(null);
@@ -57,7 +65,18 @@ export function CollectionServers({ collection, environment }: { collection: Col
                   onClick={() => void test(s.id)}
                 >
                   {testing === s.id ? "Testing…" : "Test connection"}
-                </button>
+                </button>{" "}
+                {onProbe ? (
+                  <button
+                    type="button"
+                    className="button button--small"
+                    aria-label={`Probe ${s.id}`}
+                    title="Run the probe suite against this server: what it must refuse, and how it answers"
+                    onClick={() => onProbe(s.id)}
+                  >
+                    Probe…
+                  </button>
+                ) : null}
               </td>
             </tr>
           ))}

@@ -33,12 +33,15 @@ export function ServerPanel({
   collection,
   environment = null,
   onSaveCollection,
+  onProbe,
 }: {
   lab: LabInfo | null;
   collection: Collection | null;
   /** The environment connection tests use: the app toolbar's switch. */
   environment?: string | null;
   onSaveCollection?: (collection: Collection) => Promise<boolean>;
+  /** Opens the Probe view of one of the collection's servers. */
+  onProbe?: (serverId: string) => void;
 }) {
   const inputId = useId();
   const [issuer, setIssuer] = useState(lab?.issuer ?? "");
@@ -77,7 +80,7 @@ export function ServerPanel({
   return (
     <div className="servers">
       <h1>Servers</h1>
-      {collection && (collection.servers?.length ?? 0) > 0 ? <CollectionServers key={collection.name} collection={collection} environment={environment} /> : null}
+      {collection && (collection.servers?.length ?? 0) > 0 ? <CollectionServers key={collection.name} collection={collection} environment={environment} onProbe={onProbe} /> : null}
       <section aria-label="Discovery">
         <h2>Discover a server</h2>
         <form className="discover-form" onSubmit={submit}>

@@ -16,6 +16,8 @@ type Props = {
   onOpenScenario: (collection: string, scenarioId: string) => void;
   onOpenServers: () => void;
   onOpenLab?: () => void;
+  /** Opens the Probe view of the selected collection's probed server; absent with no collection. */
+  onOpenProbe?: () => void;
   onOpenEnvironments: () => void;
   onRunCollection?: (name: string) => void;
 };
@@ -30,6 +32,7 @@ export function Sidebar({
   onOpenScenario,
   onOpenServers,
   onOpenLab,
+  onOpenProbe,
   onOpenEnvironments,
   onRunCollection,
 }: Props) {
@@ -333,6 +336,15 @@ export function Sidebar({
             Lab…
           </button>
         ) : null}
+        <button
+          type="button"
+          className="button button--quiet"
+          onClick={onOpenProbe}
+          disabled={!onOpenProbe}
+          title={onOpenProbe ? "Probe a server of the collection: what it must refuse, and how it answers" : "Select a collection to probe its servers"}
+        >
+          Probe…
+        </button>
         {ws.workspace ? (
           <p className="muted sidebar__lab" title={ws.workspace.lab.issuer}>
             Lab token service at <code>{ws.workspace.lab.base_url}</code>
