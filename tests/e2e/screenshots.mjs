@@ -1,6 +1,6 @@
 // Takes the README's screenshots of the real window (not a test): the three-hop agent chain's
 // graph, the inspector with the diff against the subject token, presentation mode, compare,
-// the collection runner and the lab panel.
+// the collection runner, the lab panel, and the Probe view of the lab.
 // Run: xvfb-run -a -s "-screen 0 1440x900x24" node tests/e2e/screenshots.mjs
 import { execFileSync } from "node:child_process";
 import path from "node:path";
@@ -77,6 +77,19 @@ try {
   await browser.$("[data-testid='lab-request-row']").waitForExist({ timeout: 10_000 });
   await browser.pause(500);
   shoot("app-lab.png");
+
+  // The Probe view of the demo's lab server after a run, a chain-splicing probe's exchanges open.
+  await collection.click();
+  await (await browser.$("//button[normalize-space(.)='Probe…']")).click();
+  await (await browser.$("//button[normalize-space(.)='Run probes']")).click();
+  await browser.$("[data-testid='probe-grade']").waitForExist({ timeout: 60_000 });
+  const splice = await browser.$("[data-testid='probe-result'][data-probe='chain.upstream-splice'] button");
+  await splice.scrollIntoView({ block: "center" });
+  await splice.click();
+  await browser.$("aside[aria-label='Probe exchanges']").waitForExist({ timeout: 10_000 });
+  await browser.execute(() => document.querySelector(".probe__main")?.scrollTo(0, 0));
+  await browser.pause(600);
+  shoot("app-probe.png");
 } finally {
   await app.stop();
 }
