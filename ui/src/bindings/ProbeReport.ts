@@ -19,6 +19,7 @@ cancelled: boolean, results: Array<ProbeResult>,
  */
 groups: Array<GroupScore>, overall: GroupScore, 
 /**
- * One letter a person understands at a glance: A (nothing failed) to F.
+ * One letter a person understands at a glance: A (nothing failed) to F; `-` when every
+ * probe was skipped.
  */
 grade: string, };
