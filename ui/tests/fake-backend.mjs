@@ -691,6 +691,7 @@ function createFakeProbes(options, store) {
     return { group, title, passed, failed, skipped, score: passed + failed > 0 ? Math.floor((passed * 100) / (passed + failed)) : null };
   };
   const grade = (results) => {
+    if (!results.some((r) => r.outcome !== "skip")) return "-";
     const failed = (s) => results.filter((r) => r.outcome === "fail" && r.severity === s).length;
     const errors = failed("error");
     if (errors === 0) return failed("warning") + failed("info") === 0 ? "A" : "B";

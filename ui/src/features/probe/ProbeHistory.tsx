@@ -7,6 +7,7 @@ import { ErrorBanner } from "../../shared/ErrorBanner";
 import { localDate } from "../inspector/time";
 import { ProbeDiffList } from "./ProbeDiffList";
 import { Counts } from "./Counts";
+import { gradeClass } from "./grade";
 
 type Props = {
   /** Newest first; null while loading. */
@@ -24,7 +25,7 @@ function HistoryRow({ run, shown, onOpen }: { run: ProbeRunSummary; shown: boole
     <li className={`history-row probe-history-row ${shown ? "history-row--shown" : ""}`} data-testid="probe-history-row" data-run-id={run.id} aria-current={shown ? "true" : undefined}>
       <button type="button" className="history-row__open" onClick={onOpen} aria-label={`Open probe run #${run.id}, grade ${run.grade}, ${when}`}>
         <span className="history-row__id">#{run.id}</span>
-        <span className={`probe-history-row__grade grade--${run.grade.toLowerCase()}`}>{run.grade}</span>
+        <span className={`probe-history-row__grade ${gradeClass(run.grade)}`}>{run.grade}</span>
         <span className="probe-history-row__counts">
           <Counts score={run} />
           {run.cancelled ? <span className="muted">cancelled</span> : null}

@@ -1,14 +1,8 @@
 import type { GroupScore, ProbeReport } from "../../api/types";
 import { localDate } from "../inspector/time";
 import { Counts } from "./Counts";
+import { gradeClass, gradeMeaning } from "./grade";
 
-const GRADE_MEANING: Record<string, string> = {
-  A: "nothing failed",
-  B: "only info or warning failures",
-  C: "one or two error-level failures",
-  D: "three to five error-level failures",
-  F: "more than five error-level failures",
-};
 
 /** One group's line: its title, a bar of passed out of judged, the percentage and the counts
  * (those that are not zero). */
@@ -35,12 +29,12 @@ export function ReportCard({ report, runId }: { report: ProbeReport; runId: numb
   return (
     <section className="report-card" aria-label="Report card">
       <div className="report-card__head">
-        <div className={`report-card__grade grade--${grade.toLowerCase()}`} data-testid="probe-grade" aria-label={`Grade ${grade}`}>
+        <div className={`report-card__grade ${gradeClass(grade)}`} data-testid="probe-grade" aria-label={`Grade ${grade}`}>
           {grade}
         </div>
         <div className="report-card__summary">
           <p className="report-card__meaning">
-            Grade {grade}: {GRADE_MEANING[grade] ?? "see the failures below"}
+            Grade {grade}: {gradeMeaning(grade)}
             {report.cancelled ? <strong className="report-card__cancelled"> · cancelled before every probe ran</strong> : null}
           </p>
           <p className="report-card__overall" data-testid="probe-overall">
