@@ -225,7 +225,9 @@ async fn attack(
 fn mode_words(mode: Mode) -> &'static str {
     match mode {
         Mode::Delegate => "with its own token as actor_token",
-        Mode::Impersonate => "without an actor token (it cannot delegate)",
+        Mode::Impersonate => {
+            "without an actor token (the server refused its control delegation, its own token with itself as actor)"
+        }
     }
 }
 

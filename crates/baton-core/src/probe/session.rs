@@ -360,6 +360,14 @@ impl ProbeSession {
     }
 }
 
+/// Form parameters that carry a credential: recorded masked whoever added them.
+const SECRET_PARAMETERS: [&str; 4] = [
+    "client_secret",
+    "client_assertion",
+    "password",
+    "refresh_token",
+];
+
 /// One probe's view of the session: it records every exchange the probe makes.
 pub struct Probing {
     pub session: Arc<ProbeSession>,
@@ -445,7 +453,13 @@ impl Probing {
     ) -> Result<HttpRequest, Verdict> {
         let mut request = HttpRequest::post_form(url);
         for (name, value) in params {
-            request.push_form(name, Value::Plain((*value).to_string()));
+            // Credentials a probe puts in the body itself are masked like the roles' own.
+            let value = if SECRET_PARAMETERS.contains(name) {
+                Value::Secret(crate::secret::Secret::new(*value))
+            } else {
+                Value::Plain((*value).to_string())
+            };
+            request.push_form(name, value);
         }
         if let Some(role) = role {
             role.auth
