@@ -70,10 +70,27 @@ pub async fn run(
     let total = probes.len();
     let mut results = Vec::with_capacity(total);
     let mut cancelled = false;
+    // Probes in a row whose every request got no answer at all.
+    let mut unanswered = 0usize;
     for (index, probe) in probes.iter().enumerate() {
         if cancel.load(Ordering::SeqCst) {
             cancelled = true;
             break;
+        }
+        if unanswered >= GIVE_UP_AFTER_UNANSWERED {
+            let result = not_run(
+                probe,
+                format!(
+                    "not run: the server stopped answering ({GIVE_UP_AFTER_UNANSWERED} probes in a row got no response at all); check that it is up and reachable, then probe again"
+                ),
+            );
+            progress(ProbeProgress::Finished {
+                index,
+                total,
+                result: &result,
+            });
+            results.push(result);
+            continue;
         }
         progress(ProbeProgress::Started {
             index,
@@ -93,6 +110,9 @@ pub async fn run(
             fix: probe.fix.to_string(),
             exchanges: probing.take_exchanges(),
         };
+        let no_answer =
+            !result.exchanges.is_empty() && result.exchanges.iter().all(|e| e.response.is_none());
+        unanswered = if no_answer { unanswered + 1 } else { 0 };
         progress(ProbeProgress::Finished {
             index,
             total,
@@ -111,6 +131,25 @@ pub async fn run(
         cancelled,
         results,
     )
+}
+
+/// After this many probes in a row got no response to any request, the rest are not sent: a
+/// server that is down would otherwise cost every remaining request its full timeout.
+const GIVE_UP_AFTER_UNANSWERED: usize = 3;
+
+/// A probe that was not run, skipped with `reason`.
+fn not_run(probe: &Probe, reason: String) -> ProbeResult {
+    ProbeResult {
+        id: probe.id.to_string(),
+        group: probe.group,
+        title: probe.title.to_string(),
+        rfc: probe.rfc.to_string(),
+        severity: probe.severity,
+        outcome: ProbeOutcome::Skip,
+        reason,
+        fix: probe.fix.to_string(),
+        exchanges: Vec::new(),
+    }
 }
 
 /// The report card for `results`: a score per group and overall, and the grade.

@@ -97,3 +97,54 @@ async fn each_check_switched_off_fails_exactly_its_probes() {
         assert_eq!(failed, expected, "with {check} off");
     }
 }
+
+#[tokio::test]
+async fn a_server_that_goes_away_is_not_waited_for_probe_after_probe() {
+    let lab = lab().await;
+    let overrides =
+        std::collections::BTreeMap::from([("lab".to_string(), lab.base_url().to_string())]);
+    let mut secrets = baton_core::scenario::MapSecrets::default();
+    for (name, value) in lab.policy().credentials() {
+        secrets.insert(name, value);
+    }
+    // The subject token is obtained while the lab is up; then it stops.
+    let session = baton_core::probe::ProbeSession::prepare(
+        std::sync::Arc::new(Faulty::new(Honest)),
+        std::sync::Arc::new(baton_core::SystemClock),
+        &collection(),
+        None,
+        &overrides,
+        std::sync::Arc::new(secrets),
+    )
+    .await
+    .expect("the session is prepared while the lab is up");
+    lab.stop().await;
+    let probes = baton_core::probe::Selection::default()
+        .probes()
+        .expect("the catalogue");
+    let report = baton_core::probe::run(
+        std::sync::Arc::new(session),
+        &probes,
+        &mut |_| {},
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .await;
+    assert_eq!(
+        report.results.len(),
+        probes.len(),
+        "every probe is reported"
+    );
+    assert!(with_outcome(&report, ProbeOutcome::Fail).is_empty());
+    let sent: usize = report.results.iter().map(|r| r.exchanges.len()).sum();
+    assert!(
+        sent <= 10,
+        "{sent} requests were sent to a server that was gone"
+    );
+    let last = report.results.last().expect("results");
+    assert!(
+        last.reason.contains("the server stopped answering"),
+        "{}",
+        last.reason
+    );
+    assert_eq!(report.grade, "-");
+}
