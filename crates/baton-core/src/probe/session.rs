@@ -295,10 +295,6 @@ impl ProbeSession {
         self.clock.now()
     }
 
-    pub fn http(&self) -> &dyn HttpClient {
-        self.http.as_ref()
-    }
-
     /// A new subject token, obtained the way the `[probe]` says (a given token is returned as
     /// it is). Runs the token step through the engine, exactly as a scenario's step would.
     pub async fn obtain_subject(&self) -> Result<SubjectToken, String> {
