@@ -46,6 +46,8 @@ fn roles() -> ProbeTarget {
             username: None,
             password: None,
             refresh_token: None,
+            assertion: None,
+            requested_token_use: None,
             audience: vec![],
             resource: vec![],
             scope: Some("profile documents:read".into()),

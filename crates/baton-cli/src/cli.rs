@@ -102,6 +102,9 @@ pub struct RunArgs {
     /// The store (SQLite); default: $BATON_STORE, else the app's data directory.
     #[arg(long, value_name = "FILE")]
     pub store: Option<PathBuf>,
+    /// For steps that sign a user in: print the address instead of opening a browser.
+    #[arg(long)]
+    pub no_browser: bool,
 }
 
 #[derive(Debug, Args)]
@@ -269,6 +272,12 @@ pub struct ServerArgs {
     /// An extra CA certificate (PEM) to trust for this server.
     #[arg(long, value_name = "FILE")]
     pub ca_file: Option<PathBuf>,
+    /// Send a DPoP proof (RFC 9449) with each request, with a key made for this command.
+    #[arg(long)]
+    pub dpop: bool,
+    /// Send DPoP proofs with this P-256 private key (PEM) instead.
+    #[arg(long, value_name = "FILE")]
+    pub dpop_key: Option<PathBuf>,
 }
 
 /// What every token request shares: targets, scope, extra parameters and output.
@@ -300,11 +309,17 @@ pub struct RequestArgs {
     pub jwks: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum GrantArg {
     ClientCredentials,
     Password,
     RefreshToken,
+    /// A user signs in through the browser (authorization code with PKCE, RFC 7636).
+    AuthorizationCode,
+    /// The user approves on another device (RFC 8628).
+    DeviceCode,
+    /// A JWT as the grant (RFC 7523); Entra's on-behalf-of with --requested-token-use.
+    JwtBearer,
 }
 
 #[derive(Debug, Args)]
@@ -322,6 +337,28 @@ pub struct TokenArgs {
     /// The environment variable holding the refresh token (prompted for if not given).
     #[arg(long, value_name = "VAR")]
     pub refresh_token_env: Option<String>,
+    /// The JWT presented by --grant jwt-bearer; `-` reads it from standard input.
+    #[arg(long, value_name = "JWT", required_if_eq("grant", "jwt-bearer"))]
+    pub assertion: Option<String>,
+    /// With --grant jwt-bearer: requested_token_use, e.g. on_behalf_of (Entra ID).
+    #[arg(long, value_name = "USE")]
+    pub requested_token_use: Option<String>,
+    /// With --grant authorization-code: print the sign-in address instead of opening a browser.
+    #[arg(long)]
+    pub no_browser: bool,
+    /// Where users sign in; read from the issuer's metadata with --issuer.
+    #[arg(long, value_name = "URL")]
+    pub authorization_endpoint: Option<String>,
+    /// RFC 8628's endpoint; read from the issuer's metadata with --issuer.
+    #[arg(long, value_name = "URL")]
+    pub device_authorization_endpoint: Option<String>,
+    /// The loopback port for the sign-in redirect (http://127.0.0.1:PORT/callback); 0 picks a
+    /// free one. Fix it for a server that registers the port.
+    #[arg(long, default_value_t = 0, value_name = "PORT")]
+    pub redirect_port: u16,
+    /// Seconds to wait for the user to sign in or approve.
+    #[arg(long, default_value_t = 300, value_name = "SECS")]
+    pub sign_in_timeout: u64,
     #[command(flatten)]
     pub request: RequestArgs,
     /// Print only the issued token, for use in scripts.

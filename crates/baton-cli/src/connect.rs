@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use baton_core::discovery::{Discovery, discover};
+use baton_core::dpop::DpopKey;
 use baton_core::http::{HttpSettings, ReqwestClient};
 use baton_core::verify::{Jwks, Verification, VerifyOptions, verify};
 use baton_core::{ClientAuth, Secret, SigningKey, SystemClock, TokenClient, TokenRequest};
@@ -18,6 +19,19 @@ pub struct Connection {
     pub token_endpoint: String,
     pub auth: ClientAuth,
     pub discovery: Option<Discovery>,
+    /// The key of `--dpop`: every request carries a proof of it.
+    pub dpop: Option<DpopKey>,
+}
+
+impl Connection {
+    /// A member of the discovered metadata.
+    pub fn metadata(&self, member: &str) -> Option<String> {
+        self.discovery
+            .as_ref()
+            .and_then(|d| d.metadata.document.get(member))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    }
 }
 
 pub async fn connect(args: &ServerArgs) -> Result<Connection, CliError> {
@@ -43,12 +57,34 @@ pub async fn connect(args: &ServerArgs) -> Result<Connection, CliError> {
         (None, None) => return Err(usage("give --server TOKEN_URL or --issuer URL")),
     };
     let auth = client_auth(args)?;
+    let dpop = dpop_key(args)?;
     Ok(Connection {
         client,
         token_endpoint,
         auth,
         discovery,
+        dpop,
     })
+}
+
+fn dpop_key(args: &ServerArgs) -> Result<Option<DpopKey>, CliError> {
+    if let Some(path) = &args.dpop_key {
+        let pem = std::fs::read_to_string(path).map_err(|e| {
+            usage(format!(
+                "could not read the DPoP key {}: {e}",
+                path.display()
+            ))
+        })?;
+        return DpopKey::from_pem(&Secret::new(pem))
+            .map(Some)
+            .map_err(|e| usage(format!("{}: {e}", path.display())));
+    }
+    if args.dpop {
+        return DpopKey::generate()
+            .map(Some)
+            .map_err(|e| usage(e.to_string()));
+    }
+    Ok(None)
 }
 
 fn client_auth(args: &ServerArgs) -> Result<ClientAuth, CliError> {

@@ -38,6 +38,9 @@ impl From<ClientError> for CliError {
         match e {
             ClientError::Request(e) => CliError::Usage(e.to_string()),
             ClientError::Transport(e) => CliError::Transport(e.to_string()),
+            ClientError::Dpop(e) => {
+                CliError::Usage(format!("the DPoP proof could not be made: {e}"))
+            }
         }
     }
 }

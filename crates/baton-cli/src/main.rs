@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod connect;
 mod error;
+mod interact;
 mod render;
 mod secrets;
 mod store_path;

@@ -64,6 +64,8 @@ fn collection(scenarios: Vec<Scenario>) -> Collection {
         secret: Some(format!("{{{{secret.{id}}}}}")),
         private_key: None,
         key_id: None,
+        dpop: false,
+        dpop_key: None,
     };
     Collection {
         probe: None,
@@ -76,6 +78,8 @@ fn collection(scenarios: Vec<Scenario>) -> Collection {
             token_endpoint: "{{env.lab}}/token".into(),
             jwks_uri: Some("{{env.lab}}/jwks".into()),
             introspection_endpoint: None,
+            authorization_endpoint: None,
+            device_authorization_endpoint: None,
         }],
         clients: vec![client("web-app"), client("order-service")],
         environments: vec![Environment {
@@ -138,6 +142,8 @@ fn token_step(id: &str, client: &str, grant: FirstGrant) -> Step {
             username: password.then(|| "alice".into()),
             password: password.then(|| "{{secret.alice.password}}".into()),
             refresh_token: None,
+            assertion: None,
+            requested_token_use: None,
             audience: Vec::new(),
             resource: Vec::new(),
             scope: password

@@ -102,6 +102,8 @@ fn steps() -> Vec<Step> {
                 username: Some("alice".into()),
                 password: Some("{{secret.alice}}".into()),
                 refresh_token: None,
+                assertion: None,
+                requested_token_use: None,
                 audience: vec!["orders-api".into()],
                 resource: Vec::new(),
                 scope: Some("orders:read".into()),

@@ -1,15 +1,17 @@
 //! One request to a token endpoint, end to end: build it, send it through the injected client,
 //! read the response, decode the tokens and judge what came back.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use serde::Serialize;
 
 use crate::auth::ClientAuth;
 use crate::clock::Clock;
+use crate::dpop::{self, DpopKey, USE_DPOP_NONCE};
 use crate::findings::{Finding, ResponseCheck, TokenRole, check_response, check_token};
-use crate::http::{HttpClient, HttpRequest, RecordedRequest, TransportError};
+use crate::http::{HttpClient, HttpRequest, RecordedRequest, TransportError, Value};
 use crate::jwt::{DecodedToken, decode};
 use crate::request::{RequestError, TokenRequest};
 use crate::response::{TokenResponse, parse_token_response};
@@ -21,6 +23,8 @@ pub enum ClientError {
     Request(#[from] RequestError),
     #[error(transparent)]
     Transport(#[from] TransportError),
+    #[error("the DPoP proof could not be made: {0}")]
+    Dpop(String),
 }
 
 /// The token a response carried, decoded.
@@ -48,11 +52,20 @@ pub struct TokenResult {
 pub struct TokenClient {
     http: Arc<dyn HttpClient>,
     clock: Arc<dyn Clock>,
+    /// The last `DPoP-Nonce` each endpoint gave (RFC 9449 §8), sent in its next proofs.
+    dpop_nonces: Arc<Mutex<HashMap<String, String>>>,
 }
+
+/// The most endpoints whose DPoP nonce is remembered.
+const MAX_REMEMBERED_NONCES: usize = 256;
 
 impl TokenClient {
     pub fn new(http: Arc<dyn HttpClient>, clock: Arc<dyn Clock>) -> Self {
-        Self { http, clock }
+        Self {
+            http,
+            clock,
+            dpop_nonces: Arc::new(Mutex::new(HashMap::new())),
+        }
     }
 
     pub fn http(&self) -> &dyn HttpClient {
@@ -79,10 +92,51 @@ impl TokenClient {
         auth: &ClientAuth,
         request: &TokenRequest,
     ) -> Result<TokenResult, ClientError> {
-        let http_request = self.prepare(token_endpoint, auth, request)?;
+        self.execute_with(token_endpoint, auth, request, None).await
+    }
+
+    /// [`execute`](Self::execute), with a DPoP proof of `dpop` when given (RFC 9449 §5). A server
+    /// that answers `use_dpop_nonce` gets the request once more with its nonce (§8).
+    pub async fn execute_with(
+        &self,
+        token_endpoint: &str,
+        auth: &ClientAuth,
+        request: &TokenRequest,
+        dpop: Option<&DpopKey>,
+    ) -> Result<TokenResult, ClientError> {
+        let mut http_request = self.prepare(token_endpoint, auth, request)?;
         let sent_at = self.clock.now();
         let started = Instant::now();
-        let http_response = self.http.send(&http_request).await?;
+        let mut nonce_sent = None;
+        if let Some(key) = dpop {
+            nonce_sent = self.remembered_nonce(token_endpoint);
+            http_request.push_header(
+                "DPoP",
+                Value::Plain(self.proof(key, token_endpoint, nonce_sent.as_deref())?),
+            );
+        }
+        let mut http_response = self.http.send(&http_request).await?;
+        if let Some(key) = dpop {
+            let offered = http_response.header("DPoP-Nonce").map(str::to_owned);
+            if let Some(nonce) = &offered {
+                self.remember_nonce(token_endpoint, nonce);
+            }
+            if let Some(nonce) = offered
+                && nonce_sent.as_deref() != Some(nonce.as_str())
+                && asks_for_nonce(&http_response)
+            {
+                // The request is made again, complete: a new proof and a new client assertion.
+                http_request = self.prepare(token_endpoint, auth, request)?;
+                http_request.push_header(
+                    "DPoP",
+                    Value::Plain(self.proof(key, token_endpoint, Some(&nonce))?),
+                );
+                http_response = self.http.send(&http_request).await?;
+                if let Some(next) = http_response.header("DPoP-Nonce") {
+                    self.remember_nonce(token_endpoint, next);
+                }
+            }
+        }
         let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let response = parse_token_response(&http_response);
 
@@ -109,6 +163,13 @@ impl TokenClient {
         {
             findings.extend(check_token(jwt, issued_role(request, issued)));
         }
+        if let (Some(key), Some(success)) = (dpop, response.success()) {
+            findings.extend(dpop::check_issued(
+                success.token_type.as_deref(),
+                issued.as_ref().and_then(|i| i.decoded.jwt()),
+                key,
+            ));
+        }
         Ok(TokenResult {
             request: http_request.recorded(),
             response,
@@ -118,6 +179,46 @@ impl TokenClient {
             findings,
         })
     }
+}
+
+impl TokenClient {
+    fn proof(&self, key: &DpopKey, url: &str, nonce: Option<&str>) -> Result<String, ClientError> {
+        key.proof("POST", url, self.clock.now(), nonce, None)
+            .map_err(|e| ClientError::Dpop(e.to_string()))
+    }
+
+    fn remembered_nonce(&self, endpoint: &str) -> Option<String> {
+        self.dpop_nonces
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&dpop::htu(endpoint))
+            .cloned()
+    }
+
+    fn remember_nonce(&self, endpoint: &str, nonce: &str) {
+        let mut nonces = self.dpop_nonces.lock().unwrap_or_else(|p| p.into_inner());
+        if nonces.len() >= MAX_REMEMBERED_NONCES {
+            nonces.clear();
+        }
+        nonces.insert(dpop::htu(endpoint), nonce.to_owned());
+    }
+}
+
+/// Whether a response is the server's request for a DPoP nonce (RFC 9449 §8): a 400 with
+/// `use_dpop_nonce`, or a 401 whose DPoP challenge says so.
+fn asks_for_nonce(response: &crate::http::HttpResponse) -> bool {
+    let in_body = serde_json::from_slice::<serde_json::Value>(&response.body)
+        .ok()
+        .and_then(|v| {
+            v.get("error")
+                .and_then(|e| e.as_str())
+                .map(|e| e == USE_DPOP_NONCE)
+        })
+        .unwrap_or(false);
+    let in_challenge = response
+        .header("WWW-Authenticate")
+        .is_some_and(|h| h.contains(USE_DPOP_NONCE));
+    in_body || in_challenge
 }
 
 /// Whether the issued token is an access token, which decides if RFC 9068 applies to it.

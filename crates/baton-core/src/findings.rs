@@ -43,7 +43,12 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn new(id: &str, severity: Severity, reference: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(
+        id: &str,
+        severity: Severity,
+        reference: &str,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             id: id.into(),
             severity,

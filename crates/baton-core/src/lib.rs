@@ -8,6 +8,7 @@ pub mod client;
 pub mod clock;
 pub mod connection;
 pub mod discovery;
+pub mod dpop;
 pub mod findings;
 pub mod http;
 pub mod jwt;
@@ -17,6 +18,7 @@ pub mod request;
 pub mod response;
 pub mod scenario;
 pub mod secret;
+pub mod signin;
 pub mod token_type;
 pub mod verify;
 

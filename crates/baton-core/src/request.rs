@@ -24,10 +24,36 @@ pub struct ExchangeParams {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Grant {
     ClientCredentials,
-    Password { username: String, password: Secret },
-    RefreshToken { refresh_token: Secret },
+    Password {
+        username: String,
+        password: Secret,
+    },
+    RefreshToken {
+        refresh_token: Secret,
+    },
     TokenExchange(ExchangeParams),
+    /// Redeems an authorization code (RFC 6749 §4.1.3) with its PKCE verifier (RFC 7636 §4.5).
+    AuthorizationCode {
+        code: Secret,
+        redirect_uri: String,
+        code_verifier: Option<Secret>,
+    },
+    /// A JWT as an authorization grant (RFC 7523 §2.1). Entra ID's on-behalf-of flow adds
+    /// `requested_token_use=on_behalf_of`.
+    JwtBearer {
+        assertion: String,
+        requested_token_use: Option<String>,
+    },
+    /// Polls for a device authorization (RFC 8628 §3.4).
+    DeviceCode {
+        device_code: Secret,
+    },
 }
+
+/// The grant type of the JWT bearer grant (RFC 7523 §2.1).
+pub const JWT_BEARER_GRANT: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+/// The grant type of the device authorization grant (RFC 8628 §3.4).
+pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 impl Grant {
     pub fn grant_type(&self) -> &'static str {
@@ -36,6 +62,9 @@ impl Grant {
             Grant::Password { .. } => "password",
             Grant::RefreshToken { .. } => "refresh_token",
             Grant::TokenExchange(_) => TOKEN_EXCHANGE_GRANT,
+            Grant::AuthorizationCode { .. } => "authorization_code",
+            Grant::JwtBearer { .. } => JWT_BEARER_GRANT,
+            Grant::DeviceCode { .. } => DEVICE_CODE_GRANT,
         }
     }
 }
@@ -53,7 +82,7 @@ pub struct TokenRequest {
 
 /// Parameters that have their own option; an extra parameter may not send a second copy of one
 /// (RFC 6749 §3.2: a parameter is not repeated unless its definition allows it).
-const RESERVED: [&str; 16] = [
+const RESERVED: [&str; 22] = [
     "grant_type",
     "client_id",
     "client_secret",
@@ -70,6 +99,12 @@ const RESERVED: [&str; 16] = [
     "username",
     "password",
     "refresh_token",
+    "code",
+    "redirect_uri",
+    "code_verifier",
+    "assertion",
+    "requested_token_use",
+    "device_code",
 ];
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -196,6 +231,29 @@ impl TokenRequest {
             }
             Grant::RefreshToken { refresh_token } => {
                 req.push_form("refresh_token", Value::Secret(refresh_token.clone()));
+            }
+            Grant::AuthorizationCode {
+                code,
+                redirect_uri,
+                code_verifier,
+            } => {
+                req.push_form("code", Value::Secret(code.clone()));
+                req.push_form("redirect_uri", plain(redirect_uri));
+                if let Some(verifier) = code_verifier {
+                    req.push_form("code_verifier", Value::Secret(verifier.clone()));
+                }
+            }
+            Grant::JwtBearer {
+                assertion,
+                requested_token_use,
+            } => {
+                req.push_form("assertion", plain(assertion));
+                if let Some(use_) = requested_token_use {
+                    req.push_form("requested_token_use", plain(use_));
+                }
+            }
+            Grant::DeviceCode { device_code } => {
+                req.push_form("device_code", Value::Secret(device_code.clone()));
             }
             Grant::TokenExchange(p) => {
                 req.push_form("subject_token", plain(&p.subject.token));
@@ -337,6 +395,51 @@ mod tests {
             req.body().as_deref(),
             Some("grant_type=refresh_token&refresh_token=rt-1")
         );
+    }
+
+    #[test]
+    fn authorization_code_sends_code_redirect_and_verifier_masked() {
+        let auth = ClientAuth::None {
+            client_id: "signin-app".into(),
+        };
+        let req = TokenRequest::new(Grant::AuthorizationCode {
+            code: Secret::new("c0de"),
+            redirect_uri: "http://127.0.0.1:5000/callback".into(),
+            code_verifier: Some(Secret::new("v3rifier")),
+        })
+        .to_http("https://as.example/token", &auth, 0)
+        .expect("builds");
+        assert_eq!(
+            req.body().as_deref(),
+            Some(
+                "grant_type=authorization_code&code=c0de\
+                 &redirect_uri=http%3A%2F%2F127.0.0.1%3A5000%2Fcallback\
+                 &code_verifier=v3rifier&client_id=signin-app"
+            )
+        );
+        let recorded = req.recorded().body.unwrap_or_default();
+        assert!(
+            !recorded.contains("c0de") && !recorded.contains("v3rifier"),
+            "{recorded}"
+        );
+    }
+
+    #[test]
+    fn jwt_bearer_and_on_behalf_of() {
+        let auth = ClientAuth::SecretPost {
+            client_id: "api".into(),
+            secret: Secret::new("s"),
+        };
+        let req = TokenRequest::new(Grant::JwtBearer {
+            assertion: "a.b.c".into(),
+            requested_token_use: Some("on_behalf_of".into()),
+        })
+        .scope("https://graph.microsoft.com/.default")
+        .to_http("https://as.example/token", &auth, 0)
+        .expect("builds");
+        assert_eq!(req.form_value("grant_type"), Some(JWT_BEARER_GRANT));
+        assert_eq!(req.form_value("assertion"), Some("a.b.c"));
+        assert_eq!(req.form_value("requested_token_use"), Some("on_behalf_of"));
     }
 
     #[test]

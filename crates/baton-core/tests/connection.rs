@@ -28,6 +28,8 @@ fn server_at(base: &str) -> ResolvedServerUrls {
         issuer: Some(base.to_string()),
         jwks_uri: Some(format!("{base}/jwks")),
         introspection_endpoint: None,
+        authorization_endpoint: None,
+        device_authorization_endpoint: None,
     }
 }
 

@@ -37,6 +37,8 @@ fn lab() -> Server {
         token_endpoint: "{{env.lab}}/token".into(),
         jwks_uri: Some("{{env.lab}}/jwks".into()),
         introspection_endpoint: Some("{{env.lab}}/introspect".into()),
+        authorization_endpoint: None,
+        device_authorization_endpoint: None,
     }
 }
 
@@ -49,6 +51,8 @@ fn client(id: &str, auth: AuthMethod) -> Client {
         secret: Some(format!("{{{{secret.{id}}}}}")),
         private_key: None,
         key_id: None,
+        dpop: false,
+        dpop_key: None,
     }
 }
 
@@ -74,6 +78,8 @@ fn delegation() -> Collection {
         username: Some("alice".into()),
         password: Some("{{secret.alice.password}}".into()),
         refresh_token: None,
+        assertion: None,
+        requested_token_use: None,
         audience: strings(&["orders-api"]),
         resource: vec![],
         scope: Some("orders:read payments:charge".into()),
@@ -85,6 +91,8 @@ fn delegation() -> Collection {
         username: None,
         password: None,
         refresh_token: Some("{{steps.login.refresh_token}}".into()),
+        assertion: None,
+        requested_token_use: None,
         audience: vec![],
         resource: strings(&["https://orders.example/"]),
         scope: None,
@@ -96,6 +104,8 @@ fn delegation() -> Collection {
         username: None,
         password: None,
         refresh_token: None,
+        assertion: None,
+        requested_token_use: None,
         audience: vec![],
         resource: vec![],
         scope: None,
@@ -1146,27 +1156,45 @@ fn action() -> impl Strategy<Value = Action> {
     let grant = prop_oneof![
         Just(FirstGrant::ClientCredentials),
         Just(FirstGrant::Password),
-        Just(FirstGrant::RefreshToken)
+        Just(FirstGrant::RefreshToken),
+        Just(FirstGrant::AuthorizationCode),
+        Just(FirstGrant::JwtBearer),
+        Just(FirstGrant::DeviceCode)
     ];
     let secret = prop::option::of("[a-z.-]{1,8}".prop_map(|n| format!("{{{{secret.{n}}}}}")));
     let token = (
         grant,
         prop::option::of(text()),
         secret,
-        prop::option::of(text()),
+        (
+            prop::option::of(text()),
+            prop::option::of(text()),
+            prop::option::of(text()),
+        ),
         list(),
         list(),
         prop::option::of(text()),
         map(),
     )
         .prop_map(
-            |(grant, username, password, refresh_token, audience, resource, scope, params)| {
+            |(
+                grant,
+                username,
+                password,
+                (refresh_token, assertion, requested_token_use),
+                audience,
+                resource,
+                scope,
+                params,
+            )| {
                 Action::Token(TokenStep {
                     client: String::new(),
                     grant,
                     username,
                     password,
                     refresh_token,
+                    assertion,
+                    requested_token_use,
                     audience,
                     resource,
                     scope,
@@ -1262,15 +1290,26 @@ fn collection() -> impl Strategy<Value = Collection> {
         text(),
         prop::option::of(text()),
         prop::option::of(text()),
+        (prop::option::of(text()), prop::option::of(text())),
     )
         .prop_map(
-            |(id, name, issuer, token_endpoint, jwks_uri, introspection_endpoint)| Server {
+            |(
                 id,
                 name,
                 issuer,
                 token_endpoint,
                 jwks_uri,
                 introspection_endpoint,
+                (authorization_endpoint, device_authorization_endpoint),
+            )| Server {
+                id,
+                name,
+                issuer,
+                token_endpoint,
+                jwks_uri,
+                introspection_endpoint,
+                authorization_endpoint,
+                device_authorization_endpoint,
             },
         );
     let client = (
@@ -1279,16 +1318,21 @@ fn collection() -> impl Strategy<Value = Collection> {
         auth(),
         any::<(bool, bool)>(),
         prop::option::of(text()),
+        any::<(bool, bool)>(),
     )
-        .prop_map(|(id, client_id, auth, (secret, key), key_id)| Client {
-            secret: secret.then(|| format!("{{{{secret.c{}}}}}", id.len())),
-            private_key: key.then(|| "{{secret.key}}".to_string()),
-            id,
-            server: String::new(),
-            client_id,
-            auth,
-            key_id,
-        });
+        .prop_map(
+            |(id, client_id, auth, (secret, key), key_id, (dpop, dpop_key))| Client {
+                secret: secret.then(|| format!("{{{{secret.c{}}}}}", id.len())),
+                private_key: key.then(|| "{{secret.key}}".to_string()),
+                dpop_key: dpop_key.then(|| "{{secret.dpop}}".to_string()),
+                id,
+                server: String::new(),
+                client_id,
+                auth,
+                key_id,
+                dpop,
+            },
+        );
     let environment = (id(), map()).prop_map(|(name, variables)| Environment { name, variables });
     let scenario = (
         id(),
@@ -1361,6 +1405,8 @@ fn collection() -> impl Strategy<Value = Collection> {
                         username: None,
                         password: None,
                         refresh_token: None,
+                        assertion: None,
+                        requested_token_use: None,
                         audience: vec![text.clone()],
                         resource: vec![],
                         scope: scope.clone(),

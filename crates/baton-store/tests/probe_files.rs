@@ -21,6 +21,8 @@ fn client(id: &str) -> Client {
         secret: Some(format!("{{{{secret.{id}}}}}")),
         private_key: None,
         key_id: None,
+        dpop: false,
+        dpop_key: None,
     }
 }
 
@@ -31,6 +33,8 @@ fn obtained() -> ProbeSubject {
         username: None,
         password: None,
         refresh_token: None,
+        assertion: None,
+        requested_token_use: None,
         audience: vec!["documents-api".into()],
         resource: vec![],
         scope: Some("profile documents:read".into()),
@@ -57,6 +61,8 @@ pub fn probed(subject: ProbeSubject) -> Collection {
             token_endpoint: "{{env.lab}}/token".into(),
             jwks_uri: None,
             introspection_endpoint: None,
+            authorization_endpoint: None,
+            device_authorization_endpoint: None,
         }],
         clients: vec![client("alice-app"), client("agent-a"), client("agent-n")],
         environments: vec![],
@@ -132,6 +138,8 @@ fn obtained_plain() -> ProbeSubject {
         username: None,
         password: None,
         refresh_token: None,
+        assertion: None,
+        requested_token_use: None,
         audience: vec![],
         resource: vec![],
         scope: Some("profile documents:read".into()),

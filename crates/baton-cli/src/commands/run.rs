@@ -82,7 +82,10 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         None => Arc::new(SystemClock),
     };
     let http = ReqwestClient::new(&HttpSettings::default()).map_err(|e| usage(e.to_string()))?;
-    let engine = Engine::new(Arc::new(http), clock);
+    let mut engine = Engine::new(Arc::new(http), clock);
+    if let Some(terminal) = crate::interact::Terminal::detect(args.no_browser) {
+        engine = engine.with_interaction(Arc::new(terminal));
+    }
 
     if let Some(lab) = &lab {
         eprintln!(

@@ -25,8 +25,23 @@ pub async fn send(
     }
     let result = conn
         .client
-        .execute(&conn.token_endpoint, &conn.auth, request)
+        .execute_with(
+            &conn.token_endpoint,
+            &conn.auth,
+            request,
+            conn.dpop.as_ref(),
+        )
         .await?;
+    show(conn, result, args, print_token).await
+}
+
+/// Prints what a token request got back and gives the exit status it deserves.
+pub async fn show(
+    conn: &Connection,
+    result: TokenResult,
+    args: &RequestArgs,
+    print_token: bool,
+) -> Result<(), CliError> {
     let verification = verify_issued(conn, &result, args).await?;
 
     if args.json {

@@ -79,7 +79,7 @@ impl SubjectToken {
 #[derive(Clone)]
 enum SubjectSource {
     Given,
-    Obtained { step: TokenStep },
+    Obtained { step: Box<TokenStep> },
 }
 
 /// Fetched once per run: the roles' own tokens.
@@ -250,7 +250,9 @@ impl ProbeSession {
                         token: String::new(),
                         token_type: token_type::ACCESS_TOKEN.to_string(),
                     },
-                    SubjectSource::Obtained { step: step.clone() },
+                    SubjectSource::Obtained {
+                        step: Box::new(step.clone()),
+                    },
                     Some(client),
                 )
             }
@@ -305,7 +307,7 @@ impl ProbeSession {
             id: "probe-subject".into(),
             name: "The probes' subject token".into(),
             notes: None,
-            token: Some(step.clone()),
+            token: Some(step.as_ref().clone()),
             exchange: None,
             introspect: None,
             inspect: None,

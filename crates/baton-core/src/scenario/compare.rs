@@ -188,13 +188,7 @@ fn actor_step(id: &str, client: &str) -> Step {
         action: Action::Token(TokenStep {
             client: client.to_string(),
             grant: FirstGrant::ClientCredentials,
-            username: None,
-            password: None,
-            refresh_token: None,
-            audience: Vec::new(),
-            resource: Vec::new(),
-            scope: None,
-            params: Default::default(),
+            ..TokenStep::default()
         }),
         assertions: Vec::new(),
     }
@@ -258,6 +252,8 @@ mod tests {
                 secret: None,
                 private_key: None,
                 key_id: None,
+                dpop: false,
+                dpop_key: None,
             }],
             environments: Vec::new(),
             scenarios: Vec::new(),

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::auth::{AuthMethod, ClientAuth, SigningKey};
 use crate::client::TokenClient;
 use crate::clock::Clock;
+use crate::dpop::DpopKey;
 use crate::findings::{Finding, Severity, TokenRole, check_token};
 use crate::http::{HttpClient, HttpRequest, Value};
 use crate::jwt::decode;
@@ -32,6 +33,8 @@ use crate::scenario::reference::{
 };
 use crate::scenario::secrets::SecretSource;
 use crate::scenario::server::ResolvedServerUrls as ResolvedServer;
+use crate::signin::device::{self, Poll};
+use crate::signin::{self, Interaction, OpenWith, SignInEndpoints, SignInOptions, SignInRequest};
 use crate::token_type;
 use crate::verify::{Jwks, VerifyOptions, verify};
 
@@ -65,6 +68,8 @@ pub struct Engine {
     client: TokenClient,
     http: Arc<dyn HttpClient>,
     clock: Arc<dyn Clock>,
+    /// Someone who can sign in; without one, interactive steps are refused.
+    interaction: Option<Arc<dyn Interaction>>,
 }
 
 /// What one step's action produced before the assertions.
@@ -104,7 +109,14 @@ impl Engine {
             client: TokenClient::new(http.clone(), clock.clone()),
             http,
             clock,
+            interaction: None,
         }
+    }
+
+    /// Lets steps that sign a user in (authorization code, device code) ask `interaction`.
+    pub fn with_interaction(mut self, interaction: Arc<dyn Interaction>) -> Self {
+        self.interaction = Some(interaction);
+        self
     }
 
     /// Checks every reference of `scenario` without sending anything, so a whole collection can
@@ -149,6 +161,8 @@ impl Engine {
             secrets: options.secrets.as_ref(),
             outputs: BTreeMap::new(),
             jwks: HashMap::new(),
+            dpop_keys: HashMap::new(),
+            metadata: HashMap::new(),
         };
         let mut steps = Vec::with_capacity(scenario.steps.len());
         for (index, step) in scenario.steps.iter().enumerate() {
@@ -193,6 +207,11 @@ struct ScenarioRun<'a> {
     outputs: BTreeMap<String, StepOutputs>,
     /// JWKS by URL, fetched once per run; an error is kept so it is reported, not retried.
     jwks: HashMap<String, Result<Arc<Jwks>, String>>,
+    /// DPoP keys made for clients without one of their own, kept for the whole run so every
+    /// token a client gets is bound to the same key.
+    dpop_keys: HashMap<String, DpopKey>,
+    /// Authorization server metadata by issuer, read once per run for sign-in endpoints.
+    metadata: HashMap<String, Result<Map<String, Json>, String>>,
 }
 
 impl ScenarioRun<'_> {
@@ -224,6 +243,9 @@ impl ScenarioRun<'_> {
     }
 
     async fn token(&mut self, t: &TokenStep) -> Produced {
+        if t.grant.is_interactive() {
+            return self.interactive(t).await;
+        }
         let request = match self.token_request(t) {
             Ok(r) => r,
             Err(e) => return *e,
@@ -257,6 +279,24 @@ impl ScenarioRun<'_> {
                 Grant::RefreshToken {
                     refresh_token: r.secret(token).map_err(skipped)?,
                 }
+            }
+            FirstGrant::JwtBearer => {
+                let assertion = t.assertion.as_deref().ok_or_else(|| {
+                    bad("the jwt_bearer grant needs `assertion` (the JWT to present)")
+                })?;
+                Grant::JwtBearer {
+                    assertion: r.plain(assertion).map_err(skipped)?.text,
+                    requested_token_use: t
+                        .requested_token_use
+                        .as_deref()
+                        .map(|u| r.plain(u).map(|v| v.text))
+                        .transpose()
+                        .map_err(skipped)?,
+                }
+            }
+            FirstGrant::AuthorizationCode | FirstGrant::DeviceCode => {
+                // Built by the sign-in itself, which has the code.
+                return Err(bad("an interactive grant has no request of its own"));
             }
         };
         let mut request = TokenRequest::new(grant);
@@ -336,14 +376,18 @@ impl ScenarioRun<'_> {
         request: TokenRequest,
         inputs: Vec<InputToken>,
     ) -> Produced {
-        let (_, server, auth) = match self.connect(client_id) {
+        let (client, server, auth) = match self.connect(client_id) {
             Ok(c) => c,
+            Err(e) => return Produced::failed(StepStatus::Error, e),
+        };
+        let dpop = match self.dpop_key(&client) {
+            Ok(k) => k,
             Err(e) => return Produced::failed(StepStatus::Error, e),
         };
         let result = match self
             .engine
             .client
-            .execute(&server.token_endpoint, &auth, &request)
+            .execute_with(&server.token_endpoint, &auth, &request, dpop.as_ref())
             .await
         {
             Ok(r) => r,
@@ -353,9 +397,19 @@ impl ScenarioRun<'_> {
                 return p;
             }
         };
+        self.produced(&server, result, inputs).await
+    }
+
+    /// A token result as a step's outputs, its token verified.
+    async fn produced(
+        &mut self,
+        server: &ResolvedServer,
+        result: crate::client::TokenResult,
+        inputs: Vec<InputToken>,
+    ) -> Produced {
         let mut token = None;
         if let Some(issued) = &result.issued {
-            let verification = self.verification(&server, &issued.token).await;
+            let verification = self.verification(server, &issued.token).await;
             token = Some(TokenRecord {
                 fingerprint: fingerprint(&issued.token),
                 token: issued.token.clone(),
@@ -368,6 +422,10 @@ impl ScenarioRun<'_> {
         let outputs = StepOutputs {
             access_token: success.and_then(|s| s.access_token.clone()),
             refresh_token: success.and_then(|s| s.refresh_token.clone()),
+            id_token: success
+                .and_then(|s| s.members.get("id_token"))
+                .and_then(Json::as_str)
+                .map(str::to_owned),
             issued_token_type: success.and_then(|s| s.issued_token_type.clone()),
             claims: token
                 .as_ref()
@@ -537,18 +595,11 @@ impl ScenarioRun<'_> {
     ) -> Option<VerificationRecord> {
         let uri = server.jwks_uri.clone()?;
         decode(token).jwt()?;
-        if !self.jwks.contains_key(&uri) {
-            let fetched = Jwks::fetch(self.engine.http.as_ref(), &uri)
-                .await
-                .map(Arc::new)
-                .map_err(|e| e.to_string());
-            self.jwks.insert(uri.clone(), fetched);
-        }
-        let record = match self.jwks.get(&uri) {
-            Some(Ok(jwks)) => {
+        let record = match self.jwks_at(&uri).await {
+            Ok(jwks) => {
                 let mut options = VerifyOptions::new(self.engine.clock.now());
                 options.issuer = server.issuer.clone();
-                let v = verify(token, jwks, &options);
+                let v = verify(token, &jwks, &options);
                 VerificationRecord {
                     valid: v.valid,
                     jwks_uri: uri,
@@ -557,16 +608,236 @@ impl ScenarioRun<'_> {
                     problems: v.problems.iter().map(ToString::to_string).collect(),
                 }
             }
-            Some(Err(e)) => VerificationRecord {
+            Err(e) => VerificationRecord {
                 valid: false,
                 jwks_uri: uri,
                 kid: None,
                 alg: None,
                 problems: vec![format!("the keys could not be fetched: {e}")],
             },
-            None => return None,
         };
         Some(record)
+    }
+
+    /// The JWKS at `uri`, fetched once per run.
+    async fn jwks_at(&mut self, uri: &str) -> Result<Arc<Jwks>, String> {
+        if !self.jwks.contains_key(uri) {
+            let fetched = Jwks::fetch(self.engine.http.as_ref(), uri)
+                .await
+                .map(Arc::new)
+                .map_err(|e| e.to_string());
+            self.jwks.insert(uri.to_owned(), fetched);
+        }
+        self.jwks
+            .get(uri)
+            .cloned()
+            .unwrap_or_else(|| Err("the keys were not fetched".into()))
+    }
+
+    /// The client's DPoP key: its own, or one made for this run.
+    fn dpop_key(&mut self, client: &Client) -> Result<Option<DpopKey>, String> {
+        if !client.dpop {
+            return Ok(None);
+        }
+        if let Some(reference) = &client.dpop_key {
+            let pem = self
+                .resolver()
+                .secret(reference)
+                .map_err(|e| format!("client {:?}: its dpop_key: {e}", client.id))?;
+            return DpopKey::from_pem(&pem)
+                .map(Some)
+                .map_err(|e| format!("client {:?}: its dpop_key: {e}", client.id));
+        }
+        if let Some(key) = self.dpop_keys.get(&client.id) {
+            return Ok(Some(key.clone()));
+        }
+        let key = DpopKey::generate().map_err(|e| e.to_string())?;
+        self.dpop_keys.insert(client.id.clone(), key.clone());
+        Ok(Some(key))
+    }
+
+    /// A member of the server's metadata (RFC 8414), read from its issuer once per run.
+    async fn discovered(
+        &mut self,
+        server: &ResolvedServer,
+        member: &str,
+    ) -> Result<Option<String>, String> {
+        let Some(issuer) = server.issuer.clone() else {
+            return Ok(None);
+        };
+        if !self.metadata.contains_key(&issuer) {
+            let found = crate::discovery::discover(self.engine.http.as_ref(), &issuer)
+                .await
+                .map(|d| d.metadata.document)
+                .map_err(|e| e.to_string());
+            self.metadata.insert(issuer.clone(), found);
+        }
+        match self.metadata.get(&issuer) {
+            Some(Ok(doc)) => Ok(doc.get(member).and_then(Json::as_str).map(str::to_owned)),
+            Some(Err(e)) => Err(e.clone()),
+            None => Ok(None),
+        }
+    }
+
+    /// An endpoint named on the server, or else in its metadata.
+    async fn endpoint(
+        &mut self,
+        server: &ResolvedServer,
+        configured: Option<String>,
+        member: &str,
+    ) -> Result<String, String> {
+        if let Some(url) = configured {
+            return Ok(url);
+        }
+        match self.discovered(server, member).await {
+            Ok(Some(url)) => Ok(url),
+            Ok(None) if server.issuer.is_none() => Err(format!(
+                "server {:?} has no {member} and no issuer to read it from; add {member} to the server",
+                server.id
+            )),
+            Ok(None) => Err(format!(
+                "server {:?} has no {member}, and its metadata names none: it may not support this grant",
+                server.id
+            )),
+            Err(e) => Err(format!(
+                "server {:?} has no {member}, and its metadata could not be read: {e}",
+                server.id
+            )),
+        }
+    }
+
+    /// A step whose grant needs a person: a sign-in through the browser, or a device approval.
+    async fn interactive(&mut self, t: &TokenStep) -> Produced {
+        let Some(interaction) = self.engine.interaction.clone() else {
+            return Produced::failed(
+                StepStatus::Error,
+                format!(
+                    "the {} grant needs a person to sign in, and this run has no one at the keyboard (no terminal, or CI). \
+                     To run it unattended, give it a token instead: a refresh_token step with refresh_token = \"{{{{secret.NAME}}}}\" \
+                     (set BATON_SECRET_NAME to a refresh token from an earlier sign-in), or a client_credentials or jwt_bearer step",
+                    t.grant.as_str()
+                ),
+            );
+        };
+        let (_, server, auth) = match self.connect(&t.client) {
+            Ok(c) => c,
+            Err(e) => return Produced::failed(StepStatus::Error, e),
+        };
+        let r = self.resolver();
+        let resolved = (|| -> Result<SignInRequest, Box<Produced>> {
+            let scope = t
+                .scope
+                .as_deref()
+                .map(|s| r.plain(s).map(|v| v.text))
+                .transpose()
+                .map_err(skipped)?;
+            let mut resource = Vec::new();
+            for value in &t.resource {
+                resource.push(r.plain(value).map_err(skipped)?.text);
+            }
+            let mut extra = Vec::new();
+            for value in &t.audience {
+                extra.push(("audience".to_owned(), r.plain(value).map_err(skipped)?.text));
+            }
+            for (name, value) in &t.params {
+                extra.push((name.clone(), r.plain(value).map_err(skipped)?.text));
+            }
+            Ok(SignInRequest {
+                scope,
+                resource,
+                extra,
+            })
+        })();
+        let request = match resolved {
+            Ok(r) => r,
+            Err(p) => return *p,
+        };
+        let cancelled = interaction.cancelled();
+        let result = if t.grant == FirstGrant::DeviceCode {
+            let endpoint = match self
+                .endpoint(
+                    &server,
+                    server.device_authorization_endpoint.clone(),
+                    "device_authorization_endpoint",
+                )
+                .await
+            {
+                Ok(e) => e,
+                Err(e) => return Produced::failed(StepStatus::Error, e),
+            };
+            let started = device::authorize(
+                &self.engine.client,
+                &endpoint,
+                &auth,
+                request.scope.as_deref(),
+                &request.extra,
+            )
+            .await;
+            match started {
+                Ok(code) => {
+                    interaction.show_device_code(&code);
+                    device::poll(
+                        &self.engine.client,
+                        &server.token_endpoint,
+                        &auth,
+                        &code,
+                        &mut |_: Poll| {},
+                        cancelled,
+                    )
+                    .await
+                    .map_err(|e| e.to_string())
+                }
+                Err(e) => Err(e.to_string()),
+            }
+        } else {
+            let authorization_endpoint = match self
+                .endpoint(
+                    &server,
+                    server.authorization_endpoint.clone(),
+                    "authorization_endpoint",
+                )
+                .await
+            {
+                Ok(e) => e,
+                Err(e) => return Produced::failed(StepStatus::Error, e),
+            };
+            let par_endpoint = self
+                .discovered(&server, "pushed_authorization_request_endpoint")
+                .await
+                .ok()
+                .flatten();
+            let jwks = match server.jwks_uri.clone() {
+                Some(uri) => self.jwks_at(&uri).await.ok(),
+                None => None,
+            };
+            let endpoints = SignInEndpoints {
+                authorization_endpoint,
+                token_endpoint: server.token_endpoint.clone(),
+                par_endpoint,
+                issuer: server.issuer.clone(),
+            };
+            let options = SignInOptions {
+                port: 0,
+                timeout: interaction.timeout(),
+                jwks,
+            };
+            signin::sign_in(
+                &self.engine.client,
+                &endpoints,
+                &auth,
+                &request,
+                &OpenWith(interaction.as_ref()),
+                &options,
+                cancelled,
+            )
+            .await
+            .map(|signed| signed.token)
+            .map_err(|e| e.to_string())
+        };
+        match result {
+            Ok(token) => self.produced(&server, token, Vec::new()).await,
+            Err(e) => Produced::failed(StepStatus::Error, e),
+        }
     }
 }
 

@@ -97,6 +97,13 @@ pub struct Server {
     pub jwks_uri: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub introspection_endpoint: Option<String>,
+    /// Where users sign in (the authorization code grant). Without it, a sign-in step reads it
+    /// from the issuer's metadata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization_endpoint: Option<String>,
+    /// RFC 8628's device authorization endpoint; read from the metadata when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_authorization_endpoint: Option<String>,
 }
 
 /// A client registered at a server, and how it authenticates. Credentials are references only
@@ -118,6 +125,13 @@ pub struct Client {
     pub private_key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
+    /// Prove possession of a key on each token request (DPoP, RFC 9449).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dpop: bool,
+    /// The DPoP key: a `{{secret.NAME}}` reference to a P-256 PEM private key. Without it, a key
+    /// is made for each run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dpop_key: Option<String>,
 }
 
 /// Named values for `{{env.NAME}}`. A value may itself refer to other variables.
@@ -199,17 +213,44 @@ impl StepKind {
 }
 
 /// The grants that obtain a first token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum FirstGrant {
+    #[default]
     ClientCredentials,
     Password,
     RefreshToken,
+    /// A user signs in through a browser (authorization code with PKCE). Needs someone at the
+    /// keyboard.
+    AuthorizationCode,
+    /// A JWT as the grant (RFC 7523): `assertion`, and for on-behalf-of `requested_token_use`.
+    JwtBearer,
+    /// The device authorization grant (RFC 8628): the user approves on another device.
+    DeviceCode,
 }
 
-/// Obtain a token: client credentials, a user's password, or a refresh token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+impl FirstGrant {
+    /// Whether the grant needs a person to sign in while it runs.
+    pub fn is_interactive(self) -> bool {
+        matches!(self, FirstGrant::AuthorizationCode | FirstGrant::DeviceCode)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FirstGrant::ClientCredentials => "client_credentials",
+            FirstGrant::Password => "password",
+            FirstGrant::RefreshToken => "refresh_token",
+            FirstGrant::AuthorizationCode => "authorization_code",
+            FirstGrant::JwtBearer => "jwt_bearer",
+            FirstGrant::DeviceCode => "device_code",
+        }
+    }
+}
+
+/// Obtain a token: client credentials, a user's password or sign-in, a refresh token, a JWT
+/// grant or a device authorization.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 #[ts(export)]
 pub struct TokenStep {
@@ -224,6 +265,12 @@ pub struct TokenStep {
     /// Usually `{{steps.ID.refresh_token}}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
+    /// `jwt_bearer`: the JWT presented as the grant, e.g. `{{steps.ID.access_token}}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assertion: Option<String>,
+    /// `jwt_bearer`: Entra ID's `on_behalf_of`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_token_use: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub audience: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

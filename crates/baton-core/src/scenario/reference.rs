@@ -24,6 +24,8 @@ pub enum Reference {
 pub enum Output {
     AccessToken,
     RefreshToken,
+    /// The OpenID Connect ID token of a sign-in.
+    IdToken,
     IssuedTokenType,
     /// A claim of the step's token, by dotted path.
     Claim(String),
@@ -49,7 +51,7 @@ pub enum Problem {
     )]
     UnknownKind { written: String },
     #[error(
-        "{written}: a step's outputs are access_token, refresh_token, issued_token_type and claims.<path>"
+        "{written}: a step's outputs are access_token, refresh_token, id_token, issued_token_type and claims.<path>"
     )]
     UnknownOutput { written: String },
     #[error(
@@ -175,6 +177,7 @@ fn parse_reference(inner: &str) -> Result<Reference, RefError> {
             let output = match output {
                 "access_token" => Output::AccessToken,
                 "refresh_token" => Output::RefreshToken,
+                "id_token" => Output::IdToken,
                 "issued_token_type" => Output::IssuedTokenType,
                 _ => match output.strip_prefix("claims.") {
                     Some(path) if !path.is_empty() => Output::Claim(path.to_string()),
@@ -210,6 +213,12 @@ pub fn step_fields(step: &Step) -> Vec<(String, FieldKind, &str)> {
             }
             if let Some(r) = &t.refresh_token {
                 fields.push(("token.refresh_token".into(), FieldKind::Secret, r.as_str()));
+            }
+            if let Some(a) = &t.assertion {
+                fields.push(plain("token.assertion".into(), a.as_str()));
+            }
+            if let Some(u) = &t.requested_token_use {
+                fields.push(plain("token.requested_token_use".into(), u.as_str()));
             }
             fields.extend(common(
                 "token",
@@ -540,6 +549,11 @@ fn check_client(
         ("issuer", &server.issuer),
         ("jwks_uri", &server.jwks_uri),
         ("introspection_endpoint", &server.introspection_endpoint),
+        ("authorization_endpoint", &server.authorization_endpoint),
+        (
+            "device_authorization_endpoint",
+            &server.device_authorization_endpoint,
+        ),
     ] {
         if let Some(v) = value {
             fields.push((
@@ -557,6 +571,7 @@ fn check_client(
     for (name, value) in [
         ("secret", &client.secret),
         ("private_key", &client.private_key),
+        ("dpop_key", &client.dpop_key),
     ] {
         if let Some(v) = value {
             fields.push((name.to_string(), FieldKind::Secret, v.as_str()));
@@ -595,6 +610,7 @@ fn check_client(
 pub struct StepOutputs {
     pub access_token: Option<String>,
     pub refresh_token: Option<String>,
+    pub id_token: Option<String>,
     pub issued_token_type: Option<String>,
     /// The claims of the step's token (or the introspection response).
     pub claims: Option<serde_json::Map<String, Json>>,
@@ -706,6 +722,7 @@ impl Resolver<'_> {
                 .refresh_token
                 .clone()
                 .ok_or_else(|| missing("refresh_token")),
+            Output::IdToken => o.id_token.clone().ok_or_else(|| missing("id_token")),
             Output::IssuedTokenType => o
                 .issued_token_type
                 .clone()

@@ -15,6 +15,8 @@ pub struct ResolvedServerUrls {
     pub issuer: Option<String>,
     pub jwks_uri: Option<String>,
     pub introspection_endpoint: Option<String>,
+    pub authorization_endpoint: Option<String>,
+    pub device_authorization_endpoint: Option<String>,
 }
 
 /// Why a server of a collection cannot be resolved.
@@ -51,6 +53,11 @@ impl ResolvedServerUrls {
             issuer: opt("issuer", &server.issuer)?,
             jwks_uri: opt("jwks_uri", &server.jwks_uri)?,
             introspection_endpoint: opt("introspection_endpoint", &server.introspection_endpoint)?,
+            authorization_endpoint: opt("authorization_endpoint", &server.authorization_endpoint)?,
+            device_authorization_endpoint: opt(
+                "device_authorization_endpoint",
+                &server.device_authorization_endpoint,
+            )?,
         })
     }
 }

@@ -38,6 +38,8 @@ pub fn scenario(id: &str, name: &str, steps: usize) -> Scenario {
             username: Some("alice".into()),
             password: Some("{{secret.alice}}".into()),
             refresh_token: None,
+            assertion: None,
+            requested_token_use: None,
             audience: vec![],
             resource: vec![],
             scope: Some("orders:read".into()),
@@ -90,6 +92,8 @@ pub fn collection(name: &str) -> Collection {
             token_endpoint: "{{env.BASE}}/token".into(),
             jwks_uri: Some("{{env.BASE}}/jwks".into()),
             introspection_endpoint: None,
+            authorization_endpoint: None,
+            device_authorization_endpoint: None,
         }],
         clients: vec![Client {
             id: "web".into(),
@@ -99,6 +103,8 @@ pub fn collection(name: &str) -> Collection {
             secret: Some("{{secret.web}}".into()),
             private_key: None,
             key_id: None,
+            dpop: false,
+            dpop_key: None,
         }],
         environments: vec![
             Environment {

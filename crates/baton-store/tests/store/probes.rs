@@ -37,6 +37,8 @@ fn probed(name: &str, subject: ProbeSubject) -> baton_core::scenario::Collection
         secret: Some("{{secret.agent-a}}".into()),
         private_key: None,
         key_id: None,
+        dpop: false,
+        dpop_key: None,
     });
     c.probe = Some(target(subject));
     c
@@ -50,6 +52,8 @@ fn subjects() -> [ProbeSubject; 2] {
             username: Some("alice".into()),
             password: Some("{{secret.alice}}".into()),
             refresh_token: None,
+            assertion: None,
+            requested_token_use: None,
             audience: vec!["documents-api".into()],
             resource: vec![],
             scope: Some("profile documents:read".into()),
