@@ -11,6 +11,7 @@ pub mod discovery;
 pub mod findings;
 pub mod http;
 pub mod jwt;
+pub mod preset;
 pub mod probe;
 pub mod report;
 pub mod request;
