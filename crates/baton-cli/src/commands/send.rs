@@ -1,5 +1,7 @@
 //! Sending a token request and showing what came back: shared by `token` and `exchange`.
 
+use baton_core::preset::Advice;
+use baton_core::response::TokenResponse;
 use baton_core::verify::Verification;
 use baton_core::{TokenRequest, TokenResult};
 use serde_json::json;
@@ -15,6 +17,18 @@ pub async fn send(
     args: &RequestArgs,
     print_token: bool,
 ) -> Result<(), CliError> {
+    send_explained(conn, request, args, print_token, &|_| None).await
+}
+
+/// [`send`], with `explain` giving advice for the response (a provider preset's known errors),
+/// shown after the findings (and in the JSON as `advice`).
+pub async fn send_explained(
+    conn: &Connection,
+    request: &TokenRequest,
+    args: &RequestArgs,
+    print_token: bool,
+    explain: &(dyn Fn(&TokenResponse) -> Option<Advice> + Sync),
+) -> Result<(), CliError> {
     if args.curl {
         let prepared = conn
             .client
@@ -28,13 +42,17 @@ pub async fn send(
         .execute(&conn.token_endpoint, &conn.auth, request)
         .await?;
     let verification = verify_issued(conn, &result, args).await?;
+    let advice = explain(&result.response);
 
     if args.json {
-        let value = json!({
+        let mut value = json!({
             "discovery": conn.discovery,
             "result": result,
             "verification": verification,
         });
+        if let Some(advice) = &advice {
+            value["advice"] = json!(advice);
+        }
         println!(
             "{}",
             serde_json::to_string_pretty(&value).map_err(|e| CliError::Usage(e.to_string()))?
@@ -42,6 +60,9 @@ pub async fn send(
     } else if print_token {
         if let Some(issued) = &result.issued {
             println!("{}", issued.token);
+        }
+        if let Some(advice) = &advice {
+            eprintln!("advice: {advice}");
         }
     } else {
         let mut out = String::new();
@@ -60,6 +81,9 @@ pub async fn send(
             render::verification(&mut out, v);
         }
         render::findings(&mut out, &result.findings);
+        if let Some(advice) = &advice {
+            out.push_str(&format!("\nAdvice ({}): {}\n", advice.matched, advice));
+        }
         print!("{out}");
     }
     outcome(&result, verification.as_ref(), print_token)
