@@ -30,9 +30,15 @@ pub enum Command {
     Token(TokenArgs),
     /// Perform one token exchange (RFC 8693) and show the response, the issued token and findings.
     #[command(
-        after_help = "Example (delegation: order-service acts for alice):\n  export ORDER_SERVICE_SECRET=order-service-secret\n  baton exchange --issuer http://127.0.0.1:8787 --client-id order-service --client-secret-env ORDER_SERVICE_SECRET \\\n      --subject-token \"$SUBJECT\" --subject-token-type access_token \\\n      --actor-token \"$ACTOR\" --actor-token-type access_token \\\n      --audience payments-api --scope payments:charge\n\nToken types take the registered URIs or their aliases: access_token, refresh_token, id_token, jwt, saml1, saml2.\nWith --curl the request is printed as a curl command (secrets masked) instead of being sent."
+        mut_arg("server", |a| a.required_unless_present_any(["issuer", "preset"])),
+        after_help = "Example (delegation: order-service acts for alice):\n  export ORDER_SERVICE_SECRET=order-service-secret\n  baton exchange --issuer http://127.0.0.1:8787 --client-id order-service --client-secret-env ORDER_SERVICE_SECRET \\\n      --subject-token \"$SUBJECT\" --subject-token-type access_token \\\n      --actor-token \"$ACTOR\" --actor-token-type access_token \\\n      --audience payments-api --scope payments:charge\n\nToken types take the registered URIs or their aliases: access_token, refresh_token, id_token, jwt, saml1, saml2.\nWith --curl the request is printed as a curl command (secrets masked) instead of being sent.\n\nWith --preset NAME (see `baton presets`) the provider's endpoints are filled from --preset-param NAME=VALUE, the request is checked against the provider's rules before it is sent, and a known error gets the provider's advice:\n  baton exchange --preset keycloak --preset-param base_url=https://sso.example.com --preset-param realm=acme \\\n      --client-id requester --client-secret-env REQUESTER_SECRET --subject-token \"$SUBJECT\" --audience target-client"
     )]
     Exchange(ExchangeArgs),
+    /// List the provider presets, or show one: its parameters, endpoints, rules and known errors.
+    #[command(
+        after_help = "Examples:\n  baton presets\n  baton presets keycloak\n  baton presets entra --json\n\nPresets are taken from each provider's documentation and have not been verified against the real services."
+    )]
+    Presets(PresetsArgs),
     /// Decode a token without trusting it; verify it against a JWKS if one is given.
     #[command(
         after_help = "Examples:\n  baton inspect eyJhbGciOi...\n  pbpaste | baton inspect -\n  baton inspect \"$TOKEN\" --jwks http://127.0.0.1:8787/jwks --issuer http://127.0.0.1:8787"
@@ -390,6 +396,22 @@ pub struct ExchangeArgs {
     /// Print only the issued token, for use in scripts.
     #[arg(long, conflicts_with = "json")]
     pub print_token: bool,
+    /// A provider preset (`baton presets` lists them): fills the server's endpoints from
+    /// --preset-param and checks the request against the provider's rules before sending.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["server", "issuer"])]
+    pub preset: Option<String>,
+    /// A preset's parameter (repeatable), e.g. --preset-param realm=acme.
+    #[arg(long = "preset-param", value_name = "NAME=VALUE", requires = "preset")]
+    pub preset_params: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PresetsArgs {
+    /// A preset's id; without it, every preset is listed.
+    pub id: Option<String>,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -33,6 +33,7 @@ fn main() -> ExitCode {
             Command::Sts(args) => commands::sts::run(args).await,
             Command::Token(args) => commands::token::run(args).await,
             Command::Exchange(args) => commands::exchange::run(args).await,
+            Command::Presets(args) => commands::presets::run(&args),
             Command::Inspect(args) => commands::inspect::run(args).await,
             Command::Demo(args) => commands::demo::run(args).await,
             Command::Run(args) => commands::run::run(args).await,

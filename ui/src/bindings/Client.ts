@@ -17,4 +17,13 @@ secret?: string | null,
 /**
  * `private_key_jwt`: a `{{secret.NAME}}` reference to a PEM private key.
  */
-private_key?: string | null, key_id?: string | null, };
+private_key?: string | null, key_id?: string | null, 
+/**
+ * Prove possession of a key on each token request (DPoP, RFC 9449).
+ */
+dpop?: boolean, 
+/**
+ * The DPoP key: a `{{secret.NAME}}` reference to a P-256 PEM private key. Without it, a key
+ * is made for each run.
+ */
+dpop_key?: string | null, };

@@ -3,4 +3,4 @@
 /**
  * The grants that obtain a first token.
  */
-export type FirstGrant = "client_credentials" | "password" | "refresh_token";
+export type FirstGrant = "client_credentials" | "password" | "refresh_token" | "authorization_code" | "jwt_bearer" | "device_code";

@@ -11,4 +11,13 @@ issuer?: string | null, token_endpoint: string,
 /**
  * Where its signing keys are; without it, tokens are decoded but not verified.
  */
-jwks_uri?: string | null, introspection_endpoint?: string | null, };
+jwks_uri?: string | null, introspection_endpoint?: string | null, 
+/**
+ * Where users sign in (the authorization code grant). Without it, a sign-in step reads it
+ * from the issuer's metadata.
+ */
+authorization_endpoint?: string | null, 
+/**
+ * RFC 8628's device authorization endpoint; read from the metadata when absent.
+ */
+device_authorization_endpoint?: string | null, };

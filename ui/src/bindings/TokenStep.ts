@@ -2,7 +2,8 @@
 import type { FirstGrant } from "./FirstGrant";
 
 /**
- * Obtain a token: client credentials, a user's password, or a refresh token.
+ * Obtain a token: client credentials, a user's password or sign-in, a refresh token, a JWT
+ * grant or a device authorization.
  */
 export type TokenStep = { 
 /**
@@ -16,7 +17,15 @@ password?: string | null,
 /**
  * Usually `{{steps.ID.refresh_token}}`.
  */
-refresh_token?: string | null, audience?: Array<string>, resource?: Array<string>, scope?: string | null, 
+refresh_token?: string | null, 
+/**
+ * `jwt_bearer`: the JWT presented as the grant, e.g. `{{steps.ID.access_token}}`.
+ */
+assertion?: string | null, 
+/**
+ * `jwt_bearer`: Entra ID's `on_behalf_of`.
+ */
+requested_token_use?: string | null, audience?: Array<string>, resource?: Array<string>, scope?: string | null, 
 /**
  * Further form parameters, sent after the standard ones.
  */

@@ -12,6 +12,7 @@ pub mod diff;
 pub mod exchange;
 pub mod graph;
 pub mod inspect;
+pub mod presets;
 pub mod probe;
 pub mod run;
 pub mod send;

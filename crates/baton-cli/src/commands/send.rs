@@ -1,5 +1,7 @@
 //! Sending a token request and showing what came back: shared by `token` and `exchange`.
 
+use baton_core::preset::Advice;
+use baton_core::response::TokenResponse;
 use baton_core::verify::Verification;
 use baton_core::{TokenRequest, TokenResult};
 use serde_json::json;
@@ -14,6 +16,18 @@ pub async fn send(
     request: &TokenRequest,
     args: &RequestArgs,
     print_token: bool,
+) -> Result<(), CliError> {
+    send_explained(conn, request, args, print_token, &|_| None).await
+}
+
+/// [`send`], with `explain` giving advice for the response (a provider preset's known errors),
+/// shown after the findings (and in the JSON as `advice`).
+pub async fn send_explained(
+    conn: &Connection,
+    request: &TokenRequest,
+    args: &RequestArgs,
+    print_token: bool,
+    explain: &(dyn Fn(&TokenResponse) -> Option<Advice> + Sync),
 ) -> Result<(), CliError> {
     if args.curl {
         let prepared = conn
@@ -32,7 +46,7 @@ pub async fn send(
             conn.dpop.as_ref(),
         )
         .await?;
-    show(conn, result, args, print_token).await
+    show_explained(conn, result, args, print_token, explain).await
 }
 
 /// Prints what a token request got back and gives the exit status it deserves.
@@ -42,14 +56,28 @@ pub async fn show(
     args: &RequestArgs,
     print_token: bool,
 ) -> Result<(), CliError> {
+    show_explained(conn, result, args, print_token, &|_| None).await
+}
+
+async fn show_explained(
+    conn: &Connection,
+    result: TokenResult,
+    args: &RequestArgs,
+    print_token: bool,
+    explain: &(dyn Fn(&TokenResponse) -> Option<Advice> + Sync),
+) -> Result<(), CliError> {
     let verification = verify_issued(conn, &result, args).await?;
+    let advice = explain(&result.response);
 
     if args.json {
-        let value = json!({
+        let mut value = json!({
             "discovery": conn.discovery,
             "result": result,
             "verification": verification,
         });
+        if let Some(advice) = &advice {
+            value["advice"] = json!(advice);
+        }
         println!(
             "{}",
             serde_json::to_string_pretty(&value).map_err(|e| CliError::Usage(e.to_string()))?
@@ -57,6 +85,9 @@ pub async fn show(
     } else if print_token {
         if let Some(issued) = &result.issued {
             println!("{}", issued.token);
+        }
+        if let Some(advice) = &advice {
+            eprintln!("advice: {advice}");
         }
     } else {
         let mut out = String::new();
@@ -75,6 +106,9 @@ pub async fn show(
             render::verification(&mut out, v);
         }
         render::findings(&mut out, &result.findings);
+        if let Some(advice) = &advice {
+            out.push_str(&format!("\nAdvice ({}): {}\n", advice.matched, advice));
+        }
         print!("{out}");
     }
     outcome(&result, verification.as_ref(), print_token)
