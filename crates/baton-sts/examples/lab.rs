@@ -45,6 +45,7 @@ async fn main() -> ExitCode {
         policy,
         port,
         deterministic: false,
+        trusted_issuers: Vec::new(),
     })
     .await
     {

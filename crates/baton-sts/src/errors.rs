@@ -24,6 +24,10 @@ pub(crate) enum ErrorCode {
     ServerError,
     /// The lab cannot do it now (a full store); sent with status 503 (RFC 7009 §2.2.1).
     TemporarilyUnavailable,
+    /// RFC 9449 §5: the DPoP proof is missing or invalid.
+    InvalidDpopProof,
+    /// RFC 9449 §8: the proof must carry the nonce sent in the `DPoP-Nonce` header.
+    UseDpopNonce,
 }
 
 impl ErrorCode {
@@ -38,6 +42,8 @@ impl ErrorCode {
             ErrorCode::InvalidTarget => "invalid_target",
             ErrorCode::ServerError => "server_error",
             ErrorCode::TemporarilyUnavailable => "temporarily_unavailable",
+            ErrorCode::InvalidDpopProof => "invalid_dpop_proof",
+            ErrorCode::UseDpopNonce => "use_dpop_nonce",
         }
     }
 }
@@ -53,6 +59,8 @@ pub(crate) struct OAuthError {
     pub(crate) status: Option<StatusCode>,
     /// The `Allow` header of a 405.
     pub(crate) allow: Option<&'static str>,
+    /// The `DPoP-Nonce` header (RFC 9449 §8).
+    pub(crate) dpop_nonce: Option<String>,
 }
 
 impl OAuthError {
@@ -63,6 +71,7 @@ impl OAuthError {
             basic_challenge: false,
             status: None,
             allow: None,
+            dpop_nonce: None,
         }
     }
 
@@ -86,6 +95,16 @@ impl OAuthError {
     }
     pub(crate) fn server_error(d: impl Into<String>) -> Self {
         Self::new(ErrorCode::ServerError, d)
+    }
+    pub(crate) fn invalid_dpop_proof(d: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidDpopProof, d)
+    }
+    pub(crate) fn use_dpop_nonce(d: impl Into<String>) -> Self {
+        Self::new(ErrorCode::UseDpopNonce, d)
+    }
+    pub(crate) fn with_dpop_nonce(mut self, nonce: String) -> Self {
+        self.dpop_nonce = Some(nonce);
+        self
     }
     pub(crate) fn missing(param: &str) -> Self {
         Self::invalid_request(format!("missing required parameter {param}"))
@@ -129,6 +148,11 @@ impl OAuthError {
                 HeaderValue::from_static("Basic realm=\"baton-lab\""),
             );
         }
+        if let Some(nonce) = &self.dpop_nonce
+            && let Ok(value) = HeaderValue::from_str(nonce)
+        {
+            response.headers_mut().insert("dpop-nonce", value);
+        }
         if let Some(allow) = self.allow {
             response
                 .headers_mut()
@@ -157,6 +181,8 @@ pub enum StsError {
     Key(#[from] KeyError),
     #[error("client {client_id:?}: public_key_pem: {reason}")]
     ClientKey { client_id: String, reason: String },
+    #[error("trusted issuer {issuer:?}: {reason}")]
+    TrustedIssuer { issuer: String, reason: String },
     #[error("cannot listen on 127.0.0.1:{port}: {source}")]
     Bind {
         port: u16,

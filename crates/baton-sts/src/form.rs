@@ -9,6 +9,9 @@ use crate::text::quoted;
 
 pub(crate) struct Form {
     pairs: Vec<(String, String)>,
+    /// The thumbprint of the key of the request's verified DPoP proof (RFC 9449), set by the
+    /// token endpoint before a grant runs: what the grant binds its tokens to.
+    dpop_jkt: Option<String>,
 }
 
 impl Form {
@@ -49,7 +52,18 @@ impl Form {
             })?;
             pairs.push((name, value));
         }
-        Ok(Form { pairs })
+        Ok(Form {
+            pairs,
+            dpop_jkt: None,
+        })
+    }
+
+    pub(crate) fn set_dpop_jkt(&mut self, jkt: Option<String>) {
+        self.dpop_jkt = jkt;
+    }
+
+    pub(crate) fn dpop_jkt(&self) -> Option<&str> {
+        self.dpop_jkt.as_deref()
     }
 
     /// A parameter that may appear at most once. An empty value counts as absent

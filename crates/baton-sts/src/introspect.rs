@@ -84,6 +84,9 @@ fn introspect(
         if let Some(may_act) = &spec.may_act {
             out.insert("may_act".into(), may_act.clone());
         }
+        if let Some(cnf) = spec.extra.get("cnf") {
+            out.insert("cnf".into(), cnf.clone());
+        }
         return Ok(Value::Object(out));
     }
     let Ok(verified) = lab.verify_jwt(token) else {
@@ -106,13 +109,15 @@ fn introspect(
             out.insert(claim.into(), v.clone());
         }
     }
-    let token_type = if verified.typ.as_deref() == Some("at+jwt") {
-        "Bearer"
-    } else {
-        "N_A"
+    // RFC 9449 §6.2: a bound token introspects with its cnf and token_type DPoP.
+    let bound = crate::tokens::bound_jkt(&verified.claims).is_some();
+    let token_type = match (verified.typ.as_deref() == Some("at+jwt"), bound) {
+        (true, true) => "DPoP",
+        (true, false) => "Bearer",
+        _ => "N_A",
     };
     out.insert("token_type".into(), json!(token_type));
-    for claim in ["act", "may_act"] {
+    for claim in ["act", "may_act", "cnf"] {
         if let Some(v) = verified.claims.get(claim) {
             out.insert(claim.into(), v.clone());
         }

@@ -241,6 +241,122 @@ pub(crate) fn client_key_from_pem(pem: &str) -> Result<ClientKey, String> {
     )
 }
 
+/// A public key from a JWKS (a trusted issuer's keys, a DPoP proof's `jwk`), with the algorithms
+/// it can verify.
+#[derive(Clone)]
+pub(crate) struct JwkKey {
+    pub(crate) kid: Option<String>,
+    pub(crate) key: DecodingKey,
+    pub(crate) algorithms: Vec<Algorithm>,
+}
+
+/// Reads one public JWK: EC P-256/P-384, OKP Ed25519 or RSA. A `d` (or any other private or
+/// symmetric member) is refused: a public key set never holds one.
+pub(crate) fn jwk_key(value: &Value) -> Result<JwkKey, String> {
+    let Value::Object(members) = value else {
+        return Err("it is not a JSON object".to_owned());
+    };
+    if let Some(private) = ["d", "p", "q", "dp", "dq", "qi", "k"]
+        .into_iter()
+        .find(|m| members.contains_key(*m))
+    {
+        return Err(format!(
+            "it holds the private or symmetric key member {private:?}: only public keys belong here"
+        ));
+    }
+    let kty = members.get("kty").and_then(Value::as_str).unwrap_or("");
+    let crv = members.get("crv").and_then(Value::as_str).unwrap_or("");
+    let algorithms = match (kty, crv) {
+        ("EC", "P-256") => vec![Algorithm::ES256],
+        ("EC", "P-384") => vec![Algorithm::ES384],
+        ("OKP", "Ed25519") => vec![Algorithm::EdDSA],
+        ("RSA", _) => vec![
+            Algorithm::RS256,
+            Algorithm::RS384,
+            Algorithm::RS512,
+            Algorithm::PS256,
+            Algorithm::PS384,
+            Algorithm::PS512,
+        ],
+        _ => {
+            return Err(format!(
+                "kty {kty:?} (crv {crv:?}) is not a key the lab verifies (EC P-256/P-384, OKP Ed25519, RSA)"
+            ));
+        }
+    };
+    let jwk: Jwk =
+        serde_json::from_value(value.clone()).map_err(|e| format!("it is not a JWK: {e}"))?;
+    let key = DecodingKey::from_jwk(&jwk).map_err(|e| format!("it is not a usable key: {e}"))?;
+    Ok(JwkKey {
+        kid: members
+            .get("kid")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        key,
+        algorithms,
+    })
+}
+
+/// Every key of a JWKS (`{"keys": [...]}`); the error names the key that is wrong.
+pub(crate) fn jwks_keys(jwks: &Value) -> Result<Vec<JwkKey>, String> {
+    let Some(keys) = jwks.get("keys").and_then(Value::as_array) else {
+        return Err("the JWKS has no \"keys\" array".to_owned());
+    };
+    if keys.is_empty() {
+        return Err("the JWKS has no keys".to_owned());
+    }
+    keys.iter()
+        .enumerate()
+        .map(|(i, k)| jwk_key(k).map_err(|why| format!("key {i} of the JWKS: {why}")))
+        .collect()
+}
+
+/// RFC 7638 SHA-256 thumbprint (base64url) of a public JWK.
+pub(crate) fn jwk_thumbprint(value: &Value) -> Result<String, String> {
+    let jwk: Jwk =
+        serde_json::from_value(value.clone()).map_err(|e| format!("it is not a JWK: {e}"))?;
+    jwk.thumbprint(ThumbprintHash::SHA256)
+        .map_err(|e| format!("no thumbprint: {e}"))
+}
+
+/// Verifies `token`'s signature with one of `keys` (by `kid` when the header has one) and
+/// returns its header and claims; time and claims are the caller's.
+pub(crate) fn verify_with(
+    keys: &[JwkKey],
+    token: &str,
+) -> Result<(Header, Map<String, Value>), String> {
+    let header = jsonwebtoken::decode_header(token).map_err(|e| describe_jwt_error(&e))?;
+    let candidates: Vec<&JwkKey> = match &header.kid {
+        Some(kid) => keys
+            .iter()
+            .filter(|k| k.kid.as_deref() == Some(kid))
+            .collect(),
+        None => keys.iter().collect(),
+    };
+    if candidates.is_empty() {
+        return Err(format!(
+            "no key of its issuer has its kid {:?}",
+            header.kid.as_deref().unwrap_or_default()
+        ));
+    }
+    let mut last = "no key of its issuer verifies it".to_owned();
+    for k in candidates {
+        if !k.algorithms.contains(&header.alg) {
+            last = format!(
+                "it is signed with {:?}, which its issuer's key does not use",
+                header.alg
+            );
+            continue;
+        }
+        match jsonwebtoken::decode::<Map<String, Value>>(token, &k.key, &unchecked_time(header.alg))
+        {
+            Ok(data) => return Ok((data.header, data.claims)),
+            Err(e) => last = describe_jwt_error(&e),
+        }
+    }
+    Err(last)
+}
+
 /// The client assertion algorithms the lab verifies, for the metadata.
 pub(crate) const CLIENT_ASSERTION_ALGS: &[&str] = &[
     "ES256", "ES384", "EdDSA", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",

@@ -5,7 +5,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::clock::{Clock, IdSource};
 use crate::connection::Limits;
-use crate::keys::{ClientKey, SigningKey};
+use crate::dpop::NonceState;
+use crate::keys::{ClientKey, JwkKey, SigningKey};
 use crate::log::RequestLog;
 use crate::policy::Policy;
 use crate::store::{Admission, BoundedStore, STORE_CAPACITY};
@@ -33,11 +34,34 @@ pub(crate) struct Lab {
     assertions: Mutex<BoundedStore<(String, String), ()>>,
     /// `jti` of revoked JWTs, until their `exp` (RFC 7009).
     revoked: Mutex<BoundedStore<String, ()>>,
+    /// Other issuers whose JWTs are accepted as authorization grants, with their keys.
+    pub(crate) trusted: Vec<(String, Vec<JwkKey>)>,
+    /// `(iss, jti)` of redeemed jwt-bearer assertions, until their `exp` (RFC 7523 §3 item 7).
+    grants: Mutex<BoundedStore<(String, String), ()>>,
+    /// `(jkt, jti)` of DPoP proofs seen, until they leave the `iat` window (RFC 9449 §11.1).
+    dpop_proofs: Mutex<BoundedStore<(String, String), ()>>,
+    /// The DPoP nonces the lab hands out (RFC 9449 §8).
+    pub(crate) dpop_nonces: Mutex<NonceState>,
+}
+
+fn first_use(
+    store: &Mutex<BoundedStore<(String, String), ()>>,
+    clock: &Clock,
+    key: (String, String),
+    exp: u64,
+) -> bool {
+    let now = clock.now();
+    let mut seen = lock(store);
+    if seen.contains(&key, now) {
+        return false;
+    }
+    seen.insert(key, (), exp, now);
+    true
 }
 
 /// Locks a mutex whose data stays consistent even if a holder panicked (each critical section
 /// is a single map operation).
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
@@ -52,6 +76,7 @@ impl Lab {
         ids: IdSource,
         log: Arc<RequestLog>,
         limits: Limits,
+        trusted: Vec<(String, Vec<JwkKey>)>,
     ) -> Lab {
         let issuer = policy.issuer.clone().unwrap_or_else(|| base_url.clone());
         Lab {
@@ -67,7 +92,32 @@ impl Lab {
             refresh: Mutex::new(BoundedStore::new(STORE_CAPACITY)),
             assertions: Mutex::new(BoundedStore::new(STORE_CAPACITY)),
             revoked: Mutex::new(BoundedStore::new(STORE_CAPACITY)),
+            trusted,
+            grants: Mutex::new(BoundedStore::new(STORE_CAPACITY)),
+            dpop_proofs: Mutex::new(BoundedStore::new(STORE_CAPACITY)),
+            dpop_nonces: Mutex::new(NonceState::default()),
         }
+    }
+
+    /// Records a jwt-bearer assertion's `(iss, jti)`; false if it was already redeemed and has
+    /// not yet expired. Like client assertions, the oldest live entry goes first when full.
+    pub(crate) fn first_use_of_grant(&self, iss: &str, jti: &str, exp: u64) -> bool {
+        first_use(
+            &self.grants,
+            &self.clock,
+            (iss.to_owned(), jti.to_owned()),
+            exp,
+        )
+    }
+
+    /// Records a DPoP proof's `(jkt, jti)` until `until`; false if it was seen before.
+    pub(crate) fn first_use_of_dpop_proof(&self, jkt: &str, jti: &str, until: u64) -> bool {
+        first_use(
+            &self.dpop_proofs,
+            &self.clock,
+            (jkt.to_owned(), jti.to_owned()),
+            until,
+        )
     }
 
     pub(crate) fn token_endpoint(&self) -> String {

@@ -10,8 +10,13 @@
 //! ```
 //!
 //! Endpoints: RFC 8414 metadata (also at the OpenID discovery path), `/jwks`, `/token`
-//! (client_credentials, password, refresh_token, token exchange), `/introspect` (RFC 7662) and
-//! `/revoke` (RFC 7009). Every error is OAuth JSON with `Cache-Control: no-store`.
+//! (client_credentials, password, refresh_token, token exchange, RFC 7523 jwt-bearer, with
+//! RFC 9449 DPoP), `/introspect` (RFC 7662) and `/revoke` (RFC 7009). Every error is OAuth JSON
+//! with `Cache-Control: no-store`.
+//!
+//! Two labs make two trust domains: domain B ([`Policy::domain_b`]) trusts domain A's keys
+//! ([`StsHandle::trusted_issuer`], [`StsConfig::trusted_issuers`]) and redeems A's JWT
+//! authorization grants (identity chaining) and ID-JAGs.
 //!
 //! The lab is meant to be attacked: its security checks are on by default and a policy can switch
 //! each one off on purpose ([`Checks`], [`Policy::disabled_checks`]). Its memory and connections
@@ -21,6 +26,7 @@ mod body;
 mod client_auth;
 mod clock;
 mod connection;
+mod dpop;
 mod errors;
 mod fallback;
 mod form;
@@ -51,5 +57,5 @@ pub use policy::{
     User,
 };
 pub use secret::Secret;
-pub use server::{StsConfig, StsHandle, check, spawn, spawn_with_limits};
+pub use server::{StsConfig, StsHandle, TrustedIssuer, check, spawn, spawn_with_limits};
 pub use store::STORE_CAPACITY;

@@ -8,6 +8,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use serde_json::{Value, json};
 
+use crate::dpop::DPOP_ALGS;
 use crate::keys::CLIENT_ASSERTION_ALGS;
 use crate::lab::Lab;
 use crate::log::{RequestLogEntry, RequestOutcome};
@@ -25,6 +26,7 @@ pub(crate) fn metadata_document(lab: &Lab) -> Value {
             Grant::Password.grant_type(),
             Grant::RefreshToken.grant_type(),
             Grant::TokenExchange.grant_type(),
+            Grant::JwtBearer.grant_type(),
         ],
         // No authorization endpoint, so no response types.
         "response_types_supported": [],
@@ -39,6 +41,8 @@ pub(crate) fn metadata_document(lab: &Lab) -> Value {
         // For clients that read the OpenID Connect discovery document of the same server.
         "id_token_signing_alg_values_supported": [lab.policy.signing_alg.as_str()],
         "subject_types_supported": ["public"],
+        // RFC 9449 §5.1.
+        "dpop_signing_alg_values_supported": DPOP_ALGS,
     })
 }
 

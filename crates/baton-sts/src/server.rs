@@ -14,7 +14,7 @@ use tokio::task::JoinHandle;
 use crate::clock::{Clock, DETERMINISTIC_NOW, IdSource};
 use crate::connection::{self, Limits};
 use crate::errors::StsError;
-use crate::keys::{SigningKey, client_key_from_pem};
+use crate::keys::{JwkKey, SigningKey, client_key_from_pem, jwks_keys};
 use crate::lab::{
     INTROSPECTION_PATH, JWKS_PATH, Lab, METADATA_PATH, OPENID_METADATA_PATH, REVOCATION_PATH,
     TOKEN_PATH,
@@ -36,6 +36,16 @@ pub struct StsConfig {
     /// requests give byte-identical tokens. Tokens include `iss`, which defaults to the base URL:
     /// use a fixed `port` (or set `issuer` in the policy) to compare runs.
     pub deterministic: bool,
+    /// Other issuers whose JWTs this lab accepts as authorization grants (RFC 7523 jwt-bearer):
+    /// domain A's lab, for a domain B. Each JWKS is read once, at spawn.
+    pub trusted_issuers: Vec<TrustedIssuer>,
+}
+
+/// An issuer the lab trusts, with its public keys (a JWKS: `{"keys": [...]}`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrustedIssuer {
+    pub issuer: String,
+    pub jwks: serde_json::Value,
 }
 
 impl Default for StsConfig {
@@ -44,6 +54,7 @@ impl Default for StsConfig {
             policy: Policy::lab_default(),
             port: 0,
             deterministic: false,
+            trusted_issuers: Vec::new(),
         }
     }
 }
@@ -80,6 +91,25 @@ fn client_keys(policy: &Policy) -> Result<HashMap<String, crate::keys::ClientKey
     Ok(client_keys)
 }
 
+/// Each trusted issuer's keys, read from its JWKS.
+fn trusted_keys(trusted: &[TrustedIssuer]) -> Result<Vec<(String, Vec<JwkKey>)>, StsError> {
+    let mut out: Vec<(String, Vec<JwkKey>)> = Vec::with_capacity(trusted.len());
+    for t in trusted {
+        let fail = |reason: String| StsError::TrustedIssuer {
+            issuer: t.issuer.clone(),
+            reason,
+        };
+        if t.issuer.is_empty() {
+            return Err(fail("the issuer is empty".to_owned()));
+        }
+        if out.iter().any(|(iss, _)| iss == &t.issuer) {
+            return Err(fail("it is listed twice".to_owned()));
+        }
+        out.push((t.issuer.clone(), jwks_keys(&t.jwks).map_err(fail)?));
+    }
+    Ok(out)
+}
+
 /// Starts the lab on `127.0.0.1:config.port` and returns once it accepts connections.
 pub async fn spawn(config: StsConfig) -> Result<StsHandle, StsError> {
     spawn_with_limits(config, Limits::default()).await
@@ -91,8 +121,10 @@ pub async fn spawn_with_limits(config: StsConfig, limits: Limits) -> Result<StsH
         policy,
         port,
         deterministic,
+        trusted_issuers,
     } = config;
     let client_keys = client_keys(&policy)?;
+    let trusted = trusted_keys(&trusted_issuers)?;
     let alg = policy.signing_alg;
     // RSA key generation takes a noticeable moment; keep it off the async workers.
     let key = tokio::task::spawn_blocking(move || SigningKey::create(alg, deterministic))
@@ -122,6 +154,7 @@ pub async fn spawn_with_limits(config: StsConfig, limits: Limits) -> Result<StsH
         ids,
         Arc::new(RequestLog::default()),
         limits,
+        trusted,
     ));
 
     // Every answer is OAuth JSON, also a wrong method (405) or path (404).
@@ -206,6 +239,16 @@ impl StsHandle {
 
     pub fn policy(&self) -> &Policy {
         &self.lab.policy
+    }
+
+    /// This lab as another lab's trusted issuer: its issuer and its public JWKS (what `/jwks`
+    /// serves). `StsConfig { trusted_issuers: vec![a.trusted_issuer()], .. }` makes a second
+    /// lab accept this one's JWT authorization grants and ID-JAGs.
+    pub fn trusted_issuer(&self) -> TrustedIssuer {
+        TrustedIssuer {
+            issuer: self.lab.issuer.clone(),
+            jwks: serde_json::json!({ "keys": [self.lab.key.public_jwk()] }),
+        }
     }
 
     /// The `kid` of the lab's signing key.

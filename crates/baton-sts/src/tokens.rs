@@ -10,6 +10,11 @@ pub(crate) const TYPE_ACCESS_TOKEN: &str = "urn:ietf:params:oauth:token-type:acc
 pub(crate) const TYPE_REFRESH_TOKEN: &str = "urn:ietf:params:oauth:token-type:refresh_token";
 pub(crate) const TYPE_ID_TOKEN: &str = "urn:ietf:params:oauth:token-type:id_token";
 pub(crate) const TYPE_JWT: &str = "urn:ietf:params:oauth:token-type:jwt";
+/// draft-ietf-oauth-identity-assertion-authz-grant: an Identity Assertion JWT Authorization Grant.
+pub(crate) const TYPE_ID_JAG: &str = "urn:ietf:params:oauth:token-type:id-jag";
+
+/// The JWT header `typ` of an ID-JAG.
+pub(crate) const TYP_ID_JAG: &str = "oauth-id-jag+jwt";
 
 /// The JWT header `typ` of the lab's access tokens (RFC 9068).
 pub(crate) const TYP_ACCESS_TOKEN: &str = "at+jwt";
@@ -24,6 +29,7 @@ pub(crate) enum TokenKind {
     Jwt,
     IdToken,
     RefreshToken,
+    IdJag,
 }
 
 impl TokenKind {
@@ -33,6 +39,7 @@ impl TokenKind {
             TYPE_JWT => Some(TokenKind::Jwt),
             TYPE_ID_TOKEN => Some(TokenKind::IdToken),
             TYPE_REFRESH_TOKEN => Some(TokenKind::RefreshToken),
+            TYPE_ID_JAG => Some(TokenKind::IdJag),
             _ => None,
         }
     }
@@ -43,6 +50,7 @@ impl TokenKind {
             TokenKind::Jwt => TYPE_JWT,
             TokenKind::IdToken => TYPE_ID_TOKEN,
             TokenKind::RefreshToken => TYPE_REFRESH_TOKEN,
+            TokenKind::IdJag => TYPE_ID_JAG,
         }
     }
 
@@ -58,6 +66,7 @@ impl TokenKind {
     fn jwt_typ(self) -> &'static str {
         match self {
             TokenKind::AccessToken => TYP_ACCESS_TOKEN,
+            TokenKind::IdJag => TYP_ID_JAG,
             _ => "JWT",
         }
     }
@@ -86,6 +95,8 @@ pub(crate) struct Issued {
     pub(crate) iat: u64,
     pub(crate) exp: u64,
     pub(crate) scopes: Vec<String>,
+    /// The RFC 7638 thumbprint of the DPoP key the token is bound to (`cnf.jkt`), if any.
+    pub(crate) jkt: Option<String>,
 }
 
 impl Issued {
@@ -208,6 +219,7 @@ impl Lab {
             iat,
             exp,
             scopes: spec.scopes.clone(),
+            jkt: bound_jkt(&claims).map(str::to_owned),
         })
     }
 
@@ -222,6 +234,7 @@ impl Lab {
     pub(crate) fn store_refresh(&self, spec: TokenSpec, iat: u64, exp: u64) -> Issued {
         let token = self.ids.next("rt");
         let scopes = spec.scopes.clone();
+        let jkt = bound_jkt(&spec.extra).map(str::to_owned);
         let now = self.clock.now();
         // Bounded: expired refresh tokens go first, then the oldest (see `store`).
         self.refresh_tokens()
@@ -232,6 +245,7 @@ impl Lab {
             iat,
             exp,
             scopes,
+            jkt,
         }
     }
 
@@ -276,6 +290,59 @@ impl Lab {
             && self.is_revoked(jti)
         {
             return Err("it has been revoked".to_owned());
+        }
+        Ok(Verified {
+            typ: header.typ,
+            claims,
+        })
+    }
+}
+
+/// `cnf.jkt` of a token's claims (RFC 9449 §6.1).
+pub(crate) fn bound_jkt(claims: &Map<String, Value>) -> Option<&str> {
+    claims.get("cnf")?.get("jkt")?.as_str()
+}
+
+impl Lab {
+    /// Verifies a JWT presented as an authorization grant (RFC 7523 §3): signed by this lab or
+    /// by a trusted issuer, with `exp` not passed, a `sub`, and `nbf`/`iat` not in the future
+    /// (`time_claims`). The audience and the rest are the grant's to check.
+    pub(crate) fn verify_assertion(&self, token: &str) -> Result<Verified, String> {
+        let unverified: Map<String, Value> = jsonwebtoken::dangerous::insecure_decode_claims(token)
+            .map_err(|e| crate::keys::describe_jwt_error(&e))?;
+        let Some(iss) = unverified.get("iss").and_then(Value::as_str) else {
+            return Err("it has no iss claim".to_owned());
+        };
+        if iss == self.issuer {
+            return self.verify_jwt(token);
+        }
+        let Some((_, keys)) = self.trusted.iter().find(|(t, _)| t == iss) else {
+            let trusted: Vec<String> = std::iter::once(self.issuer.clone())
+                .chain(self.trusted.iter().map(|(t, _)| t.clone()))
+                .map(|t| format!("{t:?}"))
+                .collect();
+            return Err(format!(
+                "its issuer {} is not trusted by this lab (it trusts {})",
+                crate::text::quoted(iss),
+                trusted.join(", ")
+            ));
+        };
+        let (header, claims) = crate::keys::verify_with(keys, token)?;
+        let Some(exp) = claims.get("exp").and_then(Value::as_u64) else {
+            return Err("it has no numeric exp claim".to_owned());
+        };
+        let now = self.clock.now();
+        if now >= exp {
+            return Err(format!(
+                "it expired at {exp}, {} s ago by the lab's clock",
+                now - exp
+            ));
+        }
+        if !claims.get("sub").is_some_and(Value::is_string) {
+            return Err("it has no sub claim".to_owned());
+        }
+        if self.policy.checks.time_claims {
+            not_in_the_future(&claims, now)?;
         }
         Ok(Verified {
             typ: header.typ,

@@ -3,7 +3,7 @@
 use serde_json::Map;
 
 use super::target::{audience_scopes, narrow_scope, parse_scope, resolve_audiences};
-use super::{Granted, may_act_claim};
+use super::{Granted, bind_dpop, may_act_claim};
 use crate::errors::OAuthError;
 use crate::form::Form;
 use crate::lab::Lab;
@@ -22,7 +22,7 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
     let requested = parse_scope(form.single("scope")?)?;
     let holder = format!("client {:?}", client.client_id);
     let scopes = narrow_scope(requested.as_deref(), &held, &holder, &allowed, &aud)?;
-    let spec = TokenSpec {
+    let mut spec = TokenSpec {
         sub: client.client_id.clone(),
         client_id: client.client_id.clone(),
         aud,
@@ -32,6 +32,7 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
         extra: Map::new(),
         not_after: None,
     };
+    bind_dpop(&mut spec, form);
     let token = lab.mint_jwt(&spec, TokenKind::AccessToken)?;
     Ok(Granted {
         token,

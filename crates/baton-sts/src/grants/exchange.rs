@@ -4,13 +4,15 @@
 use serde_json::{Map, Value, json};
 
 use super::target::{audience_scopes, narrow_scope, parse_scope, resolve_audiences};
-use super::{Granted, may_act_claim};
+use super::{GRANT_LIFETIME_SECS, Granted, may_act_claim, user_claims};
 use crate::errors::OAuthError;
 use crate::form::Form;
 use crate::lab::Lab;
 use crate::policy::Client;
 use crate::text::quoted;
-use crate::tokens::{TYPE_ACCESS_TOKEN, TYPE_ID_TOKEN, TYPE_JWT, TokenKind, TokenSpec, Verified};
+use crate::tokens::{
+    TYPE_ACCESS_TOKEN, TYPE_ID_JAG, TYPE_ID_TOKEN, TYPE_JWT, TokenKind, TokenSpec, Verified,
+};
 
 /// Token types the lab accepts as subject or actor: all of them mean "one of the lab's JWTs".
 const ACCEPTED_INPUT_TYPES: &[&str] = &[TYPE_ACCESS_TOKEN, TYPE_JWT, TYPE_ID_TOKEN];
@@ -40,7 +42,7 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
         None => TokenKind::AccessToken,
         Some(uri) => TokenKind::from_uri(uri).ok_or_else(|| {
             OAuthError::invalid_request(format!(
-                "cannot issue requested_token_type {}: the lab issues access_token, jwt, id_token and refresh_token",
+                "cannot issue requested_token_type {}: the lab issues access_token, jwt, id_token, refresh_token and id-jag",
                 quoted(uri)
             ))
         })?,
@@ -129,6 +131,7 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
         &form.all("audience"),
         &form.all("resource"),
     )?;
+    let cross_domain = check_cross_domain(lab, &aud, requested_kind)?;
     let allowed = audience_scopes(&lab.policy, &aud);
     let requested = parse_scope(form.single("scope")?)?;
     let scopes = narrow_scope(
@@ -158,7 +161,7 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
         None if checks.may_act_carried => subject.may_act().cloned(),
         None => None,
     };
-    let spec = TokenSpec {
+    let mut spec = TokenSpec {
         sub: subject.sub().to_owned(),
         client_id: id.clone(),
         aud,
@@ -169,6 +172,33 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
         // The new token must not outlive the one it was exchanged for.
         not_after: Some(subject.exp()),
     };
+    if cross_domain {
+        // A grant for another domain (identity chaining, ID-JAG): short-lived, about the user
+        // (their claims travel), and naming no one who may act next here.
+        spec.extra = user_claims(&subject.claims);
+        spec.may_act = None;
+        let short = lab.clock.now().saturating_add(GRANT_LIFETIME_SECS);
+        spec.not_after = Some(subject.exp().min(short));
+        if requested_kind == TokenKind::IdJag {
+            // The ID-JAG's claims are the draft's: no act chain.
+            spec.act = None;
+            match form.all("resource").as_slice() {
+                [] => {}
+                [one] => {
+                    spec.extra.insert("resource".into(), json!(one));
+                }
+                many => {
+                    spec.extra.insert("resource".into(), json!(many));
+                }
+            }
+        }
+    }
+    if matches!(
+        requested_kind,
+        TokenKind::AccessToken | TokenKind::RefreshToken
+    ) {
+        super::bind_dpop(&mut spec, form);
+    }
     let token = match requested_kind {
         TokenKind::RefreshToken => lab.mint_refresh(&spec),
         kind => lab.mint_jwt(&spec, kind)?,
@@ -178,6 +208,42 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
         refresh_token: None,
         exchange: true,
     })
+}
+
+/// Whether the exchange is for another domain's authorization server (an audience with
+/// `authorization_server = true`). Such a token is a JWT authorization grant (`jwt`, identity
+/// chaining) or an ID-JAG, addressed to that domain alone; an ID-JAG is for nothing else.
+fn check_cross_domain(lab: &Lab, aud: &[String], kind: TokenKind) -> Result<bool, OAuthError> {
+    let domains: Vec<&str> = aud
+        .iter()
+        .filter_map(|a| lab.policy.audience(a))
+        .filter(|a| a.authorization_server)
+        .map(|a| a.name.as_str())
+        .collect();
+    let named = aud
+        .iter()
+        .map(|a| format!("{a:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if domains.is_empty() {
+        if kind == TokenKind::IdJag {
+            return Err(OAuthError::invalid_target(format!(
+                "an ID-JAG is issued only for another domain's authorization server (an audience with authorization_server = true), and {named} is not one"
+            )));
+        }
+        return Ok(false);
+    }
+    if aud.len() > 1 {
+        return Err(OAuthError::invalid_target(format!(
+            "a grant for another domain is addressed to that domain's authorization server alone; the request names {named}"
+        )));
+    }
+    match kind {
+        TokenKind::Jwt | TokenKind::IdJag => Ok(true),
+        _ => Err(OAuthError::invalid_request(format!(
+            "audience {named} is another domain's authorization server: ask for requested_token_type {TYPE_JWT} (a JWT authorization grant, identity chaining) or {TYPE_ID_JAG}"
+        ))),
+    }
 }
 
 fn check_input_type(param: &str, uri: &str) -> Result<(), OAuthError> {
@@ -307,7 +373,7 @@ pub(crate) fn act_depth(act: &Value) -> Result<usize, String> {
 
 /// Whether `may_act` (an object, or leniently an array of objects) names `sub` (and `iss`, when
 /// the entry has one).
-fn may_act_allows(may_act: &Value, sub: &str, iss: &str) -> Result<bool, String> {
+pub(super) fn may_act_allows(may_act: &Value, sub: &str, iss: &str) -> Result<bool, String> {
     let entries: Vec<&Value> = match may_act {
         Value::Array(items) => items.iter().collect(),
         other => vec![other],

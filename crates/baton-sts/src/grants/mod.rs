@@ -2,6 +2,7 @@
 
 mod client_credentials;
 mod exchange;
+mod jwt_bearer;
 mod password;
 mod refresh;
 pub(crate) mod target;
@@ -15,7 +16,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use crate::body;
 use crate::client_auth::{self, Endpoint};
 use crate::errors::OAuthError;
 use crate::form::Form;
@@ -24,7 +24,8 @@ use crate::log::{RequestLogEntry, RequestOutcome};
 use crate::policy::{Grant, MayAct};
 use crate::response::json_no_store;
 use crate::text::quoted;
-use crate::tokens::Issued;
+use crate::tokens::{Issued, TokenKind, TokenSpec};
+use crate::{body, dpop};
 
 /// What a grant produced.
 pub(crate) struct Granted {
@@ -41,7 +42,12 @@ impl Granted {
         if self.exchange {
             body.insert("issued_token_type".into(), json!(self.token.kind.uri()));
         }
-        body.insert("token_type".into(), json!(self.token.kind.token_type()));
+        // RFC 9449 §5: a bound access token is a DPoP token.
+        let token_type = match (&self.token.jkt, self.token.kind) {
+            (Some(_), TokenKind::AccessToken) => "DPoP",
+            (_, kind) => kind.token_type(),
+        };
+        body.insert("token_type".into(), json!(token_type));
         body.insert("expires_in".into(), json!(self.token.expires_in()));
         body.insert("scope".into(), json!(self.token.scopes.join(" ")));
         if let Some(refresh) = &self.refresh_token {
@@ -62,7 +68,7 @@ pub(crate) async fn token_endpoint(
         Ok(bytes) => handle(&lab, &headers, &bytes, &mut grant_type, &mut client_id),
         Err(e) => Err(e),
     };
-    let (response, outcome, status) = match result {
+    let (mut response, outcome, status) = match result {
         Ok(granted) => {
             let outcome = RequestOutcome::Issued {
                 token_type: granted.token.kind.uri().to_owned(),
@@ -75,6 +81,14 @@ pub(crate) async fn token_endpoint(
         }
         Err(e) => e.into_logged(),
     };
+    // RFC 9449 §8.2: the next nonce travels with every answer to a DPoP request.
+    if lab.policy.dpop_nonce
+        && headers.contains_key("dpop")
+        && !response.headers().contains_key("dpop-nonce")
+        && let Ok(value) = axum::http::HeaderValue::from_str(&lab.dpop_nonce())
+    {
+        response.headers_mut().insert("dpop-nonce", value);
+    }
     lab.log.push(RequestLogEntry {
         time: SystemTime::now(),
         endpoint: TOKEN_PATH.to_owned(),
@@ -93,7 +107,7 @@ fn handle(
     grant_type_seen: &mut Option<String>,
     client_id: &mut Option<String>,
 ) -> Result<Granted, OAuthError> {
-    let form = Form::parse(headers, body)?;
+    let mut form = Form::parse(headers, body)?;
     let grant_type = form.required("grant_type")?;
     *grant_type_seen = Some(grant_type.to_owned());
     let client = client_auth::authenticate(lab, headers, &form, Endpoint::Token, client_id)?;
@@ -101,9 +115,10 @@ fn handle(
         return Err(OAuthError::new(
             crate::errors::ErrorCode::UnsupportedGrantType,
             format!(
-                "grant_type {} is not supported; the lab supports client_credentials, password, refresh_token and {}",
+                "grant_type {} is not supported; the lab supports client_credentials, password, refresh_token, {} and {}",
                 quoted(grant_type),
-                Grant::TokenExchange.grant_type()
+                Grant::TokenExchange.grant_type(),
+                Grant::JwtBearer.grant_type()
             ),
         ));
     };
@@ -120,12 +135,64 @@ fn handle(
                 .join(", ")
         )));
     }
-    match grant {
+    let jkt = dpop::check_token_request(lab, headers, client)?;
+    form.set_dpop_jkt(jkt.clone());
+    let granted = match grant {
         Grant::ClientCredentials => client_credentials::grant(lab, client, &form),
         Grant::Password => password::grant(lab, client, &form),
         Grant::RefreshToken => refresh::grant(lab, client, &form),
         Grant::TokenExchange => exchange::grant(lab, client, &form),
+        Grant::JwtBearer => jwt_bearer::grant(lab, client, &form),
+    }?;
+    // A grant that forgot to bind its access token to the proven key must not hand out a bearer
+    // token in its place.
+    if let Some(jkt) = &jkt
+        && granted.token.kind == TokenKind::AccessToken
+        && granted.token.jkt.as_ref() != Some(jkt)
+    {
+        return Err(OAuthError::server_error(format!(
+            "the {} grant did not bind its access token to the DPoP key",
+            grant.policy_name()
+        )));
     }
+    Ok(granted)
+}
+
+/// Binds `spec` to the request's DPoP key, if it proved one (RFC 9449 §6.1: `cnf.jkt`).
+pub(crate) fn bind_dpop(spec: &mut TokenSpec, form: &Form) {
+    if let Some(jkt) = form.dpop_jkt() {
+        spec.extra.insert("cnf".into(), crate::dpop::cnf(jkt));
+    }
+}
+
+/// How long a JWT authorization grant or ID-JAG for another domain lives: long enough to be
+/// redeemed at once, short enough that a leaked one soon is worthless.
+pub(crate) const GRANT_LIFETIME_SECS: u64 = 300;
+
+/// Claims the lab sets itself, never copied from one token to another as "the user's claims".
+const LAB_CLAIMS: &[&str] = &[
+    "iss",
+    "sub",
+    "aud",
+    "exp",
+    "iat",
+    "nbf",
+    "jti",
+    "client_id",
+    "scope",
+    "act",
+    "may_act",
+    "cnf",
+    "resource",
+];
+
+/// A token's claims about its user (`email`, `name`…): everything but the lab's own claims.
+pub(crate) fn user_claims(claims: &Map<String, Value>) -> Map<String, Value> {
+    claims
+        .iter()
+        .filter(|(k, _)| !LAB_CLAIMS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 /// A policy `may_act` as the JSON claim.

@@ -1,7 +1,7 @@
 //! RFC 6749 §4.3: the resource owner password grant, for the policy's demo users.
 
 use super::target::{audience_scopes, narrow_scope, parse_scope, resolve_audiences};
-use super::{Granted, may_act_claim, toml_to_json};
+use super::{Granted, bind_dpop, may_act_claim, toml_to_json};
 use crate::errors::OAuthError;
 use crate::form::Form;
 use crate::lab::Lab;
@@ -26,7 +26,7 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
     let requested = parse_scope(form.single("scope")?)?;
     let holder = format!("user {:?}", user.username);
     let scopes = narrow_scope(requested.as_deref(), &user.scopes, &holder, &allowed, &aud)?;
-    let spec = TokenSpec {
+    let mut spec = TokenSpec {
         sub: user.username.clone(),
         client_id: client.client_id.clone(),
         aud,
@@ -45,6 +45,8 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
             .collect(),
         not_after: None,
     };
+    // The refresh token is bound too (RFC 9449 §5).
+    bind_dpop(&mut spec, form);
     let token = lab.mint_jwt(&spec, TokenKind::AccessToken)?;
     let refresh_token = client
         .allows_grant(Grant::RefreshToken)

@@ -36,7 +36,24 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
         record
     };
 
+    // RFC 9449 §5: a refresh token issued with a DPoP proof is bound to that key.
+    if let Some(bound) = crate::tokens::bound_jkt(&record.spec.extra) {
+        match form.dpop_jkt() {
+            Some(jkt) if jkt == bound => {}
+            Some(jkt) => {
+                return Err(OAuthError::invalid_dpop_proof(format!(
+                    "the refresh token is bound to DPoP key {bound:?}, and the proof is signed with key {jkt:?}"
+                )));
+            }
+            None => {
+                return Err(OAuthError::invalid_dpop_proof(format!(
+                    "the refresh token is bound to DPoP key {bound:?}: send a DPoP proof signed with it"
+                )));
+            }
+        }
+    }
     let mut spec = record.spec.clone();
+    super::bind_dpop(&mut spec, form);
     // A refresh may narrow scope (RFC 6749 §6) and audience (RFC 8707 §2.2), never widen them.
     if let Some(requested) = parse_scope(form.single("scope")?)? {
         if let Some(extra) = requested.iter().find(|s| !record.spec.scopes.contains(s)) {

@@ -14,13 +14,15 @@ pub enum Check {
     TokenTypeMatches,
     TimeClaims,
     Revocation,
+    GrantClientBound,
+    AssertionSingleUse,
 }
 
 impl Check {
     /// Every check, in the order the policy documents and [`Policy::disabled_checks`] lists them.
     ///
     /// [`Policy::disabled_checks`]: crate::Policy::disabled_checks
-    pub const ALL: [Check; 8] = [
+    pub const ALL: [Check; 10] = [
         Check::ActorBoundToClient,
         Check::ActorNotSubject,
         Check::MayActEnforced,
@@ -29,6 +31,8 @@ impl Check {
         Check::TokenTypeMatches,
         Check::TimeClaims,
         Check::Revocation,
+        Check::GrantClientBound,
+        Check::AssertionSingleUse,
     ];
 
     /// The key in the policy's `[checks]` table.
@@ -42,6 +46,8 @@ impl Check {
             Check::TokenTypeMatches => "token_type_matches",
             Check::TimeClaims => "time_claims",
             Check::Revocation => "revocation",
+            Check::GrantClientBound => "grant_client_bound",
+            Check::AssertionSingleUse => "assertion_single_use",
         }
     }
 
@@ -70,6 +76,12 @@ impl Check {
             Check::Revocation => {
                 "tokens revoked at /revoke (RFC 7009) can no longer be exchanged, refreshed or introspected as active"
             }
+            Check::GrantClientBound => {
+                "a JWT authorization grant or ID-JAG whose client_id names another client is refused"
+            }
+            Check::AssertionSingleUse => {
+                "a JWT authorization grant (jwt-bearer assertion) is redeemed once: its jti is remembered until its exp"
+            }
         }
     }
 
@@ -96,6 +108,12 @@ impl Check {
             Check::Revocation => {
                 "/revoke answers 200 but forgets nothing: revoked tokens stay valid"
             }
+            Check::GrantClientBound => {
+                "a client redeems an ID-JAG or authorization grant issued to another client"
+            }
+            Check::AssertionSingleUse => {
+                "a stolen JWT authorization grant can be replayed until it expires"
+            }
         }
     }
 
@@ -121,6 +139,8 @@ pub struct Checks {
     pub token_type_matches: bool,
     pub time_claims: bool,
     pub revocation: bool,
+    pub grant_client_bound: bool,
+    pub assertion_single_use: bool,
 }
 
 impl Default for Checks {
@@ -140,6 +160,8 @@ impl Checks {
             token_type_matches: true,
             time_claims: true,
             revocation: true,
+            grant_client_bound: true,
+            assertion_single_use: true,
         }
     }
 
@@ -166,6 +188,8 @@ impl Checks {
             Check::TokenTypeMatches => &self.token_type_matches,
             Check::TimeClaims => &self.time_claims,
             Check::Revocation => &self.revocation,
+            Check::GrantClientBound => &self.grant_client_bound,
+            Check::AssertionSingleUse => &self.assertion_single_use,
         }
     }
 
@@ -179,6 +203,8 @@ impl Checks {
             Check::TokenTypeMatches => &mut self.token_type_matches,
             Check::TimeClaims => &mut self.time_claims,
             Check::Revocation => &mut self.revocation,
+            Check::GrantClientBound => &mut self.grant_client_bound,
+            Check::AssertionSingleUse => &mut self.assertion_single_use,
         }
     }
 }

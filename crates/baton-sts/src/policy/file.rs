@@ -79,6 +79,9 @@ fn on() -> bool {
 fn is_on(b: &bool) -> bool {
     *b
 }
+fn is_off(b: &bool) -> bool {
+    !*b
+}
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -93,6 +96,10 @@ struct PolicyFile {
     refresh_token_lifetime: u64,
     #[serde(default = "default_max_chain_depth")]
     max_chain_depth: usize,
+    #[serde(default, skip_serializing_if = "is_off")]
+    dpop_nonce: bool,
+    #[serde(default = "on", skip_serializing_if = "is_on")]
+    obo_act: bool,
     #[serde(default, skip_serializing_if = "ChecksFile::all_on")]
     checks: ChecksFile,
     #[serde(default)]
@@ -123,6 +130,10 @@ struct ChecksFile {
     time_claims: bool,
     #[serde(default = "on", skip_serializing_if = "is_on")]
     revocation: bool,
+    #[serde(default = "on", skip_serializing_if = "is_on")]
+    grant_client_bound: bool,
+    #[serde(default = "on", skip_serializing_if = "is_on")]
+    assertion_single_use: bool,
 }
 
 impl Default for ChecksFile {
@@ -148,6 +159,8 @@ impl From<ChecksFile> for Checks {
             token_type_matches: f.token_type_matches,
             time_claims: f.time_claims,
             revocation: f.revocation,
+            grant_client_bound: f.grant_client_bound,
+            assertion_single_use: f.assertion_single_use,
         }
     }
 }
@@ -163,6 +176,8 @@ impl From<Checks> for ChecksFile {
             token_type_matches: c.token_type_matches,
             time_claims: c.time_claims,
             revocation: c.revocation,
+            grant_client_bound: c.grant_client_bound,
+            assertion_single_use: c.assertion_single_use,
         }
     }
 }
@@ -184,6 +199,10 @@ struct AudienceFile {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     resources: Vec<String>,
     scopes: Vec<String>,
+    #[serde(default, skip_serializing_if = "is_off")]
+    authorization_server: bool,
+    #[serde(default, skip_serializing_if = "is_off")]
+    requires_id_jag: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -228,6 +247,23 @@ enum GrantFile {
         alias = "urn:ietf:params:oauth:grant-type:token-exchange"
     )]
     TokenExchange,
+    #[serde(
+        rename = "jwt-bearer",
+        alias = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+    )]
+    JwtBearer,
+}
+
+/// A client's `dpop`: `"required"` or a bool (`true` means required too).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+enum DpopFile {
+    Bool(bool),
+    Word(String),
+}
+
+fn dpop_absent(d: &Option<DpopFile>) -> bool {
+    matches!(d, None | Some(DpopFile::Bool(false)))
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -256,6 +292,8 @@ struct ClientFile {
     may_act: Option<MayActFile>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     accepts_audiences: Vec<String>,
+    #[serde(default, skip_serializing_if = "dpop_absent")]
+    dpop: Option<DpopFile>,
 }
 
 pub(super) fn parse(src: &str, origin: &str) -> Result<Policy, PolicyError> {
@@ -384,11 +422,25 @@ fn from_file(f: PolicyFile) -> Result<Policy, Issue> {
                 GrantFile::Password => Grant::Password,
                 GrantFile::RefreshToken => Grant::RefreshToken,
                 GrantFile::TokenExchange => Grant::TokenExchange,
+                GrantFile::JwtBearer => Grant::JwtBearer,
             };
             if !grants.contains(&g) {
                 grants.push(g);
             }
         }
+        let dpop = match c.dpop {
+            None | Some(DpopFile::Bool(false)) => false,
+            Some(DpopFile::Bool(true)) => true,
+            Some(DpopFile::Word(w)) if w == "required" => true,
+            Some(DpopFile::Word(w)) => {
+                return Err(Issue {
+                    path: field("dpop"),
+                    message: format!(
+                        "client {owner:?}: dpop = {w:?} is not understood (use \"required\", true or false)"
+                    ),
+                });
+            }
+        };
         clients.push(Client {
             client_id: c.client_id,
             description: c.description,
@@ -401,6 +453,7 @@ fn from_file(f: PolicyFile) -> Result<Policy, Issue> {
             scopes: c.scopes,
             may_act: may_act_from(c.may_act),
             accepts_audiences: c.accepts_audiences,
+            dpop,
         });
     }
     Ok(Policy {
@@ -414,6 +467,8 @@ fn from_file(f: PolicyFile) -> Result<Policy, Issue> {
         refresh_token_lifetime: f.refresh_token_lifetime,
         max_chain_depth: f.max_chain_depth,
         checks: f.checks.into(),
+        dpop_nonce: f.dpop_nonce,
+        obo_act: f.obo_act,
         audiences: f
             .audiences
             .into_iter()
@@ -422,6 +477,8 @@ fn from_file(f: PolicyFile) -> Result<Policy, Issue> {
                 description: a.description,
                 resources: a.resources,
                 scopes: a.scopes,
+                authorization_server: a.authorization_server,
+                requires_id_jag: a.requires_id_jag,
             })
             .collect(),
         users: f
@@ -450,6 +507,8 @@ pub(super) fn to_toml_string(p: &Policy) -> String {
         access_token_lifetime: p.access_token_lifetime,
         refresh_token_lifetime: p.refresh_token_lifetime,
         max_chain_depth: p.max_chain_depth,
+        dpop_nonce: p.dpop_nonce,
+        obo_act: p.obo_act,
         checks: p.checks.into(),
         audiences: p
             .audiences
@@ -459,6 +518,8 @@ pub(super) fn to_toml_string(p: &Policy) -> String {
                 description: a.description.clone(),
                 resources: a.resources.clone(),
                 scopes: a.scopes.clone(),
+                authorization_server: a.authorization_server,
+                requires_id_jag: a.requires_id_jag,
             })
             .collect(),
         users: p
@@ -500,6 +561,7 @@ pub(super) fn to_toml_string(p: &Policy) -> String {
                             Grant::Password => GrantFile::Password,
                             Grant::RefreshToken => GrantFile::RefreshToken,
                             Grant::TokenExchange => GrantFile::TokenExchange,
+                            Grant::JwtBearer => GrantFile::JwtBearer,
                         })
                         .collect(),
                     may_delegate: c.may_delegate,
@@ -509,6 +571,7 @@ pub(super) fn to_toml_string(p: &Policy) -> String {
                     scopes: c.scopes.clone(),
                     may_act: may_act_to(&c.may_act),
                     accepts_audiences: c.accepts_audiences.clone(),
+                    dpop: c.dpop.then(|| DpopFile::Word("required".to_owned())),
                 }
             })
             .collect(),
@@ -667,6 +730,34 @@ mod tests {
         let e = err(&src);
         assert_eq!(e.line(), Some(9), "{e}");
         assert!(e.to_string().contains("\"app-z\""), "{e}");
+    }
+
+    #[test]
+    fn dpop_is_required_or_a_bool() {
+        let client = |dpop: &str| {
+            format!(
+                "{AUD}[[clients]]\nclient_id = \"c\"\nauth = \"client_secret\"\nsecret = \"s\"\ngrants = [\"client_credentials\"]\naudiences = [\"api\"]\ndpop = {dpop}\n"
+            )
+        };
+        for (value, on) in [("\"required\"", true), ("true", true), ("false", false)] {
+            let p = Policy::from_toml_str(&client(value), "t").expect("parses");
+            assert_eq!(p.clients[0].dpop, on, "{value}");
+            let again = Policy::from_toml_str(&p.to_toml_string(), "again").expect("parses");
+            assert_eq!(again, p);
+        }
+        let e = err(&client("\"sometimes\""));
+        assert_eq!(e.line(), Some(10), "{e}");
+        assert!(e.to_string().contains("\"sometimes\""), "{e}");
+        let p = Policy::from_toml_str(&format!("dpop_nonce = true\nobo_act = false\n{AUD}"), "t")
+            .expect("parses");
+        assert!(p.dpop_nonce && !p.obo_act);
+    }
+
+    #[test]
+    fn an_authorization_server_audience_is_named_by_its_issuer() {
+        let e = err("[[audiences]]\nname = \"b\"\nauthorization_server = true\nscopes = [\"x\"]\n");
+        assert_eq!(e.line(), Some(3), "{e}");
+        assert!(e.to_string().contains("issuer"), "{e}");
     }
 
     #[test]

@@ -16,6 +16,9 @@ use crate::secret::Secret;
 /// The default policy: the demo stories' users, clients and audiences (see `POLICY.md`).
 const LAB_POLICY_TOML: &str = include_str!("../lab-policy.toml");
 
+/// Domain B: a second lab that trusts domain A's keys (see `POLICY.md`, "Two domains").
+const DOMAIN_B_POLICY_TOML: &str = include_str!("../domain-b-policy.toml");
+
 /// Everything the lab token service decides from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
@@ -30,6 +33,11 @@ pub struct Policy {
     pub max_chain_depth: usize,
     /// The security checks a trainer may switch off (`[checks]`); all on by default.
     pub checks: Checks,
+    /// RFC 9449 §8: DPoP proofs at `/token` must carry a nonce the lab handed out.
+    pub dpop_nonce: bool,
+    /// An on-behalf-of token (jwt-bearer with `requested_token_use=on_behalf_of`) records the
+    /// middle tier as `act: {sub: client}`.
+    pub obo_act: bool,
     pub audiences: Vec<Audience>,
     pub users: Vec<User>,
     pub clients: Vec<Client>,
@@ -65,6 +73,12 @@ pub struct Audience {
     pub resources: Vec<String>,
     /// The scopes a token for this audience may carry.
     pub scopes: Vec<String>,
+    /// The audience is another trust domain's authorization server (its `name` is that server's
+    /// issuer): tokens for it are short-lived JWT authorization grants (identity chaining) or
+    /// ID-JAGs, never access tokens.
+    pub authorization_server: bool,
+    /// A jwt-bearer grant for this audience must present an ID-JAG (`typ` `oauth-id-jag+jwt`).
+    pub requires_id_jag: bool,
 }
 
 /// A demo user for the password grant.
@@ -109,6 +123,8 @@ pub struct Client {
     /// Other clients whose tokens (by `aud`) this client may exchange although they name another
     /// client: a deliberate trust, e.g. an SSO partner (see the `subject_audience` check).
     pub accepts_audiences: Vec<String>,
+    /// RFC 9449: every token request must carry a DPoP proof; tokens are bound to its key.
+    pub dpop: bool,
 }
 
 /// How a client authenticates at the token and introspection endpoints.
@@ -140,6 +156,9 @@ pub enum Grant {
     Password,
     RefreshToken,
     TokenExchange,
+    /// RFC 7523 §2.1: a JWT as an authorization grant (also identity chaining, ID-JAG and
+    /// on-behalf-of).
+    JwtBearer,
 }
 
 impl Grant {
@@ -150,6 +169,7 @@ impl Grant {
             Grant::Password => "password",
             Grant::RefreshToken => "refresh_token",
             Grant::TokenExchange => "token-exchange",
+            Grant::JwtBearer => "jwt-bearer",
         }
     }
 
@@ -160,6 +180,7 @@ impl Grant {
             Grant::Password => "password",
             Grant::RefreshToken => "refresh_token",
             Grant::TokenExchange => "urn:ietf:params:oauth:grant-type:token-exchange",
+            Grant::JwtBearer => "urn:ietf:params:oauth:grant-type:jwt-bearer",
         }
     }
 
@@ -169,6 +190,7 @@ impl Grant {
             Grant::Password,
             Grant::RefreshToken,
             Grant::TokenExchange,
+            Grant::JwtBearer,
         ]
         .into_iter()
         .find(|g| g.grant_type() == value)
@@ -208,6 +230,24 @@ impl Policy {
     /// The built-in lab policy's TOML source, e.g. for `baton sts --print-policy`.
     pub fn lab_default_toml() -> &'static str {
         LAB_POLICY_TOML
+    }
+
+    /// Domain B (`src/domain-b-policy.toml`): issuer `https://domain-b.baton.test`, the
+    /// audiences `partner-api` (identity chaining) and `mcp-tools` (ID-JAG), and the clients
+    /// `travel-agent` and `mcp-client`. Spawn it with domain A's
+    /// [`StsHandle::trusted_issuer`](crate::StsHandle::trusted_issuer) in
+    /// [`StsConfig::trusted_issuers`](crate::StsConfig::trusted_issuers).
+    pub fn domain_b() -> Policy {
+        match Policy::from_toml_str(DOMAIN_B_POLICY_TOML, "domain-b-policy.toml (built in)") {
+            Ok(policy) => policy,
+            // Compiled in and parsed by a unit test, like the lab policy.
+            Err(e) => panic!("the built-in domain B policy is invalid: {e}"),
+        }
+    }
+
+    /// Domain B's TOML source.
+    pub fn domain_b_toml() -> &'static str {
+        DOMAIN_B_POLICY_TOML
     }
 
     /// Parses and validates a policy. `origin` names the source in error messages (a path).
@@ -409,10 +449,48 @@ mod tests {
             Grant::Password,
             Grant::RefreshToken,
             Grant::TokenExchange,
+            Grant::JwtBearer,
         ] {
             assert_eq!(Grant::from_grant_type(g.grant_type()), Some(g));
         }
         assert_eq!(Grant::from_grant_type("authorization_code"), None);
+    }
+
+    #[test]
+    fn domain_b_policy_parses_round_trips_and_has_its_cast() {
+        let b = Policy::domain_b();
+        let again = Policy::from_toml_str(&b.to_toml_string(), "round trip").expect("parses");
+        assert_eq!(b, again);
+        assert_eq!(b.issuer.as_deref(), Some("https://domain-b.baton.test"));
+        for id in ["travel-agent", "mcp-client"] {
+            let c = b.client(id).expect(id);
+            assert_eq!(c.grants, [Grant::JwtBearer], "{id}");
+            assert_eq!(
+                c.auth,
+                ClientAuth::ClientSecret(Secret::new(format!("{id}-secret")))
+            );
+        }
+        let tools = b
+            .audience_for_resource("https://mcp.domain-b.baton.test/")
+            .expect("mcp resource");
+        assert_eq!(tools.name, "mcp-tools");
+        assert!(tools.requires_id_jag);
+        assert!(b.audience("partner-api").is_some());
+        // Domain A knows B as an authorization server, and has the matching clients.
+        let a = Policy::lab_default();
+        let b_at_a = a.audience("https://domain-b.baton.test").expect("B at A");
+        assert!(b_at_a.authorization_server);
+        for id in ["travel-agent", "mcp-client"] {
+            let c = a.client(id).expect(id);
+            assert!(
+                c.allows_grant(Grant::TokenExchange) && c.may_impersonate,
+                "{id}"
+            );
+            assert!(c.audiences.iter().any(|x| x == &b_at_a.name), "{id}");
+        }
+        let dpop = a.client("dpop-app").expect("dpop-app");
+        assert!(dpop.dpop);
+        assert!(!a.dpop_nonce && a.obo_act);
     }
 
     #[test]

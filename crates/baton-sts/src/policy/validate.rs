@@ -22,6 +22,8 @@ const RESERVED_CLAIMS: &[&str] = &[
     "scope",
     "act",
     "may_act",
+    "cnf",
+    "resource",
 ];
 
 /// A step in a TOML path: a key or an array index.
@@ -142,6 +144,17 @@ fn check_audiences(p: &Policy, out: &mut Vec<Issue>) {
                     ),
                 ));
             }
+        }
+        if a.authorization_server
+            && !(a.name.starts_with("https://") || a.name.starts_with("http://"))
+        {
+            out.push(issue(
+                at("authorization_server"),
+                format!(
+                    "audience {:?} is an authorization_server, so its name must be that server's issuer (an http:// or https:// URL)",
+                    a.name
+                ),
+            ));
         }
         if a.scopes.is_empty() {
             out.push(issue(
@@ -313,5 +326,6 @@ mod tests {
     #[test]
     fn lab_policy_has_no_issues() {
         assert_eq!(issues(&Policy::lab_default()), vec![]);
+        assert_eq!(issues(&Policy::domain_b()), vec![]);
     }
 }

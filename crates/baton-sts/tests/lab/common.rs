@@ -22,6 +22,7 @@ pub async fn lab_with(policy: Policy, deterministic: bool) -> StsHandle {
         policy,
         port: 0,
         deterministic,
+        trusted_issuers: Vec::new(),
     })
     .await
     .expect("lab starts")

@@ -35,6 +35,7 @@ async fn same_requests_same_tokens() {
         policy: Policy::lab_default(),
         port: 0,
         deterministic: true,
+        trusted_issuers: Vec::new(),
     })
     .await
     .expect("lab");
@@ -51,6 +52,7 @@ async fn same_requests_same_tokens() {
         policy: Policy::lab_default(),
         port,
         deterministic: true,
+        trusted_issuers: Vec::new(),
     })
     .await
     .expect("lab restarts on the freed port");

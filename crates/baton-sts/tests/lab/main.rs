@@ -6,6 +6,8 @@ mod client_auth;
 mod common;
 mod connections;
 mod deterministic;
+mod domains;
+mod dpop;
 mod exchange;
 mod forged;
 mod grants;

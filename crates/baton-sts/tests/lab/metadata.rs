@@ -73,6 +73,7 @@ async fn jwks_key_verifies_issued_tokens_for_every_alg() {
             policy,
             port: 0,
             deterministic: alg == SigningAlg::RS256,
+            trusted_issuers: Vec::new(),
         })
         .await
         .expect("lab");

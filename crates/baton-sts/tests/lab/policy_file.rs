@@ -63,6 +63,7 @@ async fn custom_policy_file_drives_the_lab() {
         policy,
         port: 0,
         deterministic: false,
+        trusted_issuers: Vec::new(),
     })
     .await
     .expect("lab");
@@ -89,6 +90,7 @@ async fn invalid_policy_in_code_is_refused_at_spawn() {
         policy,
         port: 0,
         deterministic: false,
+        trusted_issuers: Vec::new(),
     })
     .await
     .expect_err("refused");
