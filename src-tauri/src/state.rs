@@ -124,6 +124,7 @@ impl AppState {
             policy: Policy::lab_default(),
             port: 0,
             deterministic: false,
+            trusted_issuers: Vec::new(),
         })
         .await
         .map_err(|e| {
@@ -201,6 +202,7 @@ impl AppState {
             policy,
             port,
             deterministic: false,
+            trusted_issuers: Vec::new(),
         })
         .await;
         match started {
@@ -219,6 +221,7 @@ impl AppState {
                     policy: old.policy().clone(),
                     port,
                     deterministic: false,
+                    trusted_issuers: Vec::new(),
                 })
                 .await;
                 let error = IpcError::from(e);

@@ -364,6 +364,7 @@ fn start_lab(rt: &Runtime, deterministic: bool) -> Lab {
             policy: Policy::lab_default(),
             port: 0,
             deterministic,
+            trusted_issuers: Vec::new(),
         })
         .await
         .expect("the lab starts");

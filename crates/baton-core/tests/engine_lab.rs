@@ -114,6 +114,7 @@ async fn deterministic_runs_repeat_exactly_apart_from_timings() {
         policy: Policy::lab_default(),
         port,
         deterministic: true,
+        trusted_issuers: Vec::new(),
     })
     .await
     .expect("lab restarts on the same port");

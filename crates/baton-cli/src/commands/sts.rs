@@ -27,6 +27,7 @@ pub async fn start(policy: Policy, port: u16, deterministic: bool) -> Result<Sts
         policy,
         port,
         deterministic,
+        trusted_issuers: Vec::new(),
     })
     .await
     .map_err(|e| usage(format!("the lab token service could not start: {e}")))

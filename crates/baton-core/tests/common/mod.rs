@@ -29,6 +29,7 @@ pub async fn lab() -> StsHandle {
         policy: Policy::lab_default(),
         port: 0,
         deterministic: true,
+        trusted_issuers: Vec::new(),
     })
     .await
     .expect("lab starts")

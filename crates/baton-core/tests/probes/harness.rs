@@ -79,6 +79,7 @@ pub async fn lab_with(policy: Policy) -> StsHandle {
         policy,
         port: 0,
         deterministic: false,
+        trusted_issuers: Vec::new(),
     })
     .await
     .expect("lab starts")
