@@ -162,6 +162,9 @@ impl TokenClient {
             && let Some(jwt) = issued.decoded.jwt()
         {
             findings.extend(check_token(jwt, issued_role(request, issued)));
+            if issued.token_type_uri.as_deref() == Some(token_type::ID_JAG) {
+                findings.extend(crate::findings::check_id_jag(jwt));
+            }
         }
         if let (Some(key), Some(success)) = (dpop, response.success()) {
             findings.extend(dpop::check_issued(

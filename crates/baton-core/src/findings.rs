@@ -664,3 +664,95 @@ fn check_access_token_profile(jwt: &Jwt, out: &mut Vec<Finding>) {
 pub fn worst(findings: &[Finding]) -> Option<Severity> {
     findings.iter().map(|f| f.severity).max()
 }
+
+const ID_JAG_DRAFT: &str = "draft-ietf-oauth-identity-assertion-authz-grant §3";
+/// The claims an ID-JAG carries for the resource's authorization server to judge it.
+const ID_JAG_REQUIRED: [&str; 7] = ["iss", "sub", "aud", "client_id", "jti", "exp", "iat"];
+
+/// Checks an issued ID-JAG: its `typ` and the claims the resource's authorization server needs.
+pub fn check_id_jag(jwt: &Jwt) -> Vec<Finding> {
+    let mut found = Vec::new();
+    if jwt.typ() != Some("oauth-id-jag+jwt") {
+        found.push(Finding::new(
+            "id-jag.typ",
+            Severity::Error,
+            ID_JAG_DRAFT,
+            format!(
+                "an ID-JAG's header typ must be \"oauth-id-jag+jwt\" (it is {:?}), so it cannot be mistaken for another kind of JWT",
+                jwt.typ()
+            ),
+        ));
+    }
+    let missing: Vec<&str> = ID_JAG_REQUIRED
+        .iter()
+        .copied()
+        .filter(|c| !jwt.claims.contains_key(*c))
+        .collect();
+    if !missing.is_empty() {
+        found.push(Finding::new(
+            "id-jag.claims-missing",
+            Severity::Error,
+            ID_JAG_DRAFT,
+            format!(
+                "the ID-JAG lacks {}: the resource's authorization server needs each to accept it",
+                missing.join(", ")
+            ),
+        ));
+    }
+    if jwt.aud().len() > 1 {
+        found.push(Finding::new(
+            "id-jag.aud-single",
+            Severity::Warning,
+            ID_JAG_DRAFT,
+            format!(
+                "the ID-JAG names several audiences {:?}; it is meant for exactly one authorization server",
+                jwt.aud()
+            ),
+        ));
+    }
+    found
+}
+
+#[cfg(test)]
+mod id_jag_tests {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    use super::*;
+
+    fn jwt(header: &str, claims: &str) -> Jwt {
+        let raw = format!(
+            "{}.{}.sig",
+            URL_SAFE_NO_PAD.encode(header),
+            URL_SAFE_NO_PAD.encode(claims)
+        );
+        match decode(&raw) {
+            DecodedToken::Jwt(j) => *j,
+            DecodedToken::Opaque(o) => panic!("{}", o.reason),
+        }
+    }
+
+    #[test]
+    fn an_id_jag_needs_its_typ_and_claims() {
+        let good = jwt(
+            r#"{"alg":"ES256","typ":"oauth-id-jag+jwt"}"#,
+            r#"{"iss":"a","sub":"alice","aud":"b","client_id":"c","jti":"j","exp":2,"iat":1}"#,
+        );
+        assert!(check_id_jag(&good).is_empty());
+        let bad = jwt(
+            r#"{"alg":"ES256","typ":"JWT"}"#,
+            r#"{"iss":"a","sub":"alice","aud":["b","x"]}"#,
+        );
+        let found = check_id_jag(&bad);
+        let ids: Vec<&str> = found.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["id-jag.typ", "id-jag.claims-missing", "id-jag.aud-single"]
+        );
+        assert!(
+            found[1].message.contains("client_id, jti, exp, iat"),
+            "{}",
+            found[1].message
+        );
+    }
+}

@@ -6,6 +6,8 @@ pub const ID_TOKEN: &str = "urn:ietf:params:oauth:token-type:id_token";
 pub const SAML1: &str = "urn:ietf:params:oauth:token-type:saml1";
 pub const SAML2: &str = "urn:ietf:params:oauth:token-type:saml2";
 pub const JWT: &str = "urn:ietf:params:oauth:token-type:jwt";
+/// An Identity Assertion JWT Authorization Grant (draft-ietf-oauth-identity-assertion-authz-grant).
+pub const ID_JAG: &str = "urn:ietf:params:oauth:token-type:id-jag";
 
 /// The grant type of a token exchange request (RFC 8693 §2.1).
 pub const TOKEN_EXCHANGE_GRANT: &str = "urn:ietf:params:oauth:grant-type:token-exchange";

@@ -21,7 +21,7 @@ use baton_sts::{DETERMINISTIC_NOW, Policy, StsHandle};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::RunArgs;
-use crate::commands::sts::start;
+use crate::commands::sts::{start, start_domain_b};
 use crate::commands::{scenario_filter, variables};
 use crate::error::{CliError, usage};
 use crate::store_path;
@@ -45,7 +45,16 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     } else {
         None
     };
+    let lab_b = match &lab {
+        Some(a) => Some(start_domain_b(a, true).await?),
+        None => None,
+    };
     let store = shared_store(opened, &store_file);
+    let mut vars = vars;
+    if let Some(b) = &lab_b {
+        vars.entry("lab_b".to_string())
+            .or_insert_with(|| b.base_url().to_string());
+    }
     let options = RunOptions {
         environment: args.env.clone(),
         overrides: overrides(lab.as_ref(), vars),
@@ -93,6 +102,13 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
             lab.base_url()
         );
     }
+    if let Some(b) = &lab_b {
+        eprintln!(
+            "Its domain B ({}) at {}: {{{{env.lab_b}}}} points there.",
+            b.issuer(),
+            b.base_url()
+        );
+    }
     let total_steps: usize = plan
         .iter()
         .map(|(s, i)| s.collection.scenarios[*i].steps.len())
@@ -121,6 +137,9 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     view.finish();
     if let Some(lab) = lab {
         lab.stop().await;
+    }
+    if let Some(b) = lab_b {
+        b.stop().await;
     }
 
     print!("{}", summary(&records, started.elapsed()));

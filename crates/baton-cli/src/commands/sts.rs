@@ -15,9 +15,17 @@ pub async fn run(args: StsArgs) -> Result<(), CliError> {
         None => Policy::lab_default(),
     };
     let lab = start(policy, args.port, args.deterministic).await?;
+    let domain_b = start_domain_b(&lab, args.deterministic).await?;
     print!("{}", describe(&lab, args.deterministic));
+    println!(
+        "\nDomain B (another organisation's authorization server, trusting this lab's keys)\n  issuer          {}\n  token endpoint  {}\n  jwks            {}",
+        domain_b.issuer(),
+        domain_b.token_endpoint(),
+        domain_b.jwks_uri()
+    );
     println!("\nPress Ctrl-C to stop.");
     wait_for_ctrl_c().await;
+    domain_b.stop().await;
     lab.stop().await;
     Ok(())
 }
@@ -31,6 +39,19 @@ pub async fn start(policy: Policy, port: u16, deterministic: bool) -> Result<Sts
     })
     .await
     .map_err(|e| usage(format!("the lab token service could not start: {e}")))
+}
+
+/// Domain B: a second lab with its own issuer (`https://domain-b.baton.test`) that trusts `a`'s
+/// keys, for identity chaining and ID-JAG across trust domains. `{{env.lab_b}}` points at it.
+pub async fn start_domain_b(a: &StsHandle, deterministic: bool) -> Result<StsHandle, CliError> {
+    spawn(StsConfig {
+        policy: Policy::domain_b(),
+        port: 0,
+        deterministic,
+        trusted_issuers: vec![a.trusted_issuer()],
+    })
+    .await
+    .map_err(|e| usage(format!("the lab's domain B could not start: {e}")))
 }
 
 pub async fn wait_for_ctrl_c() {
