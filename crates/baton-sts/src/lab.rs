@@ -8,6 +8,7 @@ use crate::connection::Limits;
 use crate::keys::{ClientKey, SigningKey};
 use crate::log::RequestLog;
 use crate::policy::Policy;
+use crate::signin::state::SignInStores;
 use crate::store::{Admission, BoundedStore, STORE_CAPACITY};
 use crate::tokens::RefreshRecord;
 
@@ -33,6 +34,8 @@ pub(crate) struct Lab {
     assertions: Mutex<BoundedStore<(String, String), ()>>,
     /// `jti` of revoked JWTs, until their `exp` (RFC 7009).
     revoked: Mutex<BoundedStore<String, ()>>,
+    /// Pushed requests, authorization codes and device codes of users' sign-ins.
+    pub(crate) signin: SignInStores,
 }
 
 /// Locks a mutex whose data stays consistent even if a holder panicked (each critical section
@@ -67,6 +70,7 @@ impl Lab {
             refresh: Mutex::new(BoundedStore::new(STORE_CAPACITY)),
             assertions: Mutex::new(BoundedStore::new(STORE_CAPACITY)),
             revoked: Mutex::new(BoundedStore::new(STORE_CAPACITY)),
+            signin: SignInStores::new(),
         }
     }
 

@@ -14,13 +14,14 @@ pub enum Check {
     TokenTypeMatches,
     TimeClaims,
     Revocation,
+    PkceRequired,
 }
 
 impl Check {
     /// Every check, in the order the policy documents and [`Policy::disabled_checks`] lists them.
     ///
     /// [`Policy::disabled_checks`]: crate::Policy::disabled_checks
-    pub const ALL: [Check; 8] = [
+    pub const ALL: [Check; 9] = [
         Check::ActorBoundToClient,
         Check::ActorNotSubject,
         Check::MayActEnforced,
@@ -29,6 +30,7 @@ impl Check {
         Check::TokenTypeMatches,
         Check::TimeClaims,
         Check::Revocation,
+        Check::PkceRequired,
     ];
 
     /// The key in the policy's `[checks]` table.
@@ -42,6 +44,7 @@ impl Check {
             Check::TokenTypeMatches => "token_type_matches",
             Check::TimeClaims => "time_claims",
             Check::Revocation => "revocation",
+            Check::PkceRequired => "pkce_required",
         }
     }
 
@@ -70,6 +73,9 @@ impl Check {
             Check::Revocation => {
                 "tokens revoked at /revoke (RFC 7009) can no longer be exchanged, refreshed or introspected as active"
             }
+            Check::PkceRequired => {
+                "every authorization request carries an S256 code_challenge (RFC 7636), confidential clients' too"
+            }
         }
     }
 
@@ -96,6 +102,9 @@ impl Check {
             Check::Revocation => {
                 "/revoke answers 200 but forgets nothing: revoked tokens stay valid"
             }
+            Check::PkceRequired => {
+                "a confidential client may sign users in without PKCE, so a stolen authorization code can be redeemed by whoever holds the client's secret (public clients still need PKCE)"
+            }
         }
     }
 
@@ -121,6 +130,7 @@ pub struct Checks {
     pub token_type_matches: bool,
     pub time_claims: bool,
     pub revocation: bool,
+    pub pkce_required: bool,
 }
 
 impl Default for Checks {
@@ -140,6 +150,7 @@ impl Checks {
             token_type_matches: true,
             time_claims: true,
             revocation: true,
+            pkce_required: true,
         }
     }
 
@@ -166,6 +177,7 @@ impl Checks {
             Check::TokenTypeMatches => &self.token_type_matches,
             Check::TimeClaims => &self.time_claims,
             Check::Revocation => &self.revocation,
+            Check::PkceRequired => &self.pkce_required,
         }
     }
 
@@ -179,6 +191,7 @@ impl Checks {
             Check::TokenTypeMatches => &mut self.token_type_matches,
             Check::TimeClaims => &mut self.time_claims,
             Check::Revocation => &mut self.revocation,
+            Check::PkceRequired => &mut self.pkce_required,
         }
     }
 }

@@ -73,6 +73,9 @@ fn default_refresh_token_lifetime() -> u64 {
 fn default_max_chain_depth() -> usize {
     4
 }
+fn default_device_interval() -> u64 {
+    5
+}
 fn on() -> bool {
     true
 }
@@ -93,6 +96,8 @@ struct PolicyFile {
     refresh_token_lifetime: u64,
     #[serde(default = "default_max_chain_depth")]
     max_chain_depth: usize,
+    #[serde(default = "default_device_interval")]
+    device_interval: u64,
     #[serde(default, skip_serializing_if = "ChecksFile::all_on")]
     checks: ChecksFile,
     #[serde(default)]
@@ -123,6 +128,8 @@ struct ChecksFile {
     time_claims: bool,
     #[serde(default = "on", skip_serializing_if = "is_on")]
     revocation: bool,
+    #[serde(default = "on", skip_serializing_if = "is_on")]
+    pkce_required: bool,
 }
 
 impl Default for ChecksFile {
@@ -148,6 +155,7 @@ impl From<ChecksFile> for Checks {
             token_type_matches: f.token_type_matches,
             time_claims: f.time_claims,
             revocation: f.revocation,
+            pkce_required: f.pkce_required,
         }
     }
 }
@@ -163,6 +171,7 @@ impl From<Checks> for ChecksFile {
             token_type_matches: c.token_type_matches,
             time_claims: c.time_claims,
             revocation: c.revocation,
+            pkce_required: c.pkce_required,
         }
     }
 }
@@ -228,6 +237,13 @@ enum GrantFile {
         alias = "urn:ietf:params:oauth:grant-type:token-exchange"
     )]
     TokenExchange,
+    #[serde(rename = "authorization_code")]
+    AuthorizationCode,
+    #[serde(
+        rename = "device_code",
+        alias = "urn:ietf:params:oauth:grant-type:device_code"
+    )]
+    DeviceCode,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -256,6 +272,8 @@ struct ClientFile {
     may_act: Option<MayActFile>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     accepts_audiences: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    redirect_uris: Vec<String>,
 }
 
 pub(super) fn parse(src: &str, origin: &str) -> Result<Policy, PolicyError> {
@@ -384,6 +402,8 @@ fn from_file(f: PolicyFile) -> Result<Policy, Issue> {
                 GrantFile::Password => Grant::Password,
                 GrantFile::RefreshToken => Grant::RefreshToken,
                 GrantFile::TokenExchange => Grant::TokenExchange,
+                GrantFile::AuthorizationCode => Grant::AuthorizationCode,
+                GrantFile::DeviceCode => Grant::DeviceCode,
             };
             if !grants.contains(&g) {
                 grants.push(g);
@@ -401,6 +421,7 @@ fn from_file(f: PolicyFile) -> Result<Policy, Issue> {
             scopes: c.scopes,
             may_act: may_act_from(c.may_act),
             accepts_audiences: c.accepts_audiences,
+            redirect_uris: c.redirect_uris,
         });
     }
     Ok(Policy {
@@ -413,6 +434,7 @@ fn from_file(f: PolicyFile) -> Result<Policy, Issue> {
         access_token_lifetime: f.access_token_lifetime,
         refresh_token_lifetime: f.refresh_token_lifetime,
         max_chain_depth: f.max_chain_depth,
+        device_interval: f.device_interval,
         checks: f.checks.into(),
         audiences: f
             .audiences
@@ -450,6 +472,7 @@ pub(super) fn to_toml_string(p: &Policy) -> String {
         access_token_lifetime: p.access_token_lifetime,
         refresh_token_lifetime: p.refresh_token_lifetime,
         max_chain_depth: p.max_chain_depth,
+        device_interval: p.device_interval,
         checks: p.checks.into(),
         audiences: p
             .audiences
@@ -500,6 +523,8 @@ pub(super) fn to_toml_string(p: &Policy) -> String {
                             Grant::Password => GrantFile::Password,
                             Grant::RefreshToken => GrantFile::RefreshToken,
                             Grant::TokenExchange => GrantFile::TokenExchange,
+                            Grant::AuthorizationCode => GrantFile::AuthorizationCode,
+                            Grant::DeviceCode => GrantFile::DeviceCode,
                         })
                         .collect(),
                     may_delegate: c.may_delegate,
@@ -509,6 +534,7 @@ pub(super) fn to_toml_string(p: &Policy) -> String {
                     scopes: c.scopes.clone(),
                     may_act: may_act_to(&c.may_act),
                     accepts_audiences: c.accepts_audiences.clone(),
+                    redirect_uris: c.redirect_uris.clone(),
                 }
             })
             .collect(),

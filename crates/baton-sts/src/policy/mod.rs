@@ -30,6 +30,8 @@ pub struct Policy {
     pub max_chain_depth: usize,
     /// The security checks a trainer may switch off (`[checks]`); all on by default.
     pub checks: Checks,
+    /// RFC 8628 §3.2: the seconds a device client waits between polls of the token endpoint.
+    pub device_interval: u64,
     pub audiences: Vec<Audience>,
     pub users: Vec<User>,
     pub clients: Vec<Client>,
@@ -109,6 +111,9 @@ pub struct Client {
     /// Other clients whose tokens (by `aud`) this client may exchange although they name another
     /// client: a deliberate trust, e.g. an SSO partner (see the `subject_audience` check).
     pub accepts_audiences: Vec<String>,
+    /// Where `/authorize` may send the user back (RFC 6749 §3.1.2). A loopback `http://127.0.0.1`
+    /// or `http://[::1]` URI matches any port (RFC 8252 §7.3).
+    pub redirect_uris: Vec<String>,
 }
 
 /// How a client authenticates at the token and introspection endpoints.
@@ -140,9 +145,23 @@ pub enum Grant {
     Password,
     RefreshToken,
     TokenExchange,
+    /// RFC 6749 §4.1 with PKCE (RFC 7636): a user signs in at `/authorize`.
+    AuthorizationCode,
+    /// RFC 8628: a user signs in at `/device` for a device that polls.
+    DeviceCode,
 }
 
 impl Grant {
+    /// Every grant, in the order the metadata lists them.
+    pub const ALL: [Grant; 6] = [
+        Grant::ClientCredentials,
+        Grant::Password,
+        Grant::RefreshToken,
+        Grant::TokenExchange,
+        Grant::AuthorizationCode,
+        Grant::DeviceCode,
+    ];
+
     /// The policy file's name for the grant.
     pub fn policy_name(self) -> &'static str {
         match self {
@@ -150,6 +169,8 @@ impl Grant {
             Grant::Password => "password",
             Grant::RefreshToken => "refresh_token",
             Grant::TokenExchange => "token-exchange",
+            Grant::AuthorizationCode => "authorization_code",
+            Grant::DeviceCode => "device_code",
         }
     }
 
@@ -160,18 +181,13 @@ impl Grant {
             Grant::Password => "password",
             Grant::RefreshToken => "refresh_token",
             Grant::TokenExchange => "urn:ietf:params:oauth:grant-type:token-exchange",
+            Grant::AuthorizationCode => "authorization_code",
+            Grant::DeviceCode => "urn:ietf:params:oauth:grant-type:device_code",
         }
     }
 
     pub fn from_grant_type(value: &str) -> Option<Grant> {
-        [
-            Grant::ClientCredentials,
-            Grant::Password,
-            Grant::RefreshToken,
-            Grant::TokenExchange,
-        ]
-        .into_iter()
-        .find(|g| g.grant_type() == value)
+        Grant::ALL.into_iter().find(|g| g.grant_type() == value)
     }
 }
 
@@ -404,15 +420,10 @@ mod tests {
 
     #[test]
     fn grant_names_round_trip() {
-        for g in [
-            Grant::ClientCredentials,
-            Grant::Password,
-            Grant::RefreshToken,
-            Grant::TokenExchange,
-        ] {
+        for g in Grant::ALL {
             assert_eq!(Grant::from_grant_type(g.grant_type()), Some(g));
         }
-        assert_eq!(Grant::from_grant_type("authorization_code"), None);
+        assert_eq!(Grant::from_grant_type("implicit"), None);
     }
 
     #[test]

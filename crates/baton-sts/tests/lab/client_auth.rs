@@ -20,6 +20,7 @@ fn client(id: &str, auth: ClientAuth) -> Client {
         scopes: None,
         may_act: None,
         accepts_audiences: Vec::new(),
+        redirect_uris: Vec::new(),
     }
 }
 
