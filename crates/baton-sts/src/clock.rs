@@ -56,6 +56,26 @@ impl IdSource {
     }
 }
 
+impl IdSource {
+    /// `len` characters of `alphabet`: random, or the next counter value written in that
+    /// alphabet. For codes a person types (RFC 8628 §6.1 user codes).
+    pub(crate) fn pick(&self, alphabet: &[u8], len: usize) -> String {
+        let base = alphabet.len().max(1) as u64;
+        let mut n = match self {
+            IdSource::Random => rand::rngs::OsRng.next_u64(),
+            IdSource::Counter(c) => c.fetch_add(1, Ordering::Relaxed).wrapping_add(1),
+        };
+        let mut out = String::with_capacity(len);
+        for _ in 0..len {
+            let i = usize::try_from(n % base).unwrap_or(0);
+            out.push(char::from(alphabet.get(i).copied().unwrap_or(b'X')));
+            n /= base;
+        }
+        // Counter codes read like numbers, most significant first.
+        out.chars().rev().collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

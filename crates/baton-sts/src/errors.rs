@@ -28,6 +28,16 @@ pub(crate) enum ErrorCode {
     InvalidDpopProof,
     /// RFC 9449 §8: the proof must carry the nonce sent in the `DPoP-Nonce` header.
     UseDpopNonce,
+    /// RFC 6749 §4.1.2.1 and RFC 8628 §3.5: the user said no.
+    AccessDenied,
+    /// RFC 6749 §4.1.2.1.
+    UnsupportedResponseType,
+    /// RFC 8628 §3.5: the user has not answered yet.
+    AuthorizationPending,
+    /// RFC 8628 §3.5: polled sooner than the interval.
+    SlowDown,
+    /// RFC 8628 §3.5: the device code expired.
+    ExpiredToken,
 }
 
 impl ErrorCode {
@@ -44,6 +54,11 @@ impl ErrorCode {
             ErrorCode::TemporarilyUnavailable => "temporarily_unavailable",
             ErrorCode::InvalidDpopProof => "invalid_dpop_proof",
             ErrorCode::UseDpopNonce => "use_dpop_nonce",
+            ErrorCode::AccessDenied => "access_denied",
+            ErrorCode::UnsupportedResponseType => "unsupported_response_type",
+            ErrorCode::AuthorizationPending => "authorization_pending",
+            ErrorCode::SlowDown => "slow_down",
+            ErrorCode::ExpiredToken => "expired_token",
         }
     }
 }

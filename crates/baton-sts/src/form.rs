@@ -43,6 +43,11 @@ impl Form {
         }
         let body = std::str::from_utf8(body)
             .map_err(|_| OAuthError::invalid_request("the request body is not UTF-8"))?;
+        Form::from_query(body)
+    }
+
+    /// The parameters of a URL query (`/authorize?…`), encoded as a form body is.
+    pub(crate) fn from_query(body: &str) -> Result<Form, OAuthError> {
         let mut pairs = Vec::new();
         for part in body.split('&').filter(|p| !p.is_empty()) {
             let (name, value) = part.split_once('=').unwrap_or((part, ""));

@@ -9,6 +9,7 @@ use crate::dpop::NonceState;
 use crate::keys::{ClientKey, JwkKey, SigningKey};
 use crate::log::RequestLog;
 use crate::policy::Policy;
+use crate::signin::state::SignInStores;
 use crate::store::{Admission, BoundedStore, STORE_CAPACITY};
 use crate::tokens::RefreshRecord;
 
@@ -42,6 +43,8 @@ pub(crate) struct Lab {
     dpop_proofs: Mutex<BoundedStore<(String, String), ()>>,
     /// The DPoP nonces the lab hands out (RFC 9449 §8).
     pub(crate) dpop_nonces: Mutex<NonceState>,
+    /// Pushed requests, authorization codes and device codes of users' sign-ins.
+    pub(crate) signin: SignInStores,
 }
 
 fn first_use(
@@ -96,6 +99,7 @@ impl Lab {
             grants: Mutex::new(BoundedStore::new(STORE_CAPACITY)),
             dpop_proofs: Mutex::new(BoundedStore::new(STORE_CAPACITY)),
             dpop_nonces: Mutex::new(NonceState::default()),
+            signin: SignInStores::new(),
         }
     }
 

@@ -21,7 +21,7 @@ use crate::lab::{
 };
 use crate::log::{RequestLog, RequestLogEntry};
 use crate::policy::{ClientAuth, Policy};
-use crate::{fallback, grants, introspect, metadata, revoke};
+use crate::{fallback, grants, introspect, metadata, revoke, signin};
 
 /// How long [`StsHandle::stop`] lets open connections finish before cutting them.
 const GRACEFUL_STOP: Duration = Duration::from_secs(5);
@@ -183,6 +183,7 @@ pub async fn spawn_with_limits(config: StsConfig, limits: Limits) -> Result<StsH
             REVOCATION_PATH,
             post(revoke::revocation_endpoint).fallback(fallback::post_only),
         )
+        .merge(signin::router())
         .fallback(fallback::not_found)
         .with_state(lab.clone());
 

@@ -1,6 +1,8 @@
 //! The token endpoint: parse, authenticate the client, dispatch on `grant_type`, respond.
 
+mod authorization_code;
 mod client_credentials;
+mod device_code;
 mod exchange;
 mod jwt_bearer;
 mod password;
@@ -69,15 +71,16 @@ pub(crate) async fn token_endpoint(
         Err(e) => Err(e),
     };
     let (mut response, outcome, status) = match result {
-        Ok(granted) => {
+        Ok((granted, id_token)) => {
             let outcome = RequestOutcome::Issued {
                 token_type: granted.token.kind.uri().to_owned(),
             };
-            (
-                json_no_store(StatusCode::OK, &granted.to_json()),
-                outcome,
-                200,
-            )
+            let mut body = granted.to_json();
+            // OpenID Connect Core §3.1.3.3: a sign-in with `openid` also gets an ID token.
+            if let (Some(id_token), Value::Object(map)) = (id_token, &mut body) {
+                map.insert("id_token".into(), json!(id_token));
+            }
+            (json_no_store(StatusCode::OK, &body), outcome, 200)
         }
         Err(e) => e.into_logged(),
     };
@@ -106,7 +109,7 @@ fn handle(
     body: &[u8],
     grant_type_seen: &mut Option<String>,
     client_id: &mut Option<String>,
-) -> Result<Granted, OAuthError> {
+) -> Result<(Granted, Option<String>), OAuthError> {
     let mut form = Form::parse(headers, body)?;
     let grant_type = form.required("grant_type")?;
     *grant_type_seen = Some(grant_type.to_owned());
@@ -115,10 +118,9 @@ fn handle(
         return Err(OAuthError::new(
             crate::errors::ErrorCode::UnsupportedGrantType,
             format!(
-                "grant_type {} is not supported; the lab supports client_credentials, password, refresh_token, {} and {}",
+                "grant_type {} is not supported; the lab supports {}",
                 quoted(grant_type),
-                Grant::TokenExchange.grant_type(),
-                Grant::JwtBearer.grant_type()
+                Grant::ALL.map(Grant::grant_type).join(", ")
             ),
         ));
     };
@@ -137,13 +139,16 @@ fn handle(
     }
     let jkt = dpop::check_token_request(lab, headers, client)?;
     form.set_dpop_jkt(jkt.clone());
-    let granted = match grant {
-        Grant::ClientCredentials => client_credentials::grant(lab, client, &form),
-        Grant::Password => password::grant(lab, client, &form),
-        Grant::RefreshToken => refresh::grant(lab, client, &form),
-        Grant::TokenExchange => exchange::grant(lab, client, &form),
-        Grant::JwtBearer => jwt_bearer::grant(lab, client, &form),
-    }?;
+    // Sign-in grants may add an ID token to the response.
+    let (granted, id_token) = match grant {
+        Grant::AuthorizationCode => authorization_code::grant(lab, client, &form)?,
+        Grant::DeviceCode => device_code::grant(lab, client, &form)?,
+        Grant::ClientCredentials => (client_credentials::grant(lab, client, &form)?, None),
+        Grant::Password => (password::grant(lab, client, &form)?, None),
+        Grant::RefreshToken => (refresh::grant(lab, client, &form)?, None),
+        Grant::TokenExchange => (exchange::grant(lab, client, &form)?, None),
+        Grant::JwtBearer => (jwt_bearer::grant(lab, client, &form)?, None),
+    };
     // A grant that forgot to bind its access token to the proven key must not hand out a bearer
     // token in its place.
     if let Some(jkt) = &jkt
@@ -155,7 +160,7 @@ fn handle(
             grant.policy_name()
         )));
     }
-    Ok(granted)
+    Ok((granted, id_token))
 }
 
 /// Binds `spec` to the request's DPoP key, if it proved one (RFC 9449 §6.1: `cnf.jkt`).

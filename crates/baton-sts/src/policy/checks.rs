@@ -16,13 +16,14 @@ pub enum Check {
     Revocation,
     GrantClientBound,
     AssertionSingleUse,
+    PkceRequired,
 }
 
 impl Check {
     /// Every check, in the order the policy documents and [`Policy::disabled_checks`] lists them.
     ///
     /// [`Policy::disabled_checks`]: crate::Policy::disabled_checks
-    pub const ALL: [Check; 10] = [
+    pub const ALL: [Check; 11] = [
         Check::ActorBoundToClient,
         Check::ActorNotSubject,
         Check::MayActEnforced,
@@ -33,6 +34,7 @@ impl Check {
         Check::Revocation,
         Check::GrantClientBound,
         Check::AssertionSingleUse,
+        Check::PkceRequired,
     ];
 
     /// The key in the policy's `[checks]` table.
@@ -48,6 +50,7 @@ impl Check {
             Check::Revocation => "revocation",
             Check::GrantClientBound => "grant_client_bound",
             Check::AssertionSingleUse => "assertion_single_use",
+            Check::PkceRequired => "pkce_required",
         }
     }
 
@@ -82,6 +85,9 @@ impl Check {
             Check::AssertionSingleUse => {
                 "a JWT authorization grant (jwt-bearer assertion) is redeemed once: its jti is remembered until its exp"
             }
+            Check::PkceRequired => {
+                "every authorization request carries an S256 code_challenge (RFC 7636), confidential clients' too"
+            }
         }
     }
 
@@ -114,6 +120,9 @@ impl Check {
             Check::AssertionSingleUse => {
                 "a stolen JWT authorization grant can be replayed until it expires"
             }
+            Check::PkceRequired => {
+                "a confidential client may sign users in without PKCE, so a stolen authorization code can be redeemed by whoever holds the client's secret (public clients still need PKCE)"
+            }
         }
     }
 
@@ -141,6 +150,7 @@ pub struct Checks {
     pub revocation: bool,
     pub grant_client_bound: bool,
     pub assertion_single_use: bool,
+    pub pkce_required: bool,
 }
 
 impl Default for Checks {
@@ -162,6 +172,7 @@ impl Checks {
             revocation: true,
             grant_client_bound: true,
             assertion_single_use: true,
+            pkce_required: true,
         }
     }
 
@@ -190,6 +201,7 @@ impl Checks {
             Check::Revocation => &self.revocation,
             Check::GrantClientBound => &self.grant_client_bound,
             Check::AssertionSingleUse => &self.assertion_single_use,
+            Check::PkceRequired => &self.pkce_required,
         }
     }
 
@@ -205,6 +217,7 @@ impl Checks {
             Check::Revocation => &mut self.revocation,
             Check::GrantClientBound => &mut self.grant_client_bound,
             Check::AssertionSingleUse => &mut self.assertion_single_use,
+            Check::PkceRequired => &mut self.pkce_required,
         }
     }
 }

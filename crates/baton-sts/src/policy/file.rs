@@ -73,6 +73,9 @@ fn default_refresh_token_lifetime() -> u64 {
 fn default_max_chain_depth() -> usize {
     4
 }
+fn default_device_interval() -> u64 {
+    5
+}
 fn on() -> bool {
     true
 }
@@ -100,6 +103,8 @@ struct PolicyFile {
     dpop_nonce: bool,
     #[serde(default = "on", skip_serializing_if = "is_on")]
     obo_act: bool,
+    #[serde(default = "default_device_interval")]
+    device_interval: u64,
     #[serde(default, skip_serializing_if = "ChecksFile::all_on")]
     checks: ChecksFile,
     #[serde(default)]
@@ -134,6 +139,8 @@ struct ChecksFile {
     grant_client_bound: bool,
     #[serde(default = "on", skip_serializing_if = "is_on")]
     assertion_single_use: bool,
+    #[serde(default = "on", skip_serializing_if = "is_on")]
+    pkce_required: bool,
 }
 
 impl Default for ChecksFile {
@@ -161,6 +168,7 @@ impl From<ChecksFile> for Checks {
             revocation: f.revocation,
             grant_client_bound: f.grant_client_bound,
             assertion_single_use: f.assertion_single_use,
+            pkce_required: f.pkce_required,
         }
     }
 }
@@ -178,6 +186,7 @@ impl From<Checks> for ChecksFile {
             revocation: c.revocation,
             grant_client_bound: c.grant_client_bound,
             assertion_single_use: c.assertion_single_use,
+            pkce_required: c.pkce_required,
         }
     }
 }
@@ -252,6 +261,13 @@ enum GrantFile {
         alias = "urn:ietf:params:oauth:grant-type:jwt-bearer"
     )]
     JwtBearer,
+    #[serde(rename = "authorization_code")]
+    AuthorizationCode,
+    #[serde(
+        rename = "device_code",
+        alias = "urn:ietf:params:oauth:grant-type:device_code"
+    )]
+    DeviceCode,
 }
 
 /// A client's `dpop`: `"required"` or a bool (`true` means required too).
@@ -294,6 +310,8 @@ struct ClientFile {
     accepts_audiences: Vec<String>,
     #[serde(default, skip_serializing_if = "dpop_absent")]
     dpop: Option<DpopFile>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    redirect_uris: Vec<String>,
 }
 
 pub(super) fn parse(src: &str, origin: &str) -> Result<Policy, PolicyError> {
@@ -423,6 +441,8 @@ fn from_file(f: PolicyFile) -> Result<Policy, Issue> {
                 GrantFile::RefreshToken => Grant::RefreshToken,
                 GrantFile::TokenExchange => Grant::TokenExchange,
                 GrantFile::JwtBearer => Grant::JwtBearer,
+                GrantFile::AuthorizationCode => Grant::AuthorizationCode,
+                GrantFile::DeviceCode => Grant::DeviceCode,
             };
             if !grants.contains(&g) {
                 grants.push(g);
@@ -454,6 +474,7 @@ fn from_file(f: PolicyFile) -> Result<Policy, Issue> {
             may_act: may_act_from(c.may_act),
             accepts_audiences: c.accepts_audiences,
             dpop,
+            redirect_uris: c.redirect_uris,
         });
     }
     Ok(Policy {
@@ -466,6 +487,7 @@ fn from_file(f: PolicyFile) -> Result<Policy, Issue> {
         access_token_lifetime: f.access_token_lifetime,
         refresh_token_lifetime: f.refresh_token_lifetime,
         max_chain_depth: f.max_chain_depth,
+        device_interval: f.device_interval,
         checks: f.checks.into(),
         dpop_nonce: f.dpop_nonce,
         obo_act: f.obo_act,
@@ -509,6 +531,7 @@ pub(super) fn to_toml_string(p: &Policy) -> String {
         max_chain_depth: p.max_chain_depth,
         dpop_nonce: p.dpop_nonce,
         obo_act: p.obo_act,
+        device_interval: p.device_interval,
         checks: p.checks.into(),
         audiences: p
             .audiences
@@ -562,6 +585,8 @@ pub(super) fn to_toml_string(p: &Policy) -> String {
                             Grant::RefreshToken => GrantFile::RefreshToken,
                             Grant::TokenExchange => GrantFile::TokenExchange,
                             Grant::JwtBearer => GrantFile::JwtBearer,
+                            Grant::AuthorizationCode => GrantFile::AuthorizationCode,
+                            Grant::DeviceCode => GrantFile::DeviceCode,
                         })
                         .collect(),
                     may_delegate: c.may_delegate,
@@ -572,6 +597,7 @@ pub(super) fn to_toml_string(p: &Policy) -> String {
                     may_act: may_act_to(&c.may_act),
                     accepts_audiences: c.accepts_audiences.clone(),
                     dpop: c.dpop.then(|| DpopFile::Word("required".to_owned())),
+                    redirect_uris: c.redirect_uris.clone(),
                 }
             })
             .collect(),

@@ -38,6 +38,8 @@ pub struct Policy {
     /// An on-behalf-of token (jwt-bearer with `requested_token_use=on_behalf_of`) records the
     /// middle tier as `act: {sub: client}`.
     pub obo_act: bool,
+    /// RFC 8628 §3.2: the seconds a device client waits between polls of the token endpoint.
+    pub device_interval: u64,
     pub audiences: Vec<Audience>,
     pub users: Vec<User>,
     pub clients: Vec<Client>,
@@ -125,6 +127,9 @@ pub struct Client {
     pub accepts_audiences: Vec<String>,
     /// RFC 9449: every token request must carry a DPoP proof; tokens are bound to its key.
     pub dpop: bool,
+    /// Where `/authorize` may send the user back (RFC 6749 §3.1.2). A loopback `http://127.0.0.1`
+    /// or `http://[::1]` URI matches any port (RFC 8252 §7.3).
+    pub redirect_uris: Vec<String>,
 }
 
 /// How a client authenticates at the token and introspection endpoints.
@@ -159,9 +164,24 @@ pub enum Grant {
     /// RFC 7523 §2.1: a JWT as an authorization grant (also identity chaining, ID-JAG and
     /// on-behalf-of).
     JwtBearer,
+    /// RFC 6749 §4.1 with PKCE (RFC 7636): a user signs in at `/authorize`.
+    AuthorizationCode,
+    /// RFC 8628: a user signs in at `/device` for a device that polls.
+    DeviceCode,
 }
 
 impl Grant {
+    /// Every grant, in the order the metadata lists them.
+    pub const ALL: [Grant; 7] = [
+        Grant::ClientCredentials,
+        Grant::Password,
+        Grant::RefreshToken,
+        Grant::TokenExchange,
+        Grant::AuthorizationCode,
+        Grant::DeviceCode,
+        Grant::JwtBearer,
+    ];
+
     /// The policy file's name for the grant.
     pub fn policy_name(self) -> &'static str {
         match self {
@@ -170,6 +190,8 @@ impl Grant {
             Grant::RefreshToken => "refresh_token",
             Grant::TokenExchange => "token-exchange",
             Grant::JwtBearer => "jwt-bearer",
+            Grant::AuthorizationCode => "authorization_code",
+            Grant::DeviceCode => "device_code",
         }
     }
 
@@ -181,19 +203,13 @@ impl Grant {
             Grant::RefreshToken => "refresh_token",
             Grant::TokenExchange => "urn:ietf:params:oauth:grant-type:token-exchange",
             Grant::JwtBearer => "urn:ietf:params:oauth:grant-type:jwt-bearer",
+            Grant::AuthorizationCode => "authorization_code",
+            Grant::DeviceCode => "urn:ietf:params:oauth:grant-type:device_code",
         }
     }
 
     pub fn from_grant_type(value: &str) -> Option<Grant> {
-        [
-            Grant::ClientCredentials,
-            Grant::Password,
-            Grant::RefreshToken,
-            Grant::TokenExchange,
-            Grant::JwtBearer,
-        ]
-        .into_iter()
-        .find(|g| g.grant_type() == value)
+        Grant::ALL.into_iter().find(|g| g.grant_type() == value)
     }
 }
 
@@ -444,16 +460,10 @@ mod tests {
 
     #[test]
     fn grant_names_round_trip() {
-        for g in [
-            Grant::ClientCredentials,
-            Grant::Password,
-            Grant::RefreshToken,
-            Grant::TokenExchange,
-            Grant::JwtBearer,
-        ] {
+        for g in Grant::ALL {
             assert_eq!(Grant::from_grant_type(g.grant_type()), Some(g));
         }
-        assert_eq!(Grant::from_grant_type("authorization_code"), None);
+        assert_eq!(Grant::from_grant_type("implicit"), None);
     }
 
     #[test]

@@ -9,6 +9,9 @@ use super::{ClientAuth, Grant, MayAct, Policy};
 /// Longest lifetime accepted (ten years): keeps `now + lifetime` far from overflow.
 const MAX_LIFETIME: u64 = 10 * 365 * 24 * 3600;
 
+/// Longest device polling interval accepted: a device code lives 600 s (RFC 8628 §3.2).
+const MAX_DEVICE_INTERVAL: u64 = 60;
+
 /// Claims the lab sets itself; a user's extra `claims` may not override them.
 const RESERVED_CLAIMS: &[&str] = &[
     "iss",
@@ -85,6 +88,15 @@ fn check_top(p: &Policy, out: &mut Vec<Issue>) {
                 format!("issuer {iss:?} must not end with '/'"),
             ));
         }
+    }
+    if p.device_interval == 0 || p.device_interval > MAX_DEVICE_INTERVAL {
+        out.push(issue(
+            vec![Key("device_interval")],
+            format!(
+                "device_interval must be between 1 and {MAX_DEVICE_INTERVAL} seconds, not {}",
+                p.device_interval
+            ),
+        ));
     }
     for (key, value) in [
         ("access_token_lifetime", p.access_token_lifetime),
@@ -296,6 +308,20 @@ fn check_clients(p: &Policy, out: &mut Vec<Issue>) {
         }
         if let Some(m) = &c.may_act {
             check_may_act(at("may_act"), &owner, m, out);
+        }
+        if c.allows_grant(Grant::AuthorizationCode) && c.redirect_uris.is_empty() {
+            out.push(issue(
+                at("grants"),
+                format!("{owner} has the authorization_code grant but no redirect_uris: /authorize could never send a user back to it"),
+            ));
+        }
+        for (j, uri) in c.redirect_uris.iter().enumerate() {
+            if let Err(why) = crate::redirect::check_registered(uri) {
+                out.push(issue(
+                    vec![Key("clients"), Index(i), Key("redirect_uris"), Index(j)],
+                    format!("{owner}: redirect_uri {uri:?} {why}"),
+                ));
+            }
         }
         for (j, a) in c.accepts_audiences.iter().enumerate() {
             if p.client(a).is_none() && p.audience(a).is_none() {

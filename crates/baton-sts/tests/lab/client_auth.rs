@@ -21,6 +21,7 @@ fn client(id: &str, auth: ClientAuth) -> Client {
         may_act: None,
         accepts_audiences: Vec::new(),
         dpop: false,
+        redirect_uris: Vec::new(),
     }
 }
 

@@ -156,10 +156,15 @@ async fn grant_type_errors() {
     let r = token(
         &lab,
         "web-app",
-        &[("grant_type", "authorization_code"), ("code", "x")],
+        &[("grant_type", "implicit"), ("code", "x")],
     )
     .await;
     r.assert_error("unsupported_grant_type");
+    assert!(
+        r.description().contains("authorization_code"),
+        "the description lists what the lab supports: {}",
+        r.description()
+    );
     let r = token(&lab, "web-app", &[]).await;
     r.assert_error("invalid_request");
     assert!(r.description().contains("grant_type"));

@@ -44,7 +44,7 @@ async fn metadata_describes_the_lab() {
             .is_some_and(|a| a.iter().any(|x| x == "ES256"))
     );
     assert!(doc["introspection_endpoint_auth_methods_supported"].is_array());
-    assert_eq!(doc["response_types_supported"], serde_json::json!([]));
+    assert_eq!(doc["response_types_supported"], serde_json::json!(["code"]));
     assert!(
         doc["scopes_supported"]
             .as_array()
