@@ -10,9 +10,16 @@
 //! ```
 //!
 //! Endpoints: RFC 8414 metadata (also at the OpenID discovery path), `/jwks`, `/token`
-//! (client_credentials, password, refresh_token, token exchange, RFC 7523 jwt-bearer, with
-//! RFC 9449 DPoP), `/introspect` (RFC 7662) and `/revoke` (RFC 7009). Every error is OAuth JSON
-//! with `Cache-Control: no-store`.
+//! (client_credentials, password, refresh_token, token exchange, authorization_code, device_code,
+//! RFC 7523 jwt-bearer, with RFC 9449 DPoP), `/introspect` (RFC 7662) and `/revoke` (RFC 7009).
+//! Every error there is OAuth JSON with `Cache-Control: no-store`.
+//!
+//! A policy's demo users sign in for real, offline: `/authorize` (RFC 6749 §4.1 with PKCE S256,
+//! RFC 7636, and `iss` in the response, RFC 9207) serves a small HTML page whose form fields
+//! `username`, `password` and `decision` (`allow` / `deny`) a test or a fake browser can fill in;
+//! `/par` takes pushed requests (RFC 9126); `/device_authorization` and `/device` are the device
+//! grant (RFC 8628). With `openid` the token response has an ID token. See `POLICY.md`, "Signing
+//! a user in", and [`StsHandle::authorization_endpoint`].
 //!
 //! Two labs make two trust domains: domain B ([`Policy::domain_b`]) trusts domain A's keys
 //! ([`StsHandle::trusted_issuer`], [`StsConfig::trusted_issuers`]) and redeems A's JWT

@@ -152,3 +152,49 @@ fn revoke_earlier(lab: &Lab, jti: Option<&str>, exp: u64, refresh_token: Option<
         lab.refresh_tokens().remove(rt);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::errors::ErrorCode;
+    use crate::signin::state::{CODE_LIFETIME, test_lab, test_request};
+
+    const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+
+    /// A code issued at `issued_at`, redeemed by a lab whose clock reads `now`.
+    fn redeem_at(issued_at: u64, now: u64) -> Result<(Granted, Option<String>), OAuthError> {
+        let lab = test_lab(now);
+        let client = lab.policy.client("signin-app").expect("signin-app");
+        let alice = lab.policy.user("alice").expect("alice");
+        let request = test_request();
+        let signed_in = user::sign_in(&lab, client, alice, &request).expect("sign in");
+        lab.signin.codes().insert(
+            "code_1".to_owned(),
+            CodeState::Issued(Box::new(IssuedCode {
+                client_id: request.client_id.clone(),
+                redirect_uri: request.redirect_uri.clone(),
+                code_challenge: Some(pkce::s256(VERIFIER)),
+                signed_in,
+            })),
+            issued_at + CODE_LIFETIME,
+            issued_at,
+        );
+        let form = Form::from_query(&format!(
+            "code=code_1&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&code_verifier={VERIFIER}"
+        ))
+        .expect("form");
+        grant(&lab, client, &form)
+    }
+
+    #[test]
+    fn a_code_lives_sixty_seconds() {
+        assert!(redeem_at(1_000, 1_059).is_ok());
+        let e = redeem_at(1_000, 1_060).err().expect("expired");
+        assert_eq!(e.code, ErrorCode::InvalidGrant);
+        assert!(
+            e.description.contains("expired at 1060"),
+            "{}",
+            e.description
+        );
+    }
+}

@@ -80,3 +80,38 @@ pub(super) fn grant(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signin::state::{DEVICE_CODE_LIFETIME, DeviceGrant, test_lab, test_request};
+
+    fn poll_at(now: u64) -> ErrorCode {
+        let lab = test_lab(now);
+        let client = lab.policy.client("signin-app").expect("signin-app");
+        lab.signin.devices().insert(
+            "dc_1".to_owned(),
+            DeviceGrant {
+                client_id: "signin-app".to_owned(),
+                request: test_request(),
+                user_code: "BCDFGHJK".to_owned(),
+                interval: 5,
+                last_poll: None,
+                state: DeviceState::Pending,
+            },
+            1_000 + DEVICE_CODE_LIFETIME,
+            1_000,
+        );
+        let form = Form::from_query("device_code=dc_1").expect("form");
+        match grant(&lab, client, &form) {
+            Ok(_) => panic!("a pending device code gave tokens"),
+            Err(e) => e.code,
+        }
+    }
+
+    #[test]
+    fn a_device_code_expires_after_600_seconds() {
+        assert_eq!(poll_at(1_599), ErrorCode::AuthorizationPending);
+        assert_eq!(poll_at(1_600), ErrorCode::ExpiredToken);
+    }
+}

@@ -787,6 +787,57 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_redirect_uri_is_named_with_its_line() {
+        let src = format!(
+            "{AUD}[[clients]]\nclient_id = \"app\"\nauth = \"none\"\ngrants = [\"authorization_code\"]\naudiences = [\"api\"]\nredirect_uris = [\"http://127.0.0.1/cb\",\n  \"/relative\"]\n"
+        );
+        let e = err(&src);
+        assert_eq!(e.line(), Some(10), "{e}");
+        assert!(
+            e.to_string()
+                .contains("\"/relative\" is not an absolute URI"),
+            "{e}"
+        );
+        let src = format!(
+            "{AUD}[[clients]]\nclient_id = \"app\"\nauth = \"none\"\ngrants = [\"authorization_code\"]\naudiences = [\"api\"]\n"
+        );
+        let e = err(&src);
+        assert_eq!(e.line(), Some(7), "{e}");
+        assert!(e.to_string().contains("no redirect_uris"), "{e}");
+    }
+
+    #[test]
+    fn device_interval_defaults_to_five_and_is_bounded() {
+        assert_eq!(
+            Policy::from_toml_str(AUD, "t")
+                .expect("parses")
+                .device_interval,
+            5
+        );
+        let p = Policy::from_toml_str(&format!("device_interval = 1\n{AUD}"), "t").expect("parses");
+        assert_eq!(p.device_interval, 1);
+        let e = err(&format!("device_interval = 0\n{AUD}"));
+        assert_eq!(e.line(), Some(1), "{e}");
+        assert!(e.to_string().contains("device_interval"), "{e}");
+    }
+
+    #[test]
+    fn sign_in_grants_round_trip_by_name() {
+        let src = format!(
+            "{AUD}[[clients]]\nclient_id = \"app\"\nauth = \"none\"\ngrants = [\"authorization_code\", \"urn:ietf:params:oauth:grant-type:device_code\"]\naudiences = [\"api\"]\nredirect_uris = [\"http://[::1]/cb\"]\n"
+        );
+        let p = Policy::from_toml_str(&src, "t").expect("parses");
+        let app = p.client("app").expect("app");
+        assert_eq!(app.grants, [Grant::AuthorizationCode, Grant::DeviceCode]);
+        let text = p.to_toml_string();
+        assert!(
+            text.contains("\"authorization_code\"") && text.contains("\"device_code\""),
+            "{text}"
+        );
+        assert_eq!(Policy::from_toml_str(&text, "again").expect("parses"), p);
+    }
+
+    #[test]
     fn secrets_do_not_leak_through_debug() {
         let dump = format!("{:?}", Policy::lab_default());
         assert!(!dump.contains("alice-password"));

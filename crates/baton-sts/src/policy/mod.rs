@@ -459,6 +459,27 @@ mod tests {
     }
 
     #[test]
+    fn lab_policy_lets_users_sign_in() {
+        let p = Policy::lab_default();
+        let app = p.client("signin-app").expect("signin-app");
+        assert_eq!(app.auth, ClientAuth::None);
+        for g in [
+            Grant::AuthorizationCode,
+            Grant::RefreshToken,
+            Grant::DeviceCode,
+            Grant::TokenExchange,
+        ] {
+            assert!(app.allows_grant(g), "{g:?}");
+        }
+        assert_eq!(app.redirect_uris, ["http://127.0.0.1/callback"]);
+        let web = p.client("web-app").expect("web-app");
+        assert!(web.allows_grant(Grant::AuthorizationCode) && web.allows_grant(Grant::Password));
+        assert_eq!(web.redirect_uris, ["http://127.0.0.1/callback"]);
+        assert_eq!(p.device_interval, 5);
+        assert!(p.checks.pkce_required);
+    }
+
+    #[test]
     fn grant_names_round_trip() {
         for g in Grant::ALL {
             assert_eq!(Grant::from_grant_type(g.grant_type()), Some(g));

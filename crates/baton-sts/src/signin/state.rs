@@ -107,3 +107,36 @@ impl SignInStores {
         lock(&self.user_codes)
     }
 }
+
+/// A lab whose clock stands at `now`, for tests of what expires.
+#[cfg(test)]
+pub(crate) fn test_lab(now: u64) -> crate::lab::Lab {
+    use crate::policy::{Policy, SigningAlg};
+    let key = crate::keys::SigningKey::create(SigningAlg::ES256, true).expect("key");
+    crate::lab::Lab::new(
+        Policy::lab_default(),
+        "http://127.0.0.1:1".to_owned(),
+        key,
+        std::collections::HashMap::new(),
+        crate::clock::Clock::Fixed(now),
+        crate::clock::IdSource::counter(),
+        std::sync::Arc::new(crate::log::RequestLog::default()),
+        crate::connection::Limits::default(),
+        Vec::new(),
+    )
+}
+
+/// signin-app's request for alice's orders token.
+#[cfg(test)]
+pub(crate) fn test_request() -> AuthRequest {
+    AuthRequest {
+        client_id: "signin-app".to_owned(),
+        redirect_uri: "http://127.0.0.1:9/callback".to_owned(),
+        state: None,
+        scopes: Some(vec!["orders:read".to_owned()]),
+        openid: false,
+        audiences: vec!["orders-api".to_owned()],
+        code_challenge: None,
+        nonce: None,
+    }
+}

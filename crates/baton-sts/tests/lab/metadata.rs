@@ -45,6 +45,26 @@ async fn metadata_describes_the_lab() {
     );
     assert!(doc["introspection_endpoint_auth_methods_supported"].is_array());
     assert_eq!(doc["response_types_supported"], serde_json::json!(["code"]));
+    assert_eq!(doc["authorization_endpoint"], lab.authorization_endpoint());
+    assert_eq!(
+        doc["code_challenge_methods_supported"],
+        serde_json::json!(["S256"])
+    );
+    assert_eq!(doc["authorization_response_iss_parameter_supported"], true);
+    assert_eq!(
+        doc["pushed_authorization_request_endpoint"],
+        format!("{}/par", lab.base_url())
+    );
+    assert_eq!(
+        doc["device_authorization_endpoint"],
+        format!("{}/device_authorization", lab.base_url())
+    );
+    for g in [
+        "authorization_code",
+        "urn:ietf:params:oauth:grant-type:device_code",
+    ] {
+        assert!(grants.iter().any(|x| x == g), "{g} missing");
+    }
     assert!(
         doc["scopes_supported"]
             .as_array()

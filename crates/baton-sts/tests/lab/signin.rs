@@ -480,7 +480,7 @@ async fn a_loopback_redirect_matches_any_port_and_ipv6_only_if_registered() {
 }
 
 #[tokio::test]
-async fn a_long_state_is_refused_and_many_sign_ins_stay_bounded() {
+async fn a_state_too_long_is_refused_and_not_echoed() {
     let lab = lab().await;
     let ch = challenge(VERIFIER);
     let long = "s".repeat(3000);
@@ -491,4 +491,51 @@ async fn a_long_state_is_refused_and_many_sign_ins_stay_bounded() {
     let q = query(page.location());
     assert_eq!(param(&q, "error"), Some("invalid_request"));
     assert_eq!(param(&q, "state"), None, "a state too long is not echoed");
+}
+
+#[tokio::test]
+async fn many_sign_ins_keep_at_most_the_store_capacity_of_codes() {
+    let lab = lab().await;
+    let ch = challenge(VERIFIER);
+    let mut fields: Vec<(String, String)> = code_request(&ch, &[])
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    fields.extend([
+        ("username".into(), "alice".into()),
+        ("password".into(), "alice-password".into()),
+        ("decision".into(), "allow".into()),
+    ]);
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let body = form_body(&pairs);
+    let client = browser();
+    let mut codes = Vec::new();
+    for _ in 0..=baton_sts::STORE_CAPACITY {
+        let resp = client
+            .post(lab.authorization_endpoint())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.clone())
+            .send()
+            .await
+            .expect("POST /authorize");
+        assert_eq!(resp.status().as_u16(), 303);
+        let location = resp
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        codes.push(param(&query(location), "code").unwrap_or("").to_owned());
+    }
+    // The oldest code was forgotten to make room; the newest still works.
+    let first = codes.first().cloned().unwrap_or_default();
+    let last = codes.last().cloned().unwrap_or_default();
+    redeem(&lab, &first, REDIRECT, Some(VERIFIER))
+        .await
+        .assert_error("invalid_grant");
+    redeem(&lab, &last, REDIRECT, Some(VERIFIER))
+        .await
+        .assert_issued();
 }
