@@ -2,6 +2,10 @@
 //! authorization requests (RFC 9126) and the device authorization grant (RFC 8628). The token
 //! endpoint redeems what these hand out (`grants::authorization_code`, `grants::device_code`).
 
+// A refusal carries the redirect it is sent on; it is made once per refused request, so its size
+// costs nothing worth boxing for.
+#![allow(clippy::result_large_err)]
+
 pub(crate) mod authorize;
 pub(crate) mod device;
 pub(crate) mod page;
