@@ -173,7 +173,9 @@ impl From<StsError> for IpcError {
     fn from(e: StsError) -> Self {
         match e {
             StsError::Policy(p) => p.into(),
-            StsError::ClientKey { .. } => IpcError::from_error(IpcErrorCode::InvalidInput, &e),
+            StsError::ClientKey { .. } | StsError::TrustedIssuer { .. } => {
+                IpcError::from_error(IpcErrorCode::InvalidInput, &e)
+            }
             StsError::Bind { .. } | StsError::Key(_) | StsError::KeyTask(_) => {
                 IpcError::from_error(IpcErrorCode::Internal, &e)
             }

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod data_dir;
 pub mod error;
 pub mod shell;
+pub mod signin;
 pub mod state;
 pub mod views;
 

@@ -137,7 +137,8 @@ impl AppState {
             })?);
         // The app's lab is not deterministic: its tokens are judged at the real time.
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let engine = Engine::new(http.clone(), clock.clone());
+        let engine = Engine::new(http.clone(), clock.clone())
+            .with_interaction(Arc::new(crate::signin::BrowserSignIn));
         let store = Arc::new(Mutex::new(store));
         let lab: SharedLab = Arc::new(RwLock::new(Arc::new(lab)));
         let keyring_index = Arc::new(KeyringIndex::open(data_dir));
