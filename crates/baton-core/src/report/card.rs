@@ -46,6 +46,7 @@ impl Origin {
             Origin::Issued => "issued",
             Origin::Exchanged(ExchangeKind::Delegation) => "delegation",
             Origin::Exchanged(ExchangeKind::Impersonation) => "impersonation",
+            Origin::Exchanged(ExchangeKind::Grant) => "grant",
         }
     }
 }

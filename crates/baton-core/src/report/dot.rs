@@ -49,6 +49,7 @@ pub fn dot(graph: &Graph) -> String {
                 Origin::Issued => ("#ffffff", "rounded,filled"),
                 Origin::Exchanged(ExchangeKind::Delegation) => ("#dbeafe", "rounded,filled"),
                 Origin::Exchanged(ExchangeKind::Impersonation) => ("#ffedd5", "rounded,filled"),
+                Origin::Exchanged(ExchangeKind::Grant) => ("#ede9fe", "rounded,filled"),
             };
             let _ = writeln!(
                 out,
@@ -67,6 +68,7 @@ pub fn dot(graph: &Graph) -> String {
         let (colour, kind) = match edge.kind {
             ExchangeKind::Delegation => ("#2563eb", "delegation"),
             ExchangeKind::Impersonation => ("#ea580c", "impersonation"),
+            ExchangeKind::Grant => ("#7c3aed", "JWT grant"),
         };
         let role = match edge.role {
             EdgeRole::Subject => "subject",

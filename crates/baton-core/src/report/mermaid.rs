@@ -61,6 +61,7 @@ pub fn mermaid(graph: &Graph) -> String {
         let kind = match edge.kind {
             ExchangeKind::Delegation => "delegation",
             ExchangeKind::Impersonation => "impersonation",
+            ExchangeKind::Grant => "grant",
         };
         links.entry(kind).or_default().push(count);
         count += 1;
@@ -68,6 +69,7 @@ pub fn mermaid(graph: &Graph) -> String {
 
     out.push_str("  classDef delegation fill:#dbeafe,stroke:#2563eb,color:#1e293b\n");
     out.push_str("  classDef impersonation fill:#ffedd5,stroke:#ea580c,color:#1e293b\n");
+    out.push_str("  classDef grant fill:#ede9fe,stroke:#7c3aed,color:#1e293b\n");
     out.push_str("  classDef issued fill:#ffffff,stroke:#334155,color:#1e293b\n");
     out.push_str(
         "  classDef outside fill:#f1f5f9,stroke:#94a3b8,stroke-dasharray:4 3,color:#1e293b\n",
@@ -76,10 +78,10 @@ pub fn mermaid(graph: &Graph) -> String {
         let _ = writeln!(out, "  class {} {class}", nodes.join(","));
     }
     for (kind, indices) in &links {
-        let colour = if *kind == "delegation" {
-            "#2563eb"
-        } else {
-            "#ea580c"
+        let colour = match *kind {
+            "delegation" => "#2563eb",
+            "grant" => "#7c3aed",
+            _ => "#ea580c",
         };
         let list: Vec<String> = indices.iter().map(usize::to_string).collect();
         let _ = writeln!(

@@ -29,6 +29,7 @@ const MUTED: &str = "#64748b";
 const WARN: &str = "#b91c1c";
 const DELEGATION: &str = "#2563eb";
 const IMPERSONATION: &str = "#ea580c";
+const GRANT: &str = "#7c3aed";
 
 /// Draws the graph: one band per scenario, tokens as boxes, exchanges as arrows.
 pub fn svg(graph: &Graph) -> String {
@@ -261,6 +262,7 @@ fn colour(kind: ExchangeKind) -> &'static str {
     match kind {
         ExchangeKind::Delegation => DELEGATION,
         ExchangeKind::Impersonation => IMPERSONATION,
+        ExchangeKind::Grant => GRANT,
     }
 }
 
@@ -268,12 +270,17 @@ fn kind_name(kind: ExchangeKind) -> &'static str {
     match kind {
         ExchangeKind::Delegation => "delegation",
         ExchangeKind::Impersonation => "impersonation",
+        ExchangeKind::Grant => "grant",
     }
 }
 
 fn write_defs(out: &mut String) {
     out.push_str("<defs>\n");
-    for kind in [ExchangeKind::Delegation, ExchangeKind::Impersonation] {
+    for kind in [
+        ExchangeKind::Delegation,
+        ExchangeKind::Impersonation,
+        ExchangeKind::Grant,
+    ] {
         let _ = writeln!(
             out,
             "<marker id=\"baton-arrow-{}\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" \
@@ -293,11 +300,12 @@ fn legend_width() -> i32 {
         .sum()
 }
 
-const LEGEND_ITEMS: [(&str, &str); 6] = [
+const LEGEND_ITEMS: [(&str, &str); 7] = [
     ("subject", "subject → issued"),
     ("actor", "actor → issued"),
     ("delegation", "delegation (act)"),
     ("impersonation", "impersonation (no act)"),
+    ("grant", "JWT grant (RFC 7523)"),
     ("issued", "issued in the run"),
     ("outside", "from outside"),
 ];
@@ -316,11 +324,11 @@ fn write_legend(out: &mut String, x0: i32, y0: i32) {
                 "<line x1=\"{x}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{INK}\" stroke-width=\"1.6\" stroke-dasharray=\"6 4\"/>",
                 x + 32
             ),
-            "delegation" | "impersonation" => {
-                let kind = if what == "delegation" {
-                    ExchangeKind::Delegation
-                } else {
-                    ExchangeKind::Impersonation
+            "delegation" | "impersonation" | "grant" => {
+                let kind = match what {
+                    "delegation" => ExchangeKind::Delegation,
+                    "grant" => ExchangeKind::Grant,
+                    _ => ExchangeKind::Impersonation,
                 };
                 format!(
                     "<line x1=\"{x}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{}\" stroke-width=\"2\" marker-end=\"url(#baton-arrow-{})\"/>",
@@ -433,6 +441,7 @@ fn write_node(out: &mut String, node: &TokenNode, card: &Card, r: Rect, id: &str
         Origin::Issued => "issued",
         Origin::Exchanged(ExchangeKind::Delegation) => "issued delegation",
         Origin::Exchanged(ExchangeKind::Impersonation) => "issued impersonation",
+        Origin::Exchanged(ExchangeKind::Grant) => "issued grant",
     };
     let _ = writeln!(
         out,
@@ -452,6 +461,7 @@ fn write_node(out: &mut String, node: &TokenNode, card: &Card, r: Rect, id: &str
         Origin::Issued => (Some("#e2e8f0"), MUTED),
         Origin::Exchanged(ExchangeKind::Delegation) => (Some("#dbeafe"), DELEGATION),
         Origin::Exchanged(ExchangeKind::Impersonation) => (Some("#ffedd5"), IMPERSONATION),
+        Origin::Exchanged(ExchangeKind::Grant) => (Some("#ede9fe"), GRANT),
     };
     if let Some(header_fill) = header_fill {
         // The header strip, inside the border: rounded at the top like the box, square below.

@@ -250,7 +250,24 @@ impl ScenarioRun<'_> {
             Ok(r) => r,
             Err(e) => return *e,
         };
-        self.send(&t.client, request, Vec::new()).await
+        // A JWT presented as the grant is this token's subject: the graph joins the two (across
+        // trust domains, the grant that joins them).
+        let mut inputs = Vec::new();
+        if let (Grant::JwtBearer { assertion, .. }, Some(written)) =
+            (&request.grant, t.assertion.as_deref())
+        {
+            let from_step = self
+                .resolver()
+                .plain(written)
+                .ok()
+                .and_then(|v| v.from_step);
+            inputs.push(InputToken {
+                role: InputRole::Subject,
+                from_step,
+                token: token_record(assertion, Some(token_type::JWT.to_owned()), None),
+            });
+        }
+        self.send(&t.client, request, inputs).await
     }
 
     fn token_request(&self, t: &TokenStep) -> Result<TokenRequest, Box<Produced>> {

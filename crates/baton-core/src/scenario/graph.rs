@@ -68,6 +68,9 @@ pub enum ExchangeKind {
     Delegation,
     /// No `act`: the holder appears to be the subject.
     Impersonation,
+    /// A JWT presented as an authorization grant (RFC 7523), usually at another trust domain's
+    /// server: the grant that joins two domains' tokens.
+    Grant,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -128,12 +131,15 @@ impl Graph {
             if matches!(step.kind, StepKind::Token | StepKind::Exchange) {
                 add(&mut nodes, step, issued, true);
             }
-            if step.kind != StepKind::Exchange {
-                continue;
-            }
-            let kind = match &issued.decoded {
-                DecodedToken::Jwt(j) if j.claims.contains_key("act") => ExchangeKind::Delegation,
-                _ => ExchangeKind::Impersonation,
+            let kind = match (&issued.decoded, step.kind) {
+                // A first token made from a token: a JWT bearer grant.
+                (_, StepKind::Token) if !step.inputs.is_empty() => ExchangeKind::Grant,
+                (_, StepKind::Token) => continue,
+                (DecodedToken::Jwt(j), StepKind::Exchange) if j.claims.contains_key("act") => {
+                    ExchangeKind::Delegation
+                }
+                (_, StepKind::Exchange) => ExchangeKind::Impersonation,
+                _ => continue,
             };
             for input in &step.inputs {
                 let role = match input.role {

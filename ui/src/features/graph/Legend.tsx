@@ -22,6 +22,10 @@ export function Legend() {
         <span className="legend-swatch legend-swatch--impersonation" aria-hidden="true" />
         impersonation (no act)
       </span>
+      <span className="graph-legend__item">
+        <span className="legend-swatch legend-swatch--grant" aria-hidden="true" />
+        JWT grant (another domain)
+      </span>
     </div>
   );
 }

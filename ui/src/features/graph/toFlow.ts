@@ -7,6 +7,7 @@ import type { TokenFlowNode } from "./TokenNodeCard";
 const EDGE_COLORS: Record<ExchangeKind, string> = {
   delegation: "#2f6fdf",
   impersonation: "#e07020",
+  grant: "#7c3aed",
 };
 
 /** The Rust graph, placed: one React Flow node per token, one edge per subject or actor. */
