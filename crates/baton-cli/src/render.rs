@@ -40,6 +40,9 @@ pub fn response(out: &mut String, response: &TokenResponse) {
             if let Some(sc) = &s.scope {
                 let _ = writeln!(out, "  scope              {sc}");
             }
+            if s.members.get("id_token").is_some_and(|v| v.is_string()) {
+                let _ = writeln!(out, "  id_token           (present)");
+            }
             if s.refresh_token.is_some() {
                 let _ = writeln!(out, "  refresh_token      (present)");
             }

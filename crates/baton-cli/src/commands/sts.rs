@@ -72,6 +72,9 @@ pub fn describe(lab: &StsHandle, deterministic: bool) -> String {
     let _ = writeln!(out, "  jwks            {}", lab.jwks_uri());
     let _ = writeln!(out, "  introspection   {}", lab.introspection_endpoint());
     let _ = writeln!(out, "  revocation      {}", lab.revocation_endpoint());
+    let _ = writeln!(out, "  sign-in         {}", lab.authorization_endpoint());
+    let _ = writeln!(out, "  PAR             {}", lab.par_endpoint());
+    let _ = writeln!(out, "  device          {}", lab.device_authorization_endpoint());
     let _ = writeln!(
         out,
         "  signing         {} (kid {}){}",
@@ -140,7 +143,8 @@ pub fn describe(lab: &StsHandle, deterministic: bool) -> String {
     }
     let _ = writeln!(
         out,
-        "\nTry it:\n  export WEB_APP_SECRET=web-app-secret ALICE_PASSWORD=alice-password\n  baton token --issuer {} --client-id web-app --client-secret-env WEB_APP_SECRET --grant password --username alice --password-env ALICE_PASSWORD",
+        "\nTry it:\n  export WEB_APP_SECRET=web-app-secret ALICE_PASSWORD=alice-password\n  baton token --issuer {} --client-id web-app --client-secret-env WEB_APP_SECRET --grant password --username alice --password-env ALICE_PASSWORD\n  baton token --issuer {} --client-id signin-app --grant authorization-code --scope 'openid orders:read'   # sign in as alice in your browser",
+        lab.issuer(),
         lab.issuer()
     );
     out
