@@ -491,7 +491,16 @@ fn check_error(c: &ResponseCheck<'_>, out: &mut Vec<Finding>) {
     let Outcome::Error(e) = &c.response.outcome else {
         return;
     };
-    if !e.error.is_registered() {
+    // Extensions register more codes for the token endpoint: DPoP's (RFC 9449 §5, §8) for any
+    // grant, and the device grant's (RFC 8628 §3.5) for a device code.
+    let extension = match e.error.as_str() {
+        "invalid_dpop_proof" | "use_dpop_nonce" => true,
+        "authorization_pending" | "slow_down" | "access_denied" | "expired_token" => {
+            matches!(c.request.grant, crate::request::Grant::DeviceCode { .. })
+        }
+        _ => false,
+    };
+    if !e.error.is_registered() && !extension {
         out.push(Finding::new(
             "response.error.unregistered",
             Severity::Warning,

@@ -324,6 +324,15 @@ fn unregistered_error_code_and_wrong_status() {
     case.body = json!({"error":"invalid_target"}).to_string();
     case.status = 400;
     assert_eq!(ids(&case.findings()), Vec::<&str>::new());
+
+    // DPoP registers its codes for every grant (RFC 9449 §5, §8); the device grant's codes
+    // (RFC 8628 §3.5) belong to a device code request only.
+    for code in ["invalid_dpop_proof", "use_dpop_nonce"] {
+        case.body = json!({ "error": code }).to_string();
+        assert_eq!(ids(&case.findings()), Vec::<&str>::new(), "{code}");
+    }
+    case.body = json!({"error":"authorization_pending"}).to_string();
+    assert_eq!(ids(&case.findings()), ["response.error.unregistered"]);
 }
 
 #[test]

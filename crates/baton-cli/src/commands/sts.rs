@@ -74,7 +74,11 @@ pub fn describe(lab: &StsHandle, deterministic: bool) -> String {
     let _ = writeln!(out, "  revocation      {}", lab.revocation_endpoint());
     let _ = writeln!(out, "  sign-in         {}", lab.authorization_endpoint());
     let _ = writeln!(out, "  PAR             {}", lab.par_endpoint());
-    let _ = writeln!(out, "  device          {}", lab.device_authorization_endpoint());
+    let _ = writeln!(
+        out,
+        "  device          {}",
+        lab.device_authorization_endpoint()
+    );
     let _ = writeln!(
         out,
         "  signing         {} (kid {}){}",
