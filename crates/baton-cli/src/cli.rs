@@ -23,9 +23,11 @@ pub enum Command {
         after_help = "Examples:\n  baton sts\n  baton sts --port 8787 --deterministic\n  baton sts --policy my-lab.toml"
     )]
     Sts(StsArgs),
-    /// Obtain a first token: client credentials, password or refresh token.
+    /// Obtain a first token: client credentials, password, refresh token, a user's sign-in
+    /// (authorization code with PKCE), a device approval, or a JWT grant (on-behalf-of).
     #[command(
-        after_help = "Examples (against `baton sts --port 8787`):\n  export WEB_APP_SECRET=web-app-secret ALICE_PASSWORD=alice-password\n  baton token --server http://127.0.0.1:8787/token --client-id web-app --client-secret-env WEB_APP_SECRET \\\n      --grant password --username alice --password-env ALICE_PASSWORD --scope 'orders:read payments:charge'\n  SUBJECT=$(baton token ... --print-token)"
+        mut_arg("server", |a| a.required_unless_present_any(["issuer", "preset"])),
+        after_help = "Examples (against `baton sts --port 8787`):\n  export WEB_APP_SECRET=web-app-secret ALICE_PASSWORD=alice-password\n  baton token --server http://127.0.0.1:8787/token --client-id web-app --client-secret-env WEB_APP_SECRET \\\n      --grant password --username alice --password-env ALICE_PASSWORD --scope 'orders:read payments:charge'\n  SUBJECT=$(baton token ... --print-token)\n\n  # a user signs in through the browser (authorization code + PKCE, loopback redirect):\n  baton token --issuer http://127.0.0.1:8787 --client-id signin-app --grant authorization-code --scope 'openid orders:read'\n  # no browser here: print the address, or use the device grant\n  baton token --issuer http://127.0.0.1:8787 --client-id signin-app --grant authorization-code --no-browser\n  baton token --issuer http://127.0.0.1:8787 --client-id signin-app --grant device-code --scope orders:read\n  # Entra ID's on-behalf-of, from its preset:\n  baton token --preset entra --preset-param tenant=contoso.onmicrosoft.com --client-id API_ID --client-secret-env API_SECRET \\\n      --auth post --grant jwt-bearer --assertion \"$TOKEN_A\" --requested-token-use on_behalf_of --scope https://graph.microsoft.com/user.read\n  # a DPoP-bound token (RFC 9449):\n  baton token --issuer http://127.0.0.1:8787 --client-id dpop-app --client-secret-env DPOP_APP_SECRET --dpop"
     )]
     Token(TokenArgs),
     /// Perform one token exchange (RFC 8693) and show the response, the issued token and findings.
@@ -370,6 +372,13 @@ pub struct TokenArgs {
     /// Print only the issued token, for use in scripts.
     #[arg(long, conflicts_with = "json")]
     pub print_token: bool,
+    /// A provider preset (`baton presets` lists them): fills the server's endpoints from
+    /// --preset-param and checks the request against the provider's rules before sending.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["server", "issuer"])]
+    pub preset: Option<String>,
+    /// A preset's parameter (repeatable), e.g. --preset-param tenant=contoso.onmicrosoft.com.
+    #[arg(long = "preset-param", value_name = "NAME=VALUE", requires = "preset")]
+    pub preset_params: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ use assert_cmd::Command;
 fn run(args: &[&str]) -> (i32, String, String) {
     let out = Command::cargo_bin("baton")
         .expect("binary")
+        .env("BATON_TEST_SECRET", "middle-tier-secret")
         .args(args)
         .output()
         .expect("runs");
@@ -171,4 +172,43 @@ fn a_preset_conflicts_with_a_server_and_its_params_need_it() {
     ]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--preset"), "{err}");
+}
+
+#[test]
+fn entra_on_behalf_of_from_baton_token_is_checked_against_the_preset() {
+    let base = [
+        "token",
+        "--preset",
+        "entra",
+        "--preset-param",
+        "tenant=contoso.onmicrosoft.com",
+        "--client-id",
+        "middle-tier",
+        "--client-secret-env",
+        "BATON_TEST_SECRET",
+        "--auth",
+        "post",
+        "--grant",
+        "jwt-bearer",
+        "--assertion",
+        "a.b.c",
+        "--scope",
+        "https://graph.microsoft.com/user.read",
+        "--curl",
+    ];
+    // Without requested_token_use it is not an on-behalf-of request: warned before sending.
+    let (code, out, err) = run(&base);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token"),
+        "{out}"
+    );
+    assert!(err.contains("requested_token_use"), "{err}");
+    // The whole on-behalf-of request has nothing to warn about.
+    let mut full = base.to_vec();
+    full.extend(["--requested-token-use", "on_behalf_of"]);
+    let (code, out, err) = run(&full);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("warning"), "{err}");
+    assert!(out.contains("requested_token_use=on_behalf_of"), "{out}");
 }

@@ -78,7 +78,7 @@ fn apply_profile(args: &mut ExchangeArgs, request: &mut TokenRequest, profile: &
 }
 
 /// `--preset-param NAME=VALUE`, repeatable; a name given twice is refused.
-fn preset_params(pairs: &[String]) -> Result<BTreeMap<String, String>, CliError> {
+pub(crate) fn preset_params(pairs: &[String]) -> Result<BTreeMap<String, String>, CliError> {
     let mut out = BTreeMap::new();
     for pair in pairs {
         let (name, value) = pair.split_once('=').ok_or_else(|| {

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use baton_core::preset::Preset;
 use baton_core::signin::device;
 use baton_core::signin::{
     self, Interaction, OpenWith, SignInEndpoints, SignInOptions, SignInRequest,
@@ -10,13 +11,41 @@ use baton_core::signin::{
 use baton_core::{Grant, TokenRequest, TokenResult};
 
 use crate::cli::{GrantArg, TokenArgs};
-use crate::commands::send::{send, show};
+use crate::commands::exchange::preset_params;
+use crate::commands::send::{send, send_explained, show};
 use crate::connect::{Connection, connect, load_jwks, token_arg, with_request_args};
 use crate::error::{CliError, usage};
 use crate::interact::Terminal;
 use crate::secrets::read_secret;
 
-pub async fn run(args: TokenArgs) -> Result<(), CliError> {
+pub async fn run(mut args: TokenArgs) -> Result<(), CliError> {
+    if args.preset.is_none() && !args.preset_params.is_empty() {
+        return Err(usage(
+            "--preset-param needs --preset NAME (see `baton presets`)",
+        ));
+    }
+    let preset = match &args.preset {
+        Some(id) => {
+            let preset = Preset::get(id).map_err(|e| usage(e.to_string()))?;
+            let profile = preset
+                .fill(&preset_params(&args.preset_params)?)
+                .map_err(|e| usage(e.to_string()))?;
+            // A sign-in needs the provider's metadata; other grants only its token endpoint.
+            match (&profile.issuer, args.grant) {
+                (Some(issuer), GrantArg::AuthorizationCode | GrantArg::DeviceCode) => {
+                    args.server.issuer = Some(issuer.clone());
+                }
+                _ => {
+                    args.server.server = Some(profile.token_endpoint.clone());
+                    if args.request.jwks.is_none() {
+                        args.request.jwks = profile.jwks_uri.clone();
+                    }
+                }
+            }
+            Some(preset)
+        }
+        None => None,
+    };
     let grant = match args.grant {
         GrantArg::ClientCredentials => Grant::ClientCredentials,
         GrantArg::Password => Grant::Password {
@@ -49,7 +78,16 @@ pub async fn run(args: TokenArgs) -> Result<(), CliError> {
     };
     let request = with_request_args(TokenRequest::new(grant), &args.request)?;
     let conn = connect(&args.server).await?;
-    send(&conn, &request, &args.request, args.print_token).await
+    let Some(preset) = preset else {
+        return send(&conn, &request, &args.request, args.print_token).await;
+    };
+    for warning in preset.check(&request, conn.auth.method()) {
+        eprintln!("warning: {warning}");
+    }
+    send_explained(&conn, &request, &args.request, args.print_token, &|r| {
+        preset.explain(r)
+    })
+    .await
 }
 
 /// A grant that needs the user: sign in through the browser, or approve a device code.
