@@ -233,7 +233,7 @@ pub struct StsArgs {
     pub print_policy: bool,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AuthArg {
     /// client_secret_basic: id and secret in the Authorization header.
     Basic,
@@ -241,6 +241,10 @@ pub enum AuthArg {
     Post,
     /// private_key_jwt (RFC 7523): an assertion signed with --private-key.
     PrivateKeyJwt,
+    /// tls_client_auth (RFC 8705 §2.1): --client-cert from a CA the server trusts.
+    Tls,
+    /// self_signed_tls_client_auth (RFC 8705 §2.2): a self-signed --client-cert registered there.
+    SelfSignedTls,
     /// A public client: client_id only.
     None,
 }
@@ -280,6 +284,12 @@ pub struct ServerArgs {
     /// An extra CA certificate (PEM) to trust for this server.
     #[arg(long, value_name = "FILE")]
     pub ca_file: Option<PathBuf>,
+    /// A client certificate (PEM) for mutual TLS (RFC 8705); --client-key is its private key.
+    #[arg(long, value_name = "FILE", requires = "client_key")]
+    pub client_cert: Option<PathBuf>,
+    /// The private key (PEM) of --client-cert.
+    #[arg(long, value_name = "FILE", requires = "client_cert")]
+    pub client_key: Option<PathBuf>,
     /// Send a DPoP proof (RFC 9449) with each request, with a key made for this command.
     #[arg(long)]
     pub dpop: bool,

@@ -7,6 +7,7 @@ use std::time::Duration;
 use baton_core::discovery::{Discovery, discover};
 use baton_core::dpop::DpopKey;
 use baton_core::http::{HttpSettings, ReqwestClient};
+use baton_core::mtls::ClientIdentity;
 use baton_core::verify::{Jwks, Verification, VerifyOptions, verify};
 use baton_core::{ClientAuth, Secret, SigningKey, SystemClock, TokenClient, TokenRequest};
 
@@ -39,6 +40,7 @@ pub async fn connect(args: &ServerArgs) -> Result<Connection, CliError> {
         timeout: Duration::from_secs(args.timeout),
         ca_file: args.ca_file.clone(),
         danger_accept_invalid_certs: false,
+        ca_pem: Vec::new(),
     })
     .map_err(|e| usage(e.to_string()))?;
     let client = TokenClient::new(Arc::new(http), Arc::new(SystemClock));
@@ -58,6 +60,17 @@ pub async fn connect(args: &ServerArgs) -> Result<Connection, CliError> {
     };
     let auth = client_auth(args)?;
     let dpop = dpop_key(args)?;
+    // RFC 8705 §5: a client using mutual TLS sends to the server's mTLS endpoint aliases.
+    let token_endpoint = match (&auth, &discovery) {
+        (ClientAuth::Tls { .. }, Some(d)) => d
+            .metadata
+            .document
+            .get("mtls_endpoint_aliases")
+            .and_then(|a| a.get("token_endpoint"))
+            .and_then(|v| v.as_str())
+            .map_or(token_endpoint, str::to_owned),
+        _ => token_endpoint,
+    };
     Ok(Connection {
         client,
         token_endpoint,
@@ -92,6 +105,8 @@ fn client_auth(args: &ServerArgs) -> Result<ClientAuth, CliError> {
         AuthArg::Basic
     } else if args.private_key.is_some() {
         AuthArg::PrivateKeyJwt
+    } else if args.client_cert.is_some() {
+        AuthArg::Tls
     } else {
         AuthArg::None
     });
@@ -126,6 +141,28 @@ fn client_auth(args: &ServerArgs) -> Result<ClientAuth, CliError> {
                 client_id,
                 key,
                 audience: None,
+            }
+        }
+        AuthArg::Tls | AuthArg::SelfSignedTls => {
+            let (Some(cert), Some(key)) = (&args.client_cert, &args.client_key) else {
+                return Err(usage(
+                    "mutual TLS needs --client-cert FILE and --client-key FILE",
+                ));
+            };
+            let read = |path: &std::path::Path, what: &str| {
+                std::fs::read_to_string(path).map_err(|e| {
+                    usage(format!("could not read the {what} {}: {e}", path.display()))
+                })
+            };
+            let identity = ClientIdentity::from_pem(
+                &read(cert, "client certificate")?,
+                Secret::new(read(key, "client key")?),
+            )
+            .map_err(|e| usage(format!("{}: {e}", cert.display())))?;
+            ClientAuth::Tls {
+                client_id,
+                identity,
+                self_signed: method == AuthArg::SelfSignedTls,
             }
         }
         AuthArg::None => ClientAuth::None { client_id },

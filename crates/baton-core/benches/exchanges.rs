@@ -66,6 +66,8 @@ fn collection(scenarios: Vec<Scenario>) -> Collection {
         key_id: None,
         dpop: false,
         dpop_key: None,
+        certificate: None,
+        certificate_key: None,
     };
     Collection {
         probe: None,

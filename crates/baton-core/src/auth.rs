@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::http::{HttpRequest, Value};
+use crate::mtls::ClientIdentity;
 use crate::secret::Secret;
 
 /// The value of `client_assertion_type` for a JWT client assertion (RFC 7523 §2.2).
@@ -23,6 +24,10 @@ pub enum AuthMethod {
     ClientSecretBasic,
     ClientSecretPost,
     PrivateKeyJwt,
+    /// Mutual TLS with a certificate from a CA the server trusts (RFC 8705 §2.1).
+    TlsClientAuth,
+    /// Mutual TLS with a self-signed certificate registered at the server (RFC 8705 §2.2).
+    SelfSignedTlsClientAuth,
     None,
 }
 
@@ -32,6 +37,8 @@ impl AuthMethod {
             AuthMethod::ClientSecretBasic => "client_secret_basic",
             AuthMethod::ClientSecretPost => "client_secret_post",
             AuthMethod::PrivateKeyJwt => "private_key_jwt",
+            AuthMethod::TlsClientAuth => "tls_client_auth",
+            AuthMethod::SelfSignedTlsClientAuth => "self_signed_tls_client_auth",
             AuthMethod::None => "none",
         }
     }
@@ -158,6 +165,13 @@ pub enum ClientAuth {
         key: SigningKey,
         audience: Option<String>,
     },
+    /// Mutual TLS (RFC 8705 §2): the certificate in the TLS handshake, `client_id` in the body.
+    Tls {
+        client_id: String,
+        identity: ClientIdentity,
+        /// `self_signed_tls_client_auth` rather than `tls_client_auth`.
+        self_signed: bool,
+    },
     /// A public client: `client_id` in the body and nothing else; no `client_id` at all if empty.
     None { client_id: String },
 }
@@ -174,7 +188,21 @@ impl ClientAuth {
             ClientAuth::SecretBasic { .. } => AuthMethod::ClientSecretBasic,
             ClientAuth::SecretPost { .. } => AuthMethod::ClientSecretPost,
             ClientAuth::PrivateKeyJwt { .. } => AuthMethod::PrivateKeyJwt,
+            ClientAuth::Tls {
+                self_signed: false, ..
+            } => AuthMethod::TlsClientAuth,
+            ClientAuth::Tls {
+                self_signed: true, ..
+            } => AuthMethod::SelfSignedTlsClientAuth,
             ClientAuth::None { .. } => AuthMethod::None,
+        }
+    }
+
+    /// The client certificate presented, for mutual TLS.
+    pub fn identity(&self) -> Option<&ClientIdentity> {
+        match self {
+            ClientAuth::Tls { identity, .. } => Some(identity),
+            _ => None,
         }
     }
 
@@ -183,6 +211,7 @@ impl ClientAuth {
             ClientAuth::SecretBasic { client_id, .. }
             | ClientAuth::SecretPost { client_id, .. }
             | ClientAuth::PrivateKeyJwt { client_id, .. }
+            | ClientAuth::Tls { client_id, .. }
             | ClientAuth::None { client_id } => client_id,
         }
     }
@@ -218,6 +247,14 @@ impl ClientAuth {
                     Value::Plain(JWT_BEARER_ASSERTION.into()),
                 );
                 request.push_form("client_assertion", Value::Secret(assertion));
+            }
+            ClientAuth::Tls {
+                client_id,
+                identity,
+                ..
+            } => {
+                request.push_form("client_id", Value::Plain(client_id.clone()));
+                request.identity = Some(identity.clone());
             }
             ClientAuth::None { client_id } => {
                 if !client_id.is_empty() {

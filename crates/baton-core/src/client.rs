@@ -166,6 +166,12 @@ impl TokenClient {
                 findings.extend(crate::findings::check_id_jag(jwt));
             }
         }
+        if let (Some(identity), Some(_)) = (auth.identity(), response.success()) {
+            findings.extend(crate::mtls::check_issued(
+                issued.as_ref().and_then(|i| i.decoded.jwt()),
+                identity,
+            ));
+        }
         if let (Some(key), Some(success)) = (dpop, response.success()) {
             findings.extend(dpop::check_issued(
                 success.token_type.as_deref(),

@@ -1,13 +1,16 @@
 //! The HTTP boundary: a request Baton is about to send (with its secrets marked), the response
 //! exactly as it came, and the injected client that carries one to the other.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::mtls::ClientIdentity;
 use crate::secret::{MASK, Secret};
 
 /// A header or form value; secrets are masked wherever the request is shown or recorded.
@@ -62,6 +65,8 @@ pub struct HttpRequest {
     /// A body sent exactly as given instead of the form (a probe's JSON body, say). It holds no
     /// secret: it is recorded and shown as it is.
     pub raw_body: Option<String>,
+    /// The client certificate to present in the TLS handshake (mutual TLS, RFC 8705).
+    pub identity: Option<ClientIdentity>,
 }
 
 impl HttpRequest {
@@ -72,6 +77,7 @@ impl HttpRequest {
             headers: vec![("Accept".into(), Value::Plain("application/json".into()))],
             form: None,
             raw_body: None,
+            identity: None,
         }
     }
 
@@ -88,6 +94,7 @@ impl HttpRequest {
             ],
             form: Some(Vec::new()),
             raw_body: None,
+            identity: None,
         }
     }
 
@@ -319,6 +326,8 @@ pub struct HttpSettings {
     pub ca_file: Option<PathBuf>,
     /// Accept any certificate. Only for a lab server whose certificate cannot be fixed.
     pub danger_accept_invalid_certs: bool,
+    /// Extra CA certificates (PEM text) to trust: the lab's own CA when it serves HTTPS.
+    pub ca_pem: Vec<String>,
 }
 
 impl Default for HttpSettings {
@@ -327,6 +336,7 @@ impl Default for HttpSettings {
             timeout: Duration::from_secs(30),
             ca_file: None,
             danger_accept_invalid_certs: false,
+            ca_pem: Vec::new(),
         }
     }
 }
@@ -350,10 +360,53 @@ pub enum HttpSetupError {
 pub struct ReqwestClient {
     inner: reqwest::Client,
     timeout: Duration,
+    settings: HttpSettings,
+    /// A client per certificate presented (mutual TLS), made when first needed.
+    with_identity: Arc<Mutex<HashMap<String, reqwest::Client>>>,
 }
+
+/// The most client certificates one client keeps a connection pool for.
+const MAX_IDENTITIES: usize = 32;
 
 impl ReqwestClient {
     pub fn new(settings: &HttpSettings) -> Result<Self, HttpSetupError> {
+        let inner = Self::builder(settings)?
+            .build()
+            .map_err(|e| HttpSetupError::Build(error_chain(&e)))?;
+        Ok(Self {
+            inner,
+            timeout: settings.timeout,
+            settings: settings.clone(),
+            with_identity: Arc::new(Mutex::new(HashMap::new())),
+        })
+    }
+
+    /// The client that presents `identity`.
+    fn client_for(&self, identity: &ClientIdentity) -> Result<reqwest::Client, String> {
+        let mut clients = self.with_identity.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = clients.get(identity.thumbprint()) {
+            return Ok(c.clone());
+        }
+        let pem = identity.pem_bundle();
+        let id = reqwest::Identity::from_pem(pem.expose().as_bytes()).map_err(|e| {
+            format!(
+                "the client certificate or its key cannot be used: {}",
+                error_chain(&e)
+            )
+        })?;
+        let client = Self::builder(&self.settings)
+            .map_err(|e| e.to_string())?
+            .identity(id)
+            .build()
+            .map_err(|e| error_chain(&e))?;
+        if clients.len() >= MAX_IDENTITIES {
+            clients.clear();
+        }
+        clients.insert(identity.thumbprint().to_owned(), client.clone());
+        Ok(client)
+    }
+
+    fn builder(settings: &HttpSettings) -> Result<reqwest::ClientBuilder, HttpSetupError> {
         let mut builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(settings.timeout)
@@ -361,16 +414,15 @@ impl ReqwestClient {
         if let Some(path) = &settings.ca_file {
             builder = builder.add_root_certificate(read_ca(path)?);
         }
+        for pem in &settings.ca_pem {
+            let ca = reqwest::Certificate::from_pem(pem.as_bytes())
+                .map_err(|e| HttpSetupError::Build(format!("a trusted CA: {}", error_chain(&e))))?;
+            builder = builder.add_root_certificate(ca);
+        }
         if settings.danger_accept_invalid_certs {
             builder = builder.tls_danger_accept_invalid_certs(true);
         }
-        let inner = builder
-            .build()
-            .map_err(|e| HttpSetupError::Build(error_chain(&e)))?;
-        Ok(Self {
-            inner,
-            timeout: settings.timeout,
-        })
+        Ok(builder)
     }
 }
 
@@ -408,7 +460,16 @@ impl HttpClient for ReqwestClient {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
         };
-        let mut builder = self.inner.request(method, url);
+        let client = match &request.identity {
+            Some(identity) => self
+                .client_for(identity)
+                .map_err(|reason| TransportError::Tls {
+                    url: request.url.clone(),
+                    reason,
+                })?,
+            None => self.inner.clone(),
+        };
+        let mut builder = client.request(method, url);
         for (name, value) in &request.headers {
             builder = builder.header(name.as_str(), value.exposed());
         }

@@ -12,6 +12,7 @@ pub mod dpop;
 pub mod findings;
 pub mod http;
 pub mod jwt;
+pub mod mtls;
 pub mod preset;
 pub mod probe;
 pub mod report;

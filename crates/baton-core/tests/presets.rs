@@ -63,7 +63,10 @@ fn auth(method: AuthMethod) -> ClientAuth {
     match method {
         AuthMethod::ClientSecretBasic => ClientAuth::SecretBasic { client_id, secret },
         AuthMethod::ClientSecretPost => ClientAuth::SecretPost { client_id, secret },
-        AuthMethod::None | AuthMethod::PrivateKeyJwt => ClientAuth::None { client_id },
+        AuthMethod::None
+        | AuthMethod::PrivateKeyJwt
+        | AuthMethod::TlsClientAuth
+        | AuthMethod::SelfSignedTlsClientAuth => ClientAuth::None { client_id },
     }
 }
 

@@ -53,6 +53,8 @@ fn client(id: &str, auth: AuthMethod) -> Client {
         key_id: None,
         dpop: false,
         dpop_key: None,
+        certificate: None,
+        certificate_key: None,
     }
 }
 
@@ -1325,6 +1327,8 @@ fn collection() -> impl Strategy<Value = Collection> {
                 secret: secret.then(|| format!("{{{{secret.c{}}}}}", id.len())),
                 private_key: key.then(|| "{{secret.key}}".to_string()),
                 dpop_key: dpop_key.then(|| "{{secret.dpop}}".to_string()),
+                certificate: dpop_key.then(|| "{{secret.cert}}".to_string()),
+                certificate_key: dpop.then(|| "{{secret.cert-key}}".to_string()),
                 id,
                 server: String::new(),
                 client_id,

@@ -23,6 +23,8 @@ fn client(id: &str) -> Client {
         key_id: None,
         dpop: false,
         dpop_key: None,
+        certificate: None,
+        certificate_key: None,
     }
 }
 

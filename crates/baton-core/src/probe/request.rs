@@ -303,6 +303,10 @@ fn credentials_outside_form<'a>(role: &'a Role) -> Result<(Auth<'a>, Option<&'a 
             "{} authenticates with private_key_jwt; its client assertion would be sent in the clear outside a form body",
             role.id
         ))),
+        ClientAuth::Tls { .. } => Err(Verdict::Skip(format!(
+            "{} authenticates with mutual TLS, which these hand-made requests do not present",
+            role.id
+        ))),
     }
 }
 

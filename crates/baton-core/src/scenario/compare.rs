@@ -254,6 +254,8 @@ mod tests {
                 key_id: None,
                 dpop: false,
                 dpop_key: None,
+                certificate: None,
+                certificate_key: None,
             }],
             environments: Vec::new(),
             scenarios: Vec::new(),

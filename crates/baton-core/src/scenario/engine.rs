@@ -16,6 +16,7 @@ use crate::dpop::DpopKey;
 use crate::findings::{Finding, Severity, TokenRole, check_token};
 use crate::http::{HttpClient, HttpRequest, Value};
 use crate::jwt::decode;
+use crate::mtls::ClientIdentity;
 use crate::request::{ExchangeParams, Grant, TokenRequest};
 use crate::response::{TokenResponse, parse_token_response};
 use crate::scenario::assert::recheck;
@@ -401,10 +402,18 @@ impl ScenarioRun<'_> {
             Ok(k) => k,
             Err(e) => return Produced::failed(StepStatus::Error, e),
         };
+        // RFC 8705 §5: a client using mutual TLS sends to the server's mTLS endpoint alias.
+        let endpoint = match auth.identity() {
+            Some(_) => self
+                .mtls_token_endpoint(&server)
+                .await
+                .unwrap_or_else(|| server.token_endpoint.clone()),
+            None => server.token_endpoint.clone(),
+        };
         let result = match self
             .engine
             .client
-            .execute_with(&server.token_endpoint, &auth, &request, dpop.as_ref())
+            .execute_with(&endpoint, &auth, &request, dpop.as_ref())
             .await
         {
             Ok(r) => r,
@@ -696,6 +705,20 @@ impl ScenarioRun<'_> {
         }
     }
 
+    /// The token endpoint of the server's `mtls_endpoint_aliases`, if its metadata has one.
+    async fn mtls_token_endpoint(&mut self, server: &ResolvedServer) -> Option<String> {
+        self.discovered(server, "issuer").await.ok()?;
+        let issuer = server.issuer.as_ref()?;
+        match self.metadata.get(issuer) {
+            Some(Ok(doc)) => doc
+                .get("mtls_endpoint_aliases")
+                .and_then(|a| a.get("token_endpoint"))
+                .and_then(Json::as_str)
+                .map(str::to_owned),
+            _ => None,
+        }
+    }
+
     /// An endpoint named on the server, or else in its metadata.
     async fn endpoint(
         &mut self,
@@ -901,6 +924,17 @@ pub(crate) fn connect_client(
                 client_id: client_id_value,
                 key,
                 audience: None,
+            }
+        }
+        AuthMethod::TlsClientAuth | AuthMethod::SelfSignedTlsClientAuth => {
+            let cert = secret(&client.certificate, "certificate")?;
+            let key = secret(&client.certificate_key, "certificate_key")?;
+            let identity = ClientIdentity::from_pem(cert.expose(), key)
+                .map_err(|e| format!("client {:?}: {e}", client.id))?;
+            ClientAuth::Tls {
+                client_id: client_id_value,
+                identity,
+                self_signed: client.auth == AuthMethod::SelfSignedTlsClientAuth,
             }
         }
         AuthMethod::None => ClientAuth::None {

@@ -125,6 +125,13 @@ pub struct Client {
     pub private_key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
+    /// `tls_client_auth` and `self_signed_tls_client_auth`: a `{{secret.NAME}}` reference to the
+    /// client certificate (PEM; kept with its key, though it is not itself secret).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<String>,
+    /// A `{{secret.NAME}}` reference to the certificate's PEM private key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_key: Option<String>,
     /// Prove possession of a key on each token request (DPoP, RFC 9449).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dpop: bool,

@@ -572,6 +572,8 @@ fn check_client(
         ("secret", &client.secret),
         ("private_key", &client.private_key),
         ("dpop_key", &client.dpop_key),
+        ("certificate", &client.certificate),
+        ("certificate_key", &client.certificate_key),
     ] {
         if let Some(v) = value {
             fields.push((name.to_string(), FieldKind::Secret, v.as_str()));

@@ -105,6 +105,8 @@ pub fn collection(name: &str) -> Collection {
             key_id: None,
             dpop: false,
             dpop_key: None,
+            certificate: None,
+            certificate_key: None,
         }],
         environments: vec![
             Environment {

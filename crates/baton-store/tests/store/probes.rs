@@ -39,6 +39,8 @@ fn probed(name: &str, subject: ProbeSubject) -> baton_core::scenario::Collection
         key_id: None,
         dpop: false,
         dpop_key: None,
+        certificate: None,
+        certificate_key: None,
     });
     c.probe = Some(target(subject));
     c
