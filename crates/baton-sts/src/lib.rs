@@ -33,6 +33,7 @@ mod body;
 mod client_auth;
 mod clock;
 mod connection;
+mod demo;
 mod dpop;
 mod errors;
 mod fallback;
@@ -43,6 +44,7 @@ mod keys;
 mod lab;
 mod log;
 mod metadata;
+mod mtls;
 mod policy;
 mod redirect;
 mod response;
@@ -52,18 +54,21 @@ mod server;
 mod signin;
 mod store;
 mod text;
+mod tls;
 mod tokens;
 
 pub use clock::DETERMINISTIC_NOW;
 pub use connection::{
     BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, IDLE_TIMEOUT, Limits, MAX_BODY_BYTES, MAX_CONNECTIONS,
+    TLS_HANDSHAKE_TIMEOUT,
 };
+pub use demo::{SELF_SIGNED_APP_CERTIFICATE_PEM, SELF_SIGNED_APP_KEY_PEM};
 pub use errors::StsError;
 pub use keys::KeyError;
 pub use log::{LOG_FIELD_MAX_CHARS, REQUEST_LOG_CAPACITY, RequestLogEntry, RequestOutcome};
 pub use policy::{
-    Audience, Check, Checks, Client, ClientAuth, Grant, MayAct, Policy, PolicyError, SigningAlg,
-    User,
+    Audience, CertificateSubject, Check, Checks, Client, ClientAuth, Grant, MayAct, Policy,
+    PolicyError, RegisteredCertificate, SigningAlg, User,
 };
 pub use secret::Secret;
 pub use server::{StsConfig, StsHandle, TrustedIssuer, check, spawn, spawn_with_limits};
