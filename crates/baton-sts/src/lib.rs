@@ -25,6 +25,12 @@
 //! ([`StsHandle::trusted_issuer`], [`StsConfig::trusted_issuers`]) and redeems A's JWT
 //! authorization grants (identity chaining) and ID-JAGs.
 //!
+//! With [`StsConfig::tls`] the lab serves HTTPS with a CA made at start ([`StsHandle::ca_pem`])
+//! and RFC 8705 mutual TLS: the client auth methods `tls_client_auth` and
+//! `self_signed_tls_client_auth` ([`ClientAuth`]), certificate-bound tokens (`cnf.x5t#S256`), and
+//! client certificates from its CA ([`StsHandle::issue_client_certificate`]). See `POLICY.md`,
+//! "HTTPS and mutual TLS".
+//!
 //! The lab is meant to be attacked: its security checks are on by default and a policy can switch
 //! each one off on purpose ([`Checks`], [`Policy::disabled_checks`]). Its memory and connections
 //! are bounded whatever clients send ([`STORE_CAPACITY`], [`LOG_FIELD_MAX_CHARS`], [`Limits`]).
