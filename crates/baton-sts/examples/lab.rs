@@ -46,6 +46,7 @@ async fn main() -> ExitCode {
         port,
         deterministic: false,
         trusted_issuers: Vec::new(),
+        tls: false,
     })
     .await
     {

@@ -1,6 +1,7 @@
 //! Client authentication at the token, introspection and revocation endpoints:
-//! `client_secret_basic`, `client_secret_post`, `private_key_jwt` (RFC 7523) and `none` for
-//! public clients (token endpoint only).
+//! `client_secret_basic`, `client_secret_post`, `private_key_jwt` (RFC 7523), the mutual-TLS
+//! methods `tls_client_auth` and `self_signed_tls_client_auth` (RFC 8705 §2, see [`mtls`]) and
+//! `none` for public clients (token endpoint only).
 
 use axum::http::{HeaderMap, header};
 use base64::Engine;
@@ -12,8 +13,10 @@ use crate::errors::OAuthError;
 use crate::form::{Form, url_decode};
 use crate::keys::describe_jwt_error;
 use crate::lab::Lab;
+use crate::mtls;
 use crate::policy::{Client, ClientAuth};
 use crate::text::quoted;
+use crate::tls::ClientCertificate;
 
 pub(crate) const JWT_BEARER_ASSERTION: &str =
     "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -51,13 +54,14 @@ enum Presented<'f> {
 pub(crate) fn authenticate<'l>(
     lab: &'l Lab,
     headers: &HeaderMap,
+    peer: Option<&ClientCertificate>,
     form: &Form,
     endpoint: Endpoint,
     client_id: &mut Option<String>,
 ) -> Result<&'l Client, OAuthError> {
     let basic = basic_credentials(headers)?;
     let used_basic = basic.is_some();
-    let result = authenticate_inner(lab, basic, form, endpoint, client_id);
+    let result = authenticate_inner(lab, basic, peer, form, endpoint, client_id);
     // RFC 6749 §5.2: a client that tried Basic gets a Basic challenge with its 401.
     result.map_err(|e| e.with_basic_challenge(used_basic))
 }
@@ -65,6 +69,7 @@ pub(crate) fn authenticate<'l>(
 fn authenticate_inner<'l>(
     lab: &'l Lab,
     basic: Option<(String, String)>,
+    peer: Option<&ClientCertificate>,
     form: &Form,
     endpoint: Endpoint,
     client_id: &mut Option<String>,
@@ -131,7 +136,7 @@ fn authenticate_inner<'l>(
             Some(id) => id.to_owned(),
             None => {
                 return Err(OAuthError::invalid_client(
-                    "no client authentication: send HTTP Basic, client_secret, a client_assertion, or (public clients) client_id",
+                    "no client authentication: send HTTP Basic, client_secret, a client_assertion, or (public and mutual-TLS clients) client_id",
                 ));
             }
         },
@@ -165,6 +170,12 @@ fn authenticate_inner<'l>(
                     verb = endpoint.verb()
                 )));
             }
+        }
+        (ClientAuth::TlsClientAuth { subject }, Presented::Nothing) => {
+            mtls::check_tls_client_auth(lab, client, subject, peer)?
+        }
+        (ClientAuth::SelfSignedTlsClientAuth { certificate }, Presented::Nothing) => {
+            mtls::check_self_signed(lab, client, certificate, peer)?
         }
         (ClientAuth::None, _) => {
             return Err(OAuthError::invalid_client(format!(

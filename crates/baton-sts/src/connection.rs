@@ -1,5 +1,6 @@
-//! Serving connections under limits: HTTP/1.1 through hyper, at most so many connections at once,
-//! and a connection that sends nothing, sends its request head too slowly, or sits idle between
+//! Serving connections under limits: HTTP/1.1 through hyper (over TLS when the lab serves
+//! HTTPS), at most so many connections at once, and a connection that does not finish its TLS
+//! handshake in time, sends nothing, sends its request head too slowly, or sits idle between
 //! requests is closed. (`axum::serve` has none of these knobs: a few hundred silent connections
 //! would hold the lab's file descriptors for ever.)
 
@@ -19,7 +20,10 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, oneshot, watch};
 use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
+
+use crate::tls::{ClientCertificate, PeerCertificate};
 
 /// A keep-alive connection with no request for this long is closed.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -28,6 +32,8 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// A request body must arrive within this long of its head.
 pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// A TLS handshake must complete within this long of the connection opening.
+pub const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Connections served at once; more wait in the listen queue until one closes.
 pub const MAX_CONNECTIONS: usize = 256;
 /// The largest request body read; a larger one is refused with 413.
@@ -44,6 +50,8 @@ pub struct Limits {
     pub header_read_timeout: Duration,
     pub body_read_timeout: Duration,
     pub max_connections: usize,
+    /// HTTPS only: the TLS handshake must be done within this long.
+    pub tls_handshake_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -53,6 +61,7 @@ impl Default for Limits {
             header_read_timeout: HEADER_READ_TIMEOUT,
             body_read_timeout: BODY_READ_TIMEOUT,
             max_connections: MAX_CONNECTIONS,
+            tls_handshake_timeout: TLS_HANDSHAKE_TIMEOUT,
         }
     }
 }
@@ -71,6 +80,7 @@ pub(crate) async fn serve(
     listener: TcpListener,
     router: Router,
     limits: Limits,
+    tls: Option<TlsAcceptor>,
     mut shutdown: oneshot::Receiver<()>,
 ) {
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
@@ -92,8 +102,9 @@ pub(crate) async fn serve(
                     Ok((stream, _)) => {
                         let router = router.clone();
                         let stop = stop_rx.clone();
+                        let tls = tls.clone();
                         connections.spawn(async move {
-                            serve_connection(stream, router, limits, stop).await;
+                            serve_connection(stream, router, limits, tls, stop).await;
                             drop(permit);
                         });
                     }
@@ -165,17 +176,59 @@ async fn serve_connection(
     stream: TcpStream,
     router: Router,
     limits: Limits,
+    tls: Option<TlsAcceptor>,
     mut stop: watch::Receiver<bool>,
 ) {
     let state = Arc::new(ConnState::new());
-    let io = TokioIo::new(WatchedStream {
+    let watched = WatchedStream {
         inner: stream,
         state: state.clone(),
-    });
+    };
+    let Some(acceptor) = tls else {
+        serve_http(watched, None, router, limits, state, stop).await;
+        return;
+    };
+    // The handshake holds a connection slot: bounded by its own timeout, and abandoned when the
+    // lab stops. A peer that sends garbage instead of a ClientHello fails it at once.
+    let handshake = tokio::time::timeout(limits.tls_handshake_timeout, acceptor.accept(watched));
+    let stream = tokio::select! {
+        done = handshake => match done {
+            Ok(Ok(stream)) => stream,
+            Ok(Err(_)) | Err(_) => return,
+        },
+        _ = stop.wait_for(|stopping| *stopping) => return,
+    };
+    let peer = stream
+        .get_ref()
+        .1
+        .peer_certificates()
+        .and_then(|chain| chain.first())
+        .map(|cert| PeerCertificate(Arc::new(ClientCertificate::new(cert.clone().into_owned()))));
+    // The request head's time starts now, not when the handshake began.
+    state.enter(AWAITING_HEAD);
+    serve_http(stream, peer, router, limits, state, stop).await;
+}
+
+/// Serves HTTP/1.1 on an open connection (plain or TLS) until it ends, the watchdog finds it
+/// overdue, or the lab stops. Every request carries the connection's client certificate, if any.
+async fn serve_http<S>(
+    io: S,
+    peer: Option<PeerCertificate>,
+    router: Router,
+    limits: Limits,
+    state: Arc<ConnState>,
+    mut stop: watch::Receiver<bool>,
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let io = TokioIo::new(io);
     let service = {
         let state = state.clone();
-        hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+        hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             state.enter(IN_REQUEST);
+            if let Some(peer) = &peer {
+                request.extensions_mut().insert(peer.clone());
+            }
             let router = router.clone();
             let state = state.clone();
             async move {

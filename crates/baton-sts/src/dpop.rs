@@ -242,11 +242,6 @@ fn same_uri(htu: &str, url: &str) -> bool {
     strip(htu) == strip(url)
 }
 
-/// The `cnf` claim for a key thumbprint.
-pub(crate) fn cnf(jkt: &str) -> Value {
-    serde_json::json!({ "jkt": jkt })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

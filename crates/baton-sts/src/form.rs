@@ -12,6 +12,9 @@ pub(crate) struct Form {
     /// The thumbprint of the key of the request's verified DPoP proof (RFC 9449), set by the
     /// token endpoint before a grant runs: what the grant binds its tokens to.
     dpop_jkt: Option<String>,
+    /// The `x5t#S256` of the request's TLS client certificate when the client's tokens are bound
+    /// to it (RFC 8705 §3), set like `dpop_jkt`.
+    certificate_x5t: Option<String>,
 }
 
 impl Form {
@@ -60,6 +63,7 @@ impl Form {
         Ok(Form {
             pairs,
             dpop_jkt: None,
+            certificate_x5t: None,
         })
     }
 
@@ -69,6 +73,14 @@ impl Form {
 
     pub(crate) fn dpop_jkt(&self) -> Option<&str> {
         self.dpop_jkt.as_deref()
+    }
+
+    pub(crate) fn set_certificate_x5t(&mut self, x5t: Option<String>) {
+        self.certificate_x5t = x5t;
+    }
+
+    pub(crate) fn certificate_x5t(&self) -> Option<&str> {
+        self.certificate_x5t.as_deref()
     }
 
     /// A parameter that may appear at most once. An empty value counts as absent

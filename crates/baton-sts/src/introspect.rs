@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
@@ -16,15 +16,23 @@ use crate::form::Form;
 use crate::lab::{INTROSPECTION_PATH, Lab};
 use crate::log::{RequestLogEntry, RequestOutcome};
 use crate::response::json_no_store;
+use crate::tls::{ClientCertificate, PeerCertificate, peer_certificate};
 
 pub(crate) async fn introspection_endpoint(
     State(lab): State<Arc<Lab>>,
     headers: HeaderMap,
+    peer: Option<Extension<PeerCertificate>>,
     body: Body,
 ) -> Response {
     let mut client_id = None;
     let result = match body::read(&lab, &headers, body).await {
-        Ok(bytes) => introspect(&lab, &headers, &bytes, &mut client_id),
+        Ok(bytes) => introspect(
+            &lab,
+            &headers,
+            peer_certificate(&peer),
+            &bytes,
+            &mut client_id,
+        ),
         Err(e) => Err(e),
     };
     let (response, outcome, status) = match result {
@@ -55,11 +63,19 @@ pub(crate) async fn introspection_endpoint(
 fn introspect(
     lab: &Lab,
     headers: &HeaderMap,
+    peer: Option<&ClientCertificate>,
     body: &[u8],
     client_id: &mut Option<String>,
 ) -> Result<Value, OAuthError> {
     let form = Form::parse(headers, body)?;
-    client_auth::authenticate(lab, headers, &form, Endpoint::Introspection, client_id)?;
+    client_auth::authenticate(
+        lab,
+        headers,
+        peer,
+        &form,
+        Endpoint::Introspection,
+        client_id,
+    )?;
     let token = form.required("token")?;
     // token_type_hint is optional and only an optimisation (RFC 7662 §2.1); both kinds are
     // looked up regardless.

@@ -23,6 +23,9 @@ pub enum KeyError {
     Create { alg: &'static str, reason: String },
     #[error("cannot sign a token: {0}")]
     Sign(#[source] jsonwebtoken::errors::Error),
+    /// The HTTPS lab's CA or server certificate could not be made.
+    #[error("cannot create the lab's TLS certificates: {reason}")]
+    Tls { reason: String },
 }
 
 /// The key the lab signs every token with.

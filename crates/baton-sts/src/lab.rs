@@ -11,6 +11,7 @@ use crate::log::RequestLog;
 use crate::policy::Policy;
 use crate::signin::state::SignInStores;
 use crate::store::{Admission, BoundedStore, STORE_CAPACITY};
+use crate::tls::LabTls;
 use crate::tokens::RefreshRecord;
 
 pub(crate) const TOKEN_PATH: &str = "/token";
@@ -45,6 +46,8 @@ pub(crate) struct Lab {
     pub(crate) dpop_nonces: Mutex<NonceState>,
     /// Pushed requests, authorization codes and device codes of users' sign-ins.
     pub(crate) signin: SignInStores,
+    /// The CA and TLS setup when the lab serves HTTPS (`StsConfig::tls`).
+    pub(crate) tls: Option<LabTls>,
 }
 
 fn first_use(
@@ -80,6 +83,7 @@ impl Lab {
         log: Arc<RequestLog>,
         limits: Limits,
         trusted: Vec<(String, Vec<JwkKey>)>,
+        tls: Option<LabTls>,
     ) -> Lab {
         let issuer = policy.issuer.clone().unwrap_or_else(|| base_url.clone());
         Lab {
@@ -100,6 +104,7 @@ impl Lab {
             dpop_proofs: Mutex::new(BoundedStore::new(STORE_CAPACITY)),
             dpop_nonces: Mutex::new(NonceState::default()),
             signin: SignInStores::new(),
+            tls,
         }
     }
 

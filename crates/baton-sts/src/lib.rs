@@ -25,6 +25,12 @@
 //! ([`StsHandle::trusted_issuer`], [`StsConfig::trusted_issuers`]) and redeems A's JWT
 //! authorization grants (identity chaining) and ID-JAGs.
 //!
+//! With [`StsConfig::tls`] the lab serves HTTPS with a CA made at start ([`StsHandle::ca_pem`])
+//! and RFC 8705 mutual TLS: the client auth methods `tls_client_auth` and
+//! `self_signed_tls_client_auth` ([`ClientAuth`]), certificate-bound tokens (`cnf.x5t#S256`), and
+//! client certificates from its CA ([`StsHandle::issue_client_certificate`]). See `POLICY.md`,
+//! "HTTPS and mutual TLS".
+//!
 //! The lab is meant to be attacked: its security checks are on by default and a policy can switch
 //! each one off on purpose ([`Checks`], [`Policy::disabled_checks`]). Its memory and connections
 //! are bounded whatever clients send ([`STORE_CAPACITY`], [`LOG_FIELD_MAX_CHARS`], [`Limits`]).
@@ -33,6 +39,7 @@ mod body;
 mod client_auth;
 mod clock;
 mod connection;
+mod demo;
 mod dpop;
 mod errors;
 mod fallback;
@@ -43,6 +50,7 @@ mod keys;
 mod lab;
 mod log;
 mod metadata;
+mod mtls;
 mod policy;
 mod redirect;
 mod response;
@@ -52,18 +60,21 @@ mod server;
 mod signin;
 mod store;
 mod text;
+mod tls;
 mod tokens;
 
 pub use clock::DETERMINISTIC_NOW;
 pub use connection::{
     BODY_READ_TIMEOUT, HEADER_READ_TIMEOUT, IDLE_TIMEOUT, Limits, MAX_BODY_BYTES, MAX_CONNECTIONS,
+    TLS_HANDSHAKE_TIMEOUT,
 };
+pub use demo::{SELF_SIGNED_APP_CERTIFICATE_PEM, SELF_SIGNED_APP_KEY_PEM};
 pub use errors::StsError;
 pub use keys::KeyError;
 pub use log::{LOG_FIELD_MAX_CHARS, REQUEST_LOG_CAPACITY, RequestLogEntry, RequestOutcome};
 pub use policy::{
-    Audience, Check, Checks, Client, ClientAuth, Grant, MayAct, Policy, PolicyError, SigningAlg,
-    User,
+    Audience, CertificateSubject, Check, Checks, Client, ClientAuth, Grant, MayAct, Policy,
+    PolicyError, RegisteredCertificate, SigningAlg, User,
 };
 pub use secret::Secret;
 pub use server::{StsConfig, StsHandle, TrustedIssuer, check, spawn, spawn_with_limits};

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::dpop::DPOP_ALGS;
 use crate::keys::CLIENT_ASSERTION_ALGS;
@@ -16,7 +16,7 @@ use crate::policy::Grant;
 use crate::response::json;
 
 pub(crate) fn metadata_document(lab: &Lab) -> Value {
-    json!({
+    let mut document = json!({
         "issuer": lab.issuer,
         "token_endpoint": lab.token_endpoint(),
         "jwks_uri": lab.jwks_uri(),
@@ -51,7 +51,44 @@ pub(crate) fn metadata_document(lab: &Lab) -> Value {
         "subject_types_supported": ["public"],
         // RFC 9449 §5.1.
         "dpop_signing_alg_values_supported": DPOP_ALGS,
-    })
+    });
+    if lab.tls.is_some()
+        && let Value::Object(map) = &mut document
+    {
+        add_mutual_tls(lab, map);
+    }
+    document
+}
+
+/// RFC 8705 metadata, for a lab that serves HTTPS (over plain HTTP no certificate can be shown).
+fn add_mutual_tls(lab: &Lab, map: &mut Map<String, Value>) {
+    for key in [
+        "token_endpoint_auth_methods_supported",
+        "introspection_endpoint_auth_methods_supported",
+        "revocation_endpoint_auth_methods_supported",
+    ] {
+        if let Some(Value::Array(methods)) = map.get_mut(key) {
+            methods.push(json!("tls_client_auth"));
+            methods.push(json!("self_signed_tls_client_auth"));
+        }
+    }
+    // §3.3.
+    map.insert(
+        "tls_client_certificate_bound_access_tokens".into(),
+        json!(true),
+    );
+    // §5: the lab asks every connection for an optional certificate, so the mutual-TLS endpoints
+    // are the ordinary ones, on the same port.
+    map.insert(
+        "mtls_endpoint_aliases".into(),
+        json!({
+            "token_endpoint": lab.token_endpoint(),
+            "introspection_endpoint": lab.introspection_endpoint(),
+            "revocation_endpoint": lab.revocation_endpoint(),
+            "pushed_authorization_request_endpoint": lab.par_endpoint(),
+            "device_authorization_endpoint": lab.device_authorization_endpoint(),
+        }),
+    );
 }
 
 pub(crate) async fn metadata_endpoint(State(lab): State<Arc<Lab>>, uri: Uri) -> Response {

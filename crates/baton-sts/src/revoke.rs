@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 
@@ -16,16 +16,24 @@ use crate::form::Form;
 use crate::lab::{Lab, REVOCATION_PATH};
 use crate::log::{RequestLogEntry, RequestOutcome};
 use crate::store::Admission;
+use crate::tls::{ClientCertificate, PeerCertificate, peer_certificate};
 use crate::{body, policy::Client};
 
 pub(crate) async fn revocation_endpoint(
     State(lab): State<Arc<Lab>>,
     headers: HeaderMap,
+    peer: Option<Extension<PeerCertificate>>,
     body: Body,
 ) -> Response {
     let mut client_id = None;
     let result = match body::read(&lab, &headers, body).await {
-        Ok(bytes) => revoke(&lab, &headers, &bytes, &mut client_id),
+        Ok(bytes) => revoke(
+            &lab,
+            &headers,
+            peer_certificate(&peer),
+            &bytes,
+            &mut client_id,
+        ),
         Err(e) => Err(e),
     };
     let (response, outcome, status) = match result {
@@ -57,11 +65,13 @@ fn revoked_response() -> Response {
 fn revoke(
     lab: &Lab,
     headers: &HeaderMap,
+    peer: Option<&ClientCertificate>,
     body: &[u8],
     client_id: &mut Option<String>,
 ) -> Result<(), OAuthError> {
     let form = Form::parse(headers, body)?;
-    let client = client_auth::authenticate(lab, headers, &form, Endpoint::Revocation, client_id)?;
+    let client =
+        client_auth::authenticate(lab, headers, peer, &form, Endpoint::Revocation, client_id)?;
     let token = form.required("token")?;
     // The hint only speeds up a lookup (RFC 7009 §2.1); both kinds are looked up regardless. It
     // is still read, so that a repeated one is refused like any repeated parameter.

@@ -21,6 +21,7 @@ use crate::lab::{
 };
 use crate::log::{RequestLog, RequestLogEntry};
 use crate::policy::{ClientAuth, Policy};
+use crate::tls::LabTls;
 use crate::{fallback, grants, introspect, metadata, revoke, signin};
 
 /// How long [`StsHandle::stop`] lets open connections finish before cutting them.
@@ -39,6 +40,10 @@ pub struct StsConfig {
     /// Other issuers whose JWTs this lab accepts as authorization grants (RFC 7523 jwt-bearer):
     /// domain A's lab, for a domain B. Each JWKS is read once, at spawn.
     pub trusted_issuers: Vec<TrustedIssuer>,
+    /// Serve HTTPS (`https://127.0.0.1:PORT`) with a CA made at start
+    /// ([`StsHandle::ca_pem`]), asking clients for an optional certificate: mutual-TLS client
+    /// authentication and certificate-bound tokens (RFC 8705). Off: plain HTTP.
+    pub tls: bool,
 }
 
 /// An issuer the lab trusts, with its public keys (a JWKS: `{"keys": [...]}`).
@@ -55,6 +60,7 @@ impl Default for StsConfig {
             port: 0,
             deterministic: false,
             trusted_issuers: Vec::new(),
+            tls: false,
         }
     }
 }
@@ -122,6 +128,7 @@ pub async fn spawn_with_limits(config: StsConfig, limits: Limits) -> Result<StsH
         port,
         deterministic,
         trusted_issuers,
+        tls,
     } = config;
     let client_keys = client_keys(&policy)?;
     let trusted = trusted_keys(&trusted_issuers)?;
@@ -130,6 +137,17 @@ pub async fn spawn_with_limits(config: StsConfig, limits: Limits) -> Result<StsH
     let key = tokio::task::spawn_blocking(move || SigningKey::create(alg, deterministic))
         .await
         .map_err(StsError::KeyTask)??;
+    // The TLS keys are random even in deterministic mode: no token depends on them.
+    let tls = if tls {
+        Some(
+            tokio::task::spawn_blocking(LabTls::create)
+                .await
+                .map_err(StsError::KeyTask)??,
+        )
+    } else {
+        None
+    };
+    let acceptor = tls.as_ref().map(|t| t.acceptor.clone());
 
     // Loopback only: the lab holds demo credentials anyone could read.
     let listener = TcpListener::bind(("127.0.0.1", port))
@@ -138,7 +156,8 @@ pub async fn spawn_with_limits(config: StsConfig, limits: Limits) -> Result<StsH
     let bound = listener
         .local_addr()
         .map_err(|source| StsError::Bind { port, source })?;
-    let base_url = format!("http://127.0.0.1:{}", bound.port());
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let base_url = format!("{scheme}://127.0.0.1:{}", bound.port());
 
     let (clock, ids) = if deterministic {
         (Clock::Fixed(DETERMINISTIC_NOW), IdSource::counter())
@@ -155,6 +174,7 @@ pub async fn spawn_with_limits(config: StsConfig, limits: Limits) -> Result<StsH
         Arc::new(RequestLog::default()),
         limits,
         trusted,
+        tls,
     ));
 
     // Every answer is OAuth JSON, also a wrong method (405) or path (404).
@@ -189,7 +209,13 @@ pub async fn spawn_with_limits(config: StsConfig, limits: Limits) -> Result<StsH
 
     // Either an explicit stop or the handle being dropped (sender gone) ends the server.
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(connection::serve(listener, router, limits, shutdown_rx));
+    let task = tokio::spawn(connection::serve(
+        listener,
+        router,
+        limits,
+        acceptor,
+        shutdown_rx,
+    ));
     Ok(StsHandle {
         lab,
         shutdown: Mutex::new(Some(shutdown_tx)),
@@ -198,7 +224,7 @@ pub async fn spawn_with_limits(config: StsConfig, limits: Limits) -> Result<StsH
 }
 
 impl StsHandle {
-    /// `http://127.0.0.1:PORT`
+    /// `http://127.0.0.1:PORT`, or `https://127.0.0.1:PORT` with [`StsConfig::tls`].
     pub fn base_url(&self) -> &str {
         &self.lab.base_url
     }
@@ -250,6 +276,22 @@ impl StsHandle {
             issuer: self.lab.issuer.clone(),
             jwks: serde_json::json!({ "keys": [self.lab.key.public_jwk()] }),
         }
+    }
+
+    /// The lab's CA certificate (PEM) when it serves HTTPS ([`StsConfig::tls`]): trust it to
+    /// reach the lab (its server certificate names `127.0.0.1` and `localhost`). A new CA is made
+    /// at every start. `None` for a plain-HTTP lab.
+    pub fn ca_pem(&self) -> Option<String> {
+        self.lab.tls.as_ref().map(|t| t.ca_pem().to_owned())
+    }
+
+    /// A new client certificate signed by the lab's CA, for mutual TLS (RFC 8705 §2.1): subject
+    /// `CN=<cn>,O=Baton lab` and, when `<cn>.baton.test` is a DNS name, that as its SAN DNS
+    /// (so `issue_client_certificate("mtls-app")` authenticates the demo client `mtls-app`).
+    /// Returns `(certificate_pem, private_key_pem)` (PKCS#8 P-256), or `None` for a plain-HTTP
+    /// lab or if the certificate could not be made.
+    pub fn issue_client_certificate(&self, cn: &str) -> Option<(String, String)> {
+        self.lab.tls.as_ref()?.issue_client_certificate(cn).ok()
     }
 
     /// The `kid` of the lab's signing key.

@@ -97,6 +97,8 @@ pub(crate) struct Issued {
     pub(crate) scopes: Vec<String>,
     /// The RFC 7638 thumbprint of the DPoP key the token is bound to (`cnf.jkt`), if any.
     pub(crate) jkt: Option<String>,
+    /// The client certificate the token is bound to (`cnf.x5t#S256`, RFC 8705 §3.1), if any.
+    pub(crate) x5t: Option<String>,
 }
 
 impl Issued {
@@ -220,6 +222,7 @@ impl Lab {
             exp,
             scopes: spec.scopes.clone(),
             jkt: bound_jkt(&claims).map(str::to_owned),
+            x5t: bound_x5t(&claims).map(str::to_owned),
         })
     }
 
@@ -235,6 +238,7 @@ impl Lab {
         let token = self.ids.next("rt");
         let scopes = spec.scopes.clone();
         let jkt = bound_jkt(&spec.extra).map(str::to_owned);
+        let x5t = bound_x5t(&spec.extra).map(str::to_owned);
         let now = self.clock.now();
         // Bounded: expired refresh tokens go first, then the oldest (see `store`).
         self.refresh_tokens()
@@ -246,6 +250,7 @@ impl Lab {
             exp,
             scopes,
             jkt,
+            x5t,
         }
     }
 
@@ -301,6 +306,14 @@ impl Lab {
 /// `cnf.jkt` of a token's claims (RFC 9449 §6.1).
 pub(crate) fn bound_jkt(claims: &Map<String, Value>) -> Option<&str> {
     claims.get("cnf")?.get("jkt")?.as_str()
+}
+
+/// The `cnf` member naming a certificate's SHA-256 thumbprint (RFC 8705 §3.1).
+pub(crate) const CNF_X5T_S256: &str = "x5t#S256";
+
+/// `cnf.x5t#S256` of a token's claims (RFC 8705 §3.1).
+pub(crate) fn bound_x5t(claims: &Map<String, Value>) -> Option<&str> {
+    claims.get("cnf")?.get(CNF_X5T_S256)?.as_str()
 }
 
 impl Lab {

@@ -72,7 +72,7 @@ pub(super) fn grant(
         );
         issued
     };
-    let (granted, id_token) = user::issue(lab, client, &issued.signed_in)?;
+    let (granted, id_token) = user::issue(lab, client, &issued.signed_in, form)?;
     // Kept until the access token expires, so a replay during its life revokes it.
     let access_exp = granted.token.exp;
     lab.signin.codes().insert(

@@ -3,7 +3,7 @@
 use serde_json::Map;
 
 use super::target::{audience_scopes, narrow_scope, parse_scope, resolve_audiences};
-use super::{Granted, bind_dpop, may_act_claim};
+use super::{Granted, bind_token, may_act_claim};
 use crate::errors::OAuthError;
 use crate::form::Form;
 use crate::lab::Lab;
@@ -32,7 +32,7 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
         extra: Map::new(),
         not_after: None,
     };
-    bind_dpop(&mut spec, form);
+    bind_token(&mut spec, form);
     let token = lab.mint_jwt(&spec, TokenKind::AccessToken)?;
     Ok(Granted {
         token,

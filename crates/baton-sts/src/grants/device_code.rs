@@ -47,7 +47,7 @@ pub(super) fn grant(
         )),
         DeviceState::Approved(signed_in) => {
             drop(devices);
-            user::issue(lab, client, &signed_in)
+            user::issue(lab, client, &signed_in, form)
         }
         DeviceState::Pending => {
             let polled = Instant::now();

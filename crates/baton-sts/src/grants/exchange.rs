@@ -197,7 +197,7 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
         requested_kind,
         TokenKind::AccessToken | TokenKind::RefreshToken
     ) {
-        super::bind_dpop(&mut spec, form);
+        super::bind_token(&mut spec, form);
     }
     let token = match requested_kind {
         TokenKind::RefreshToken => lab.mint_refresh(&spec),

@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 
 use super::exchange::{act_depth, may_act_allows};
 use super::target::{audience_scopes, narrow_scope, parse_scope, resolve_audiences};
-use super::{Granted, bind_dpop, user_claims};
+use super::{Granted, bind_token, user_claims};
 use crate::errors::OAuthError;
 use crate::form::Form;
 use crate::lab::Lab;
@@ -147,7 +147,7 @@ fn authorization_grant(
         extra: user_claims(&grant.claims),
         not_after: None,
     };
-    bind_dpop(&mut spec, form);
+    bind_token(&mut spec, form);
     let token = lab.mint_jwt(&spec, TokenKind::AccessToken)?;
     Ok(Granted {
         token,
@@ -258,7 +258,7 @@ fn on_behalf_of(
         extra: user_claims(&user.claims),
         not_after: Some(user.exp()),
     };
-    bind_dpop(&mut spec, form);
+    bind_token(&mut spec, form);
     let token = lab.mint_jwt(&spec, TokenKind::AccessToken)?;
     Ok(Granted {
         token,

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
@@ -26,8 +26,9 @@ use crate::log::{RequestLogEntry, RequestOutcome};
 use crate::policy::{Grant, MayAct};
 use crate::response::json_no_store;
 use crate::text::quoted;
+use crate::tls::{ClientCertificate, PeerCertificate, peer_certificate};
 use crate::tokens::{Issued, TokenKind, TokenSpec};
-use crate::{body, dpop};
+use crate::{body, dpop, mtls};
 
 /// What a grant produced.
 pub(crate) struct Granted {
@@ -62,12 +63,20 @@ impl Granted {
 pub(crate) async fn token_endpoint(
     State(lab): State<Arc<Lab>>,
     headers: HeaderMap,
+    peer: Option<Extension<PeerCertificate>>,
     body: Body,
 ) -> Response {
     let mut grant_type = None;
     let mut client_id = None;
     let result = match body::read(&lab, &headers, body).await {
-        Ok(bytes) => handle(&lab, &headers, &bytes, &mut grant_type, &mut client_id),
+        Ok(bytes) => handle(
+            &lab,
+            &headers,
+            peer_certificate(&peer),
+            &bytes,
+            &mut grant_type,
+            &mut client_id,
+        ),
         Err(e) => Err(e),
     };
     let (mut response, outcome, status) = match result {
@@ -106,6 +115,7 @@ pub(crate) async fn token_endpoint(
 fn handle(
     lab: &Lab,
     headers: &HeaderMap,
+    peer: Option<&ClientCertificate>,
     body: &[u8],
     grant_type_seen: &mut Option<String>,
     client_id: &mut Option<String>,
@@ -113,7 +123,7 @@ fn handle(
     let mut form = Form::parse(headers, body)?;
     let grant_type = form.required("grant_type")?;
     *grant_type_seen = Some(grant_type.to_owned());
-    let client = client_auth::authenticate(lab, headers, &form, Endpoint::Token, client_id)?;
+    let client = client_auth::authenticate(lab, headers, peer, &form, Endpoint::Token, client_id)?;
     let Some(grant) = Grant::from_grant_type(grant_type) else {
         return Err(OAuthError::new(
             crate::errors::ErrorCode::UnsupportedGrantType,
@@ -139,6 +149,8 @@ fn handle(
     }
     let jkt = dpop::check_token_request(lab, headers, client)?;
     form.set_dpop_jkt(jkt.clone());
+    let x5t = mtls::token_binding(lab, client, peer)?;
+    form.set_certificate_x5t(x5t.clone());
     // Sign-in grants may add an ID token to the response.
     let (granted, id_token) = match grant {
         Grant::AuthorizationCode => authorization_code::grant(lab, client, &form)?,
@@ -160,13 +172,31 @@ fn handle(
             grant.policy_name()
         )));
     }
+    if let Some(x5t) = &x5t
+        && granted.token.kind == TokenKind::AccessToken
+        && granted.token.x5t.as_ref() != Some(x5t)
+    {
+        return Err(OAuthError::server_error(format!(
+            "the {} grant did not bind its access token to the client certificate",
+            grant.policy_name()
+        )));
+    }
     Ok((granted, id_token))
 }
 
-/// Binds `spec` to the request's DPoP key, if it proved one (RFC 9449 §6.1: `cnf.jkt`).
-pub(crate) fn bind_dpop(spec: &mut TokenSpec, form: &Form) {
+/// Binds `spec` to what the request proved: its DPoP key (RFC 9449 §6.1: `cnf.jkt`) and, for a
+/// client with certificate-bound tokens, its TLS client certificate (RFC 8705 §3.1:
+/// `cnf.x5t#S256`).
+pub(crate) fn bind_token(spec: &mut TokenSpec, form: &Form) {
+    let mut cnf = Map::new();
     if let Some(jkt) = form.dpop_jkt() {
-        spec.extra.insert("cnf".into(), crate::dpop::cnf(jkt));
+        cnf.insert("jkt".into(), json!(jkt));
+    }
+    if let Some(x5t) = form.certificate_x5t() {
+        cnf.insert(crate::tokens::CNF_X5T_S256.into(), json!(x5t));
+    }
+    if !cnf.is_empty() {
+        spec.extra.insert("cnf".into(), Value::Object(cnf));
     }
 }
 

@@ -1,7 +1,7 @@
 //! RFC 6749 §4.3: the resource owner password grant, for the policy's demo users.
 
 use super::target::{audience_scopes, narrow_scope, parse_scope, resolve_audiences};
-use super::{Granted, bind_dpop, may_act_claim, toml_to_json};
+use super::{Granted, bind_token, may_act_claim, toml_to_json};
 use crate::errors::OAuthError;
 use crate::form::Form;
 use crate::lab::Lab;
@@ -46,7 +46,7 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
         not_after: None,
     };
     // The refresh token is bound too (RFC 9449 §5).
-    bind_dpop(&mut spec, form);
+    bind_token(&mut spec, form);
     let token = lab.mint_jwt(&spec, TokenKind::AccessToken)?;
     let refresh_token = client
         .allows_grant(Grant::RefreshToken)

@@ -6,7 +6,7 @@ use super::target::{parse_scope, resolve_audiences};
 use crate::errors::OAuthError;
 use crate::form::Form;
 use crate::lab::Lab;
-use crate::policy::Client;
+use crate::policy::{Client, ClientAuth};
 use crate::text::quoted;
 use crate::tokens::TokenKind;
 
@@ -52,8 +52,28 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
             }
         }
     }
+    // RFC 8705 §4: a public client's refresh token is bound to its certificate. A confidential
+    // client's is bound to the client, which authenticates (with its certificate, for the
+    // mutual-TLS methods) on every refresh, so a renewed certificate keeps working (§7.1).
+    if let Some(bound) = crate::tokens::bound_x5t(&record.spec.extra)
+        && client.auth == ClientAuth::None
+    {
+        match form.certificate_x5t() {
+            Some(x5t) if x5t == bound => {}
+            Some(x5t) => {
+                return Err(OAuthError::invalid_grant(format!(
+                    "the refresh token is bound to the client certificate of x5t#S256 {bound:?}, and the request presented another one (x5t#S256 {x5t:?})"
+                )));
+            }
+            None => {
+                return Err(OAuthError::invalid_grant(format!(
+                    "the refresh token is bound to the client certificate of x5t#S256 {bound:?}: present it"
+                )));
+            }
+        }
+    }
     let mut spec = record.spec.clone();
-    super::bind_dpop(&mut spec, form);
+    super::bind_token(&mut spec, form);
     // A refresh may narrow scope (RFC 6749 §6) and audience (RFC 8707 §2.2), never widen them.
     if let Some(requested) = parse_scope(form.single("scope")?)? {
         if let Some(extra) = requested.iter().find(|s| !record.spec.scopes.contains(s)) {
@@ -84,7 +104,12 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
         ));
     }
     let token = lab.mint_jwt(&spec, TokenKind::AccessToken)?;
-    let rotated = lab.store_refresh(record.spec, now, record.exp);
+    // The rotated refresh token keeps the original grant, bound to what this request proved.
+    let mut kept = record.spec;
+    if let Some(cnf) = spec.extra.get("cnf") {
+        kept.extra.insert("cnf".into(), cnf.clone());
+    }
+    let rotated = lab.store_refresh(kept, now, record.exp);
     Ok(Granted {
         token,
         refresh_token: Some(rotated),

@@ -17,13 +17,14 @@ pub enum Check {
     GrantClientBound,
     AssertionSingleUse,
     PkceRequired,
+    ClientCertificateChain,
 }
 
 impl Check {
     /// Every check, in the order the policy documents and [`Policy::disabled_checks`] lists them.
     ///
     /// [`Policy::disabled_checks`]: crate::Policy::disabled_checks
-    pub const ALL: [Check; 11] = [
+    pub const ALL: [Check; 12] = [
         Check::ActorBoundToClient,
         Check::ActorNotSubject,
         Check::MayActEnforced,
@@ -35,6 +36,7 @@ impl Check {
         Check::GrantClientBound,
         Check::AssertionSingleUse,
         Check::PkceRequired,
+        Check::ClientCertificateChain,
     ];
 
     /// The key in the policy's `[checks]` table.
@@ -51,6 +53,7 @@ impl Check {
             Check::GrantClientBound => "grant_client_bound",
             Check::AssertionSingleUse => "assertion_single_use",
             Check::PkceRequired => "pkce_required",
+            Check::ClientCertificateChain => "client_certificate_chain",
         }
     }
 
@@ -88,6 +91,9 @@ impl Check {
             Check::PkceRequired => {
                 "every authorization request carries an S256 code_challenge (RFC 7636), confidential clients' too"
             }
+            Check::ClientCertificateChain => {
+                "a tls_client_auth client's certificate must be issued by the lab's CA, not just carry the client's name (RFC 8705 §2.1)"
+            }
         }
     }
 
@@ -123,6 +129,9 @@ impl Check {
             Check::PkceRequired => {
                 "a confidential client may sign users in without PKCE, so a stolen authorization code can be redeemed by whoever holds the client's secret (public clients still need PKCE)"
             }
+            Check::ClientCertificateChain => {
+                "anyone can make a self-signed certificate with a tls_client_auth client's name in it and authenticate as that client"
+            }
         }
     }
 
@@ -151,6 +160,7 @@ pub struct Checks {
     pub grant_client_bound: bool,
     pub assertion_single_use: bool,
     pub pkce_required: bool,
+    pub client_certificate_chain: bool,
 }
 
 impl Default for Checks {
@@ -173,6 +183,7 @@ impl Checks {
             grant_client_bound: true,
             assertion_single_use: true,
             pkce_required: true,
+            client_certificate_chain: true,
         }
     }
 
@@ -202,6 +213,7 @@ impl Checks {
             Check::GrantClientBound => &self.grant_client_bound,
             Check::AssertionSingleUse => &self.assertion_single_use,
             Check::PkceRequired => &self.pkce_required,
+            Check::ClientCertificateChain => &self.client_certificate_chain,
         }
     }
 
@@ -218,6 +230,7 @@ impl Checks {
             Check::GrantClientBound => &mut self.grant_client_bound,
             Check::AssertionSingleUse => &mut self.assertion_single_use,
             Check::PkceRequired => &mut self.pkce_required,
+            Check::ClientCertificateChain => &mut self.client_certificate_chain,
         }
     }
 }

@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::validate::{self, Issue, Seg};
-use super::{Audience, Checks, Client, ClientAuth, Grant, MayAct, Policy, SigningAlg, User};
+use super::{
+    Audience, CertificateSubject, Checks, Client, ClientAuth, Grant, MayAct, Policy,
+    RegisteredCertificate, SigningAlg, User,
+};
 use crate::secret::Secret;
 
 /// A policy that could not be read, parsed or validated.
@@ -141,6 +144,8 @@ struct ChecksFile {
     assertion_single_use: bool,
     #[serde(default = "on", skip_serializing_if = "is_on")]
     pkce_required: bool,
+    #[serde(default = "on", skip_serializing_if = "is_on")]
+    client_certificate_chain: bool,
 }
 
 impl Default for ChecksFile {
@@ -169,6 +174,7 @@ impl From<ChecksFile> for Checks {
             grant_client_bound: f.grant_client_bound,
             assertion_single_use: f.assertion_single_use,
             pkce_required: f.pkce_required,
+            client_certificate_chain: f.client_certificate_chain,
         }
     }
 }
@@ -187,6 +193,7 @@ impl From<Checks> for ChecksFile {
             grant_client_bound: c.grant_client_bound,
             assertion_single_use: c.assertion_single_use,
             pkce_required: c.pkce_required,
+            client_certificate_chain: c.client_certificate_chain,
         }
     }
 }
@@ -241,6 +248,8 @@ enum AuthFile {
     None,
     ClientSecret,
     PrivateKeyJwt,
+    TlsClientAuth,
+    SelfSignedTlsClientAuth,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -312,6 +321,183 @@ struct ClientFile {
     dpop: Option<DpopFile>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     redirect_uris: Vec<String>,
+    // RFC 8705 §2.1.2: exactly one of these with auth = "tls_client_auth".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tls_client_auth_subject_dn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tls_client_auth_san_dns: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tls_client_auth_san_uri: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tls_client_auth_san_ip: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tls_client_auth_san_email: Option<String>,
+    // RFC 8705 §2.2: one of these with auth = "self_signed_tls_client_auth".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tls_client_certificate_pem: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tls_client_certificate_x5t_s256: Option<String>,
+    #[serde(default, skip_serializing_if = "is_off")]
+    tls_client_certificate_bound_access_tokens: bool,
+}
+
+/// The mutual-TLS fields of a client entry, read into its [`ClientAuth`] (RFC 8705 §2).
+struct TlsFields {
+    subjects: Vec<(&'static str, CertificateSubject)>,
+    certificates: Vec<(&'static str, RegisteredCertificate)>,
+}
+
+impl TlsFields {
+    fn take(c: &mut ClientFile) -> TlsFields {
+        let subjects = [
+            (
+                "tls_client_auth_subject_dn",
+                c.tls_client_auth_subject_dn
+                    .take()
+                    .map(CertificateSubject::SubjectDn),
+            ),
+            (
+                "tls_client_auth_san_dns",
+                c.tls_client_auth_san_dns
+                    .take()
+                    .map(CertificateSubject::SanDns),
+            ),
+            (
+                "tls_client_auth_san_uri",
+                c.tls_client_auth_san_uri
+                    .take()
+                    .map(CertificateSubject::SanUri),
+            ),
+            (
+                "tls_client_auth_san_ip",
+                c.tls_client_auth_san_ip
+                    .take()
+                    .map(CertificateSubject::SanIp),
+            ),
+            (
+                "tls_client_auth_san_email",
+                c.tls_client_auth_san_email
+                    .take()
+                    .map(CertificateSubject::SanEmail),
+            ),
+        ];
+        let certificates = [
+            (
+                "tls_client_certificate_pem",
+                c.tls_client_certificate_pem
+                    .take()
+                    .map(RegisteredCertificate::Pem),
+            ),
+            (
+                "tls_client_certificate_x5t_s256",
+                c.tls_client_certificate_x5t_s256
+                    .take()
+                    .map(RegisteredCertificate::Thumbprint),
+            ),
+        ];
+        TlsFields {
+            subjects: subjects
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k, v)))
+                .collect(),
+            certificates: certificates
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k, v)))
+                .collect(),
+        }
+    }
+}
+
+/// The client's [`ClientAuth`] from `auth` and the fields that go with it; an issue names a
+/// missing field or one that belongs to another method.
+fn client_auth(c: &mut ClientFile, i: usize) -> Result<ClientAuth, Issue> {
+    let field = |k: &'static str| vec![Seg::Key("clients"), Seg::Index(i), Seg::Key(k)];
+    let owner = c.client_id.clone();
+    let tls = TlsFields::take(c);
+    let wrong = |key: &'static str, method: &str| Issue {
+        path: field(key),
+        message: format!("client {owner:?}: {key} only goes with auth = \"{method}\""),
+    };
+    if !matches!(c.auth, AuthFile::TlsClientAuth)
+        && let Some((key, _)) = tls.subjects.first()
+    {
+        return Err(wrong(key, "tls_client_auth"));
+    }
+    if !matches!(c.auth, AuthFile::SelfSignedTlsClientAuth)
+        && let Some((key, _)) = tls.certificates.first()
+    {
+        return Err(wrong(key, "self_signed_tls_client_auth"));
+    }
+    if !matches!(c.auth, AuthFile::ClientSecret) && c.secret.is_some() {
+        return Err(wrong("secret", "client_secret"));
+    }
+    if !matches!(c.auth, AuthFile::PrivateKeyJwt) && c.public_key_pem.is_some() {
+        return Err(wrong("public_key_pem", "private_key_jwt"));
+    }
+    let needs = |what: &str| Issue {
+        path: field("auth"),
+        message: format!(
+            "client {owner:?}: auth = \"{}\" needs {what}",
+            auth_name(c.auth)
+        ),
+    };
+    Ok(match c.auth {
+        AuthFile::None => ClientAuth::None,
+        AuthFile::ClientSecret => ClientAuth::ClientSecret(Secret::new(
+            c.secret.take().ok_or_else(|| needs("a secret"))?,
+        )),
+        AuthFile::PrivateKeyJwt => ClientAuth::PrivateKeyJwt {
+            public_key_pem: c
+                .public_key_pem
+                .take()
+                .ok_or_else(|| needs("public_key_pem"))?,
+        },
+        AuthFile::TlsClientAuth => {
+            let mut subjects = tls.subjects.into_iter();
+            let Some((first, subject)) = subjects.next() else {
+                return Err(needs(
+                    "one of tls_client_auth_subject_dn, tls_client_auth_san_dns, tls_client_auth_san_uri, tls_client_auth_san_ip, tls_client_auth_san_email",
+                ));
+            };
+            if let Some((key, _)) = subjects.next() {
+                // RFC 8705 §2.1.2: exactly one subject value is registered.
+                return Err(Issue {
+                    path: field(key),
+                    message: format!(
+                        "client {owner:?}: {first} and {key} are both given; tls_client_auth registers exactly one certificate subject value (RFC 8705 §2.1.2)"
+                    ),
+                });
+            }
+            ClientAuth::TlsClientAuth { subject }
+        }
+        AuthFile::SelfSignedTlsClientAuth => {
+            let mut certificates = tls.certificates.into_iter();
+            let Some((_, certificate)) = certificates.next() else {
+                return Err(needs(
+                    "tls_client_certificate_pem or tls_client_certificate_x5t_s256",
+                ));
+            };
+            if let Some((key, _)) = certificates.next() {
+                return Err(Issue {
+                    path: field(key),
+                    message: format!(
+                        "client {owner:?}: give tls_client_certificate_pem or {key}, not both"
+                    ),
+                });
+            }
+            ClientAuth::SelfSignedTlsClientAuth { certificate }
+        }
+    })
+}
+
+fn auth_name(auth: AuthFile) -> &'static str {
+    match auth {
+        AuthFile::None => "none",
+        AuthFile::ClientSecret => "client_secret",
+        AuthFile::PrivateKeyJwt => "private_key_jwt",
+        AuthFile::TlsClientAuth => "tls_client_auth",
+        AuthFile::SelfSignedTlsClientAuth => "self_signed_tls_client_auth",
+    }
 }
 
 pub(super) fn parse(src: &str, origin: &str) -> Result<Policy, PolicyError> {
@@ -393,46 +579,10 @@ fn may_act_to(m: &Option<MayAct>) -> Option<MayActFile> {
 
 fn from_file(f: PolicyFile) -> Result<Policy, Issue> {
     let mut clients = Vec::with_capacity(f.clients.len());
-    for (i, c) in f.clients.into_iter().enumerate() {
+    for (i, mut c) in f.clients.into_iter().enumerate() {
         let field = |k| vec![Seg::Key("clients"), Seg::Index(i), Seg::Key(k)];
+        let auth = client_auth(&mut c, i)?;
         let owner = &c.client_id;
-        let auth = match (c.auth, c.secret, c.public_key_pem) {
-            (AuthFile::None, None, None) => ClientAuth::None,
-            (AuthFile::ClientSecret, Some(s), None) => ClientAuth::ClientSecret(Secret::new(s)),
-            (AuthFile::PrivateKeyJwt, None, Some(pem)) => ClientAuth::PrivateKeyJwt {
-                public_key_pem: pem,
-            },
-            (AuthFile::ClientSecret, None, _) => {
-                return Err(Issue {
-                    path: field("auth"),
-                    message: format!("client {owner:?}: auth = \"client_secret\" needs a secret"),
-                });
-            }
-            (AuthFile::PrivateKeyJwt, _, None) => {
-                return Err(Issue {
-                    path: field("auth"),
-                    message: format!(
-                        "client {owner:?}: auth = \"private_key_jwt\" needs public_key_pem"
-                    ),
-                });
-            }
-            (_, Some(_), _) => {
-                return Err(Issue {
-                    path: field("secret"),
-                    message: format!(
-                        "client {owner:?}: a secret only goes with auth = \"client_secret\""
-                    ),
-                });
-            }
-            (_, _, Some(_)) => {
-                return Err(Issue {
-                    path: field("public_key_pem"),
-                    message: format!(
-                        "client {owner:?}: public_key_pem only goes with auth = \"private_key_jwt\""
-                    ),
-                });
-            }
-        };
         let mut grants: Vec<Grant> = Vec::new();
         for g in c.grants {
             let g = match g {
@@ -475,6 +625,8 @@ fn from_file(f: PolicyFile) -> Result<Policy, Issue> {
             accepts_audiences: c.accepts_audiences,
             dpop,
             redirect_uris: c.redirect_uris,
+            tls_client_certificate_bound_access_tokens: c
+                .tls_client_certificate_bound_access_tokens,
         });
     }
     Ok(Policy {
@@ -561,19 +713,37 @@ pub(super) fn to_toml_string(p: &Policy) -> String {
             .clients
             .iter()
             .map(|c| {
-                let (auth, secret, public_key_pem) = match &c.auth {
-                    ClientAuth::None => (AuthFile::None, None, None),
+                let mut file_auth = AuthFile::None;
+                let (mut secret, mut public_key_pem) = (None, None);
+                let (mut subject, mut certificate) = (None, None);
+                match &c.auth {
+                    ClientAuth::None => {}
                     ClientAuth::ClientSecret(s) => {
-                        (AuthFile::ClientSecret, Some(s.expose().to_owned()), None)
+                        file_auth = AuthFile::ClientSecret;
+                        secret = Some(s.expose().to_owned());
                     }
-                    ClientAuth::PrivateKeyJwt { public_key_pem } => {
-                        (AuthFile::PrivateKeyJwt, None, Some(public_key_pem.clone()))
+                    ClientAuth::PrivateKeyJwt {
+                        public_key_pem: pem,
+                    } => {
+                        file_auth = AuthFile::PrivateKeyJwt;
+                        public_key_pem = Some(pem.clone());
                     }
+                    ClientAuth::TlsClientAuth { subject: s } => {
+                        file_auth = AuthFile::TlsClientAuth;
+                        subject = Some(s);
+                    }
+                    ClientAuth::SelfSignedTlsClientAuth { certificate: r } => {
+                        file_auth = AuthFile::SelfSignedTlsClientAuth;
+                        certificate = Some(r);
+                    }
+                }
+                let subject_value = |pick: fn(&CertificateSubject) -> Option<&String>| {
+                    subject.and_then(pick).cloned()
                 };
                 ClientFile {
                     client_id: c.client_id.clone(),
                     description: c.description.clone(),
-                    auth,
+                    auth: file_auth,
                     secret,
                     public_key_pem,
                     grants: c
@@ -598,6 +768,36 @@ pub(super) fn to_toml_string(p: &Policy) -> String {
                     accepts_audiences: c.accepts_audiences.clone(),
                     dpop: c.dpop.then(|| DpopFile::Word("required".to_owned())),
                     redirect_uris: c.redirect_uris.clone(),
+                    tls_client_auth_subject_dn: subject_value(|s| match s {
+                        CertificateSubject::SubjectDn(v) => Some(v),
+                        _ => None,
+                    }),
+                    tls_client_auth_san_dns: subject_value(|s| match s {
+                        CertificateSubject::SanDns(v) => Some(v),
+                        _ => None,
+                    }),
+                    tls_client_auth_san_uri: subject_value(|s| match s {
+                        CertificateSubject::SanUri(v) => Some(v),
+                        _ => None,
+                    }),
+                    tls_client_auth_san_ip: subject_value(|s| match s {
+                        CertificateSubject::SanIp(v) => Some(v),
+                        _ => None,
+                    }),
+                    tls_client_auth_san_email: subject_value(|s| match s {
+                        CertificateSubject::SanEmail(v) => Some(v),
+                        _ => None,
+                    }),
+                    tls_client_certificate_pem: match certificate {
+                        Some(RegisteredCertificate::Pem(p)) => Some(p.clone()),
+                        _ => None,
+                    },
+                    tls_client_certificate_x5t_s256: match certificate {
+                        Some(RegisteredCertificate::Thumbprint(t)) => Some(t.clone()),
+                        _ => None,
+                    },
+                    tls_client_certificate_bound_access_tokens: c
+                        .tls_client_certificate_bound_access_tokens,
                 }
             })
             .collect(),
@@ -835,6 +1035,81 @@ mod tests {
             "{text}"
         );
         assert_eq!(Policy::from_toml_str(&text, "again").expect("parses"), p);
+    }
+
+    const TLS_CLIENT: &str = "[[clients]]\nclient_id = \"m\"\ngrants = [\"client_credentials\"]\naudiences = [\"api\"]\n";
+
+    #[test]
+    fn mutual_tls_clients_round_trip() {
+        for fields in [
+            "auth = \"tls_client_auth\"\ntls_client_auth_subject_dn = \"CN=m,O=Baton\"\n",
+            "auth = \"tls_client_auth\"\ntls_client_auth_san_dns = \"m.baton.test\"\n",
+            "auth = \"tls_client_auth\"\ntls_client_auth_san_uri = \"spiffe://baton.test/m\"\n",
+            "auth = \"tls_client_auth\"\ntls_client_auth_san_ip = \"::1\"\ntls_client_certificate_bound_access_tokens = true\n",
+            "auth = \"tls_client_auth\"\ntls_client_auth_san_email = \"m@baton.test\"\n",
+            "auth = \"self_signed_tls_client_auth\"\ntls_client_certificate_x5t_s256 = \"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"\n",
+        ] {
+            let src = format!("{AUD}{TLS_CLIENT}{fields}");
+            let p = Policy::from_toml_str(&src, "t").unwrap_or_else(|e| panic!("{fields}: {e}"));
+            assert!(p.clients[0].auth.is_mutual_tls(), "{fields}");
+            let again = Policy::from_toml_str(&p.to_toml_string(), "again").expect("parses");
+            assert_eq!(again, p, "{fields}");
+        }
+    }
+
+    #[test]
+    fn mutual_tls_mistakes_are_named_with_their_line() {
+        for (fields, line, says) in [
+            (
+                "auth = \"tls_client_auth\"\n",
+                8,
+                "needs one of tls_client_auth_subject_dn",
+            ),
+            (
+                "auth = \"tls_client_auth\"\ntls_client_auth_san_dns = \"a\"\ntls_client_auth_subject_dn = \"CN=a\"\n",
+                9,
+                "exactly one",
+            ),
+            (
+                "auth = \"none\"\ntls_client_auth_san_dns = \"a\"\n",
+                9,
+                "only goes with auth = \"tls_client_auth\"",
+            ),
+            (
+                "auth = \"tls_client_auth\"\ntls_client_auth_san_ip = \"localhost\"\n",
+                9,
+                "not an IPv4 or IPv6 address",
+            ),
+            (
+                "auth = \"tls_client_auth\"\ntls_client_auth_subject_dn = \"mtls-app\"\n",
+                9,
+                "not type=value",
+            ),
+            (
+                "auth = \"self_signed_tls_client_auth\"\n",
+                8,
+                "tls_client_certificate_pem or",
+            ),
+            (
+                "auth = \"self_signed_tls_client_auth\"\ntls_client_certificate_pem = \"nope\"\n",
+                9,
+                "no -----BEGIN CERTIFICATE-----",
+            ),
+            (
+                "auth = \"self_signed_tls_client_auth\"\ntls_client_certificate_x5t_s256 = \"abc\"\n",
+                9,
+                "32",
+            ),
+            (
+                "auth = \"client_secret\"\nsecret = \"s\"\ntls_client_certificate_x5t_s256 = \"abc\"\n",
+                10,
+                "only goes with auth = \"self_signed_tls_client_auth\"",
+            ),
+        ] {
+            let e = err(&format!("{AUD}{TLS_CLIENT}{fields}"));
+            assert_eq!(e.line(), Some(line), "{fields}: {e}");
+            assert!(e.to_string().contains(says), "{fields}: {e}");
+        }
     }
 
     #[test]

@@ -130,6 +130,9 @@ pub struct Client {
     /// Where `/authorize` may send the user back (RFC 6749 §3.1.2). A loopback `http://127.0.0.1`
     /// or `http://[::1]` URI matches any port (RFC 8252 §7.3).
     pub redirect_uris: Vec<String>,
+    /// RFC 8705 §3: the client's access tokens are bound to the TLS client certificate of the
+    /// request (`cnf.x5t#S256`); every token request must come with one.
+    pub tls_client_certificate_bound_access_tokens: bool,
 }
 
 /// How a client authenticates at the token and introspection endpoints.
@@ -141,6 +144,13 @@ pub enum ClientAuth {
     ClientSecret(Secret),
     /// RFC 7523 `private_key_jwt`, verified with this SPKI public key (EC P-256, Ed25519 or RSA).
     PrivateKeyJwt { public_key_pem: String },
+    /// RFC 8705 §2.1 `tls_client_auth`: a TLS client certificate whose subject or alternative
+    /// name is the registered one, issued by the lab's CA (unless the `client_certificate_chain`
+    /// check is off).
+    TlsClientAuth { subject: CertificateSubject },
+    /// RFC 8705 §2.2 `self_signed_tls_client_auth`: the TLS client certificate is the registered
+    /// one.
+    SelfSignedTlsClientAuth { certificate: RegisteredCertificate },
 }
 
 impl ClientAuth {
@@ -150,6 +160,91 @@ impl ClientAuth {
             ClientAuth::None => "none",
             ClientAuth::ClientSecret(_) => "client_secret_basic / client_secret_post",
             ClientAuth::PrivateKeyJwt { .. } => "private_key_jwt",
+            ClientAuth::TlsClientAuth { .. } => "tls_client_auth",
+            ClientAuth::SelfSignedTlsClientAuth { .. } => "self_signed_tls_client_auth",
+        }
+    }
+
+    /// Whether the client authenticates with a TLS client certificate (RFC 8705 §2).
+    pub fn is_mutual_tls(&self) -> bool {
+        matches!(
+            self,
+            ClientAuth::TlsClientAuth { .. } | ClientAuth::SelfSignedTlsClientAuth { .. }
+        )
+    }
+}
+
+/// RFC 8705 §2.1.2: the one value a `tls_client_auth` client's certificate must carry. Each
+/// variant is the policy (and RFC 7591 metadata) field of the same name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CertificateSubject {
+    /// `tls_client_auth_subject_dn`: the subject distinguished name as an RFC 4514 string
+    /// (`CN=mtls-app,O=Baton lab`).
+    SubjectDn(String),
+    /// `tls_client_auth_san_dns`: a dNSName subject alternative name (compared ignoring case).
+    SanDns(String),
+    /// `tls_client_auth_san_uri`: a uniformResourceIdentifier SAN.
+    SanUri(String),
+    /// `tls_client_auth_san_ip`: an iPAddress SAN, IPv4 or IPv6 text.
+    SanIp(String),
+    /// `tls_client_auth_san_email`: an rfc822Name SAN.
+    SanEmail(String),
+}
+
+impl CertificateSubject {
+    /// The metadata (and policy) field name (RFC 8705 §2.1.2).
+    pub fn field_name(&self) -> &'static str {
+        match self {
+            CertificateSubject::SubjectDn(_) => "tls_client_auth_subject_dn",
+            CertificateSubject::SanDns(_) => "tls_client_auth_san_dns",
+            CertificateSubject::SanUri(_) => "tls_client_auth_san_uri",
+            CertificateSubject::SanIp(_) => "tls_client_auth_san_ip",
+            CertificateSubject::SanEmail(_) => "tls_client_auth_san_email",
+        }
+    }
+
+    /// The registered value.
+    pub fn value(&self) -> &str {
+        match self {
+            CertificateSubject::SubjectDn(v)
+            | CertificateSubject::SanDns(v)
+            | CertificateSubject::SanUri(v)
+            | CertificateSubject::SanIp(v)
+            | CertificateSubject::SanEmail(v) => v,
+        }
+    }
+}
+
+/// RFC 8705 §2.2: the certificate a `self_signed_tls_client_auth` client registered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegisteredCertificate {
+    /// `tls_client_certificate_pem`: the certificate itself.
+    Pem(String),
+    /// `tls_client_certificate_x5t_s256`: its SHA-256 thumbprint, base64url without padding
+    /// (the `x5t#S256` of RFC 8705 §3.1).
+    Thumbprint(String),
+}
+
+impl RegisteredCertificate {
+    /// The registered certificate's `x5t#S256`, or why it cannot be read.
+    pub(crate) fn x5t_s256(&self) -> Result<String, String> {
+        match self {
+            RegisteredCertificate::Pem(pem) => {
+                crate::tls::certificate_from_pem(pem).map(|der| crate::tls::x5t_s256(&der))
+            }
+            RegisteredCertificate::Thumbprint(t) => {
+                use base64::Engine;
+                match base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(t) {
+                    Ok(bytes) if bytes.len() == 32 => Ok(t.clone()),
+                    Ok(bytes) => Err(format!(
+                        "{t:?} is {} bytes; a SHA-256 thumbprint is 32 (43 base64url characters)",
+                        bytes.len()
+                    )),
+                    Err(_) => Err(format!(
+                        "{t:?} is not base64url without padding (the x5t#S256 form)"
+                    )),
+                }
+            }
         }
     }
 }
@@ -216,13 +311,16 @@ impl Grant {
 impl Policy {
     /// The credentials of the policy's clients and users, named the way collections refer to
     /// them: `<client_id>` for a client's secret, `<username>.password` for a user's password.
-    /// Public clients and private_key_jwt clients have no secret here.
+    /// Public clients, private_key_jwt and mutual-TLS clients have no secret here.
     pub fn credentials(&self) -> Vec<(String, String)> {
         let clients = self.clients.iter().filter_map(|c| match &c.auth {
             ClientAuth::ClientSecret(secret) => {
                 Some((c.client_id.clone(), secret.expose().to_string()))
             }
-            ClientAuth::None | ClientAuth::PrivateKeyJwt { .. } => None,
+            ClientAuth::None
+            | ClientAuth::PrivateKeyJwt { .. }
+            | ClientAuth::TlsClientAuth { .. }
+            | ClientAuth::SelfSignedTlsClientAuth { .. } => None,
         });
         let users = self.users.iter().map(|u| {
             (
@@ -477,6 +575,47 @@ mod tests {
         assert_eq!(web.redirect_uris, ["http://127.0.0.1/callback"]);
         assert_eq!(p.device_interval, 5);
         assert!(p.checks.pkce_required);
+    }
+
+    #[test]
+    fn lab_policy_has_the_mutual_tls_clients() {
+        let p = Policy::lab_default();
+        let mtls = p.client("mtls-app").expect("mtls-app");
+        assert_eq!(
+            mtls.auth,
+            ClientAuth::TlsClientAuth {
+                subject: CertificateSubject::SanDns("mtls-app.baton.test".into())
+            }
+        );
+        let own = p.client("self-signed-app").expect("self-signed-app");
+        // The policy registers the committed demo certificate, byte for byte.
+        assert_eq!(
+            own.auth,
+            ClientAuth::SelfSignedTlsClientAuth {
+                certificate: RegisteredCertificate::Pem(
+                    crate::SELF_SIGNED_APP_CERTIFICATE_PEM.to_owned()
+                )
+            }
+        );
+        for c in [mtls, own] {
+            assert!(
+                c.tls_client_certificate_bound_access_tokens,
+                "{}",
+                c.client_id
+            );
+            assert!(c.auth.is_mutual_tls());
+            assert_eq!(c.grants, [Grant::ClientCredentials, Grant::TokenExchange]);
+        }
+        assert!(p.checks.client_certificate_chain);
+        // The demo key is the certificate's.
+        let key = rcgen::KeyPair::from_pem(crate::SELF_SIGNED_APP_KEY_PEM).expect("key");
+        let der = crate::tls::certificate_from_pem(crate::SELF_SIGNED_APP_CERTIFICATE_PEM)
+            .expect("certificate");
+        let spki_point = key.public_key_raw();
+        assert!(
+            der.windows(spki_point.len()).any(|w| w == spki_point),
+            "the certificate holds the demo key's public key"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::{ClientAuth, Grant, MayAct, Policy};
+use super::{CertificateSubject, ClientAuth, Grant, MayAct, Policy, RegisteredCertificate};
 
 /// Longest lifetime accepted (ten years): keeps `now + lifetime` far from overflow.
 const MAX_LIFETIME: u64 = 10 * 365 * 24 * 3600;
@@ -59,6 +59,27 @@ pub(crate) fn issues(policy: &Policy) -> Vec<Issue> {
     check_users(policy, &mut out);
     check_clients(policy, &mut out);
     out
+}
+
+/// A `tls_client_auth` subject value a certificate could carry.
+fn check_subject(subject: &CertificateSubject) -> Result<(), String> {
+    let value = subject.value();
+    if value.trim().is_empty() {
+        return Err("must not be empty".to_owned());
+    }
+    match subject {
+        CertificateSubject::SubjectDn(dn) => {
+            crate::tls::names::DistinguishedName::parse(dn).map(|_| ())
+        }
+        CertificateSubject::SanIp(ip) => ip
+            .parse::<std::net::IpAddr>()
+            .map(|_| ())
+            .map_err(|_| format!("{ip:?} is not an IPv4 or IPv6 address")),
+        CertificateSubject::SanDns(name) if name.contains(|c: char| c.is_whitespace()) => {
+            Err(format!("{name:?} is not a DNS name (it has spaces)"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// RFC 6749 §3.3: scope tokens are printable ASCII without space, `"` or `\`.
@@ -246,6 +267,32 @@ fn check_clients(p: &Policy, out: &mut Vec<Issue>) {
                         at("public_key_pem"),
                         format!("{owner}: public_key_pem: {reason}"),
                     ));
+                }
+            }
+            ClientAuth::TlsClientAuth { subject } => {
+                if let Err(reason) = check_subject(subject) {
+                    out.push(issue(
+                        at(subject.field_name()),
+                        format!("{owner}: {}: {reason}", subject.field_name()),
+                    ));
+                }
+            }
+            ClientAuth::SelfSignedTlsClientAuth { certificate } => {
+                let key = match certificate {
+                    RegisteredCertificate::Pem(_) => "tls_client_certificate_pem",
+                    RegisteredCertificate::Thumbprint(_) => "tls_client_certificate_x5t_s256",
+                };
+                let readable = match certificate {
+                    RegisteredCertificate::Pem(pem) => crate::tls::certificate_from_pem(pem)
+                        .and_then(|der| {
+                            crate::tls::names::CertificateNames::read(&der)
+                                .map(|_| ())
+                                .map_err(|e| format!("it is not an X.509 certificate: {e}"))
+                        }),
+                    RegisteredCertificate::Thumbprint(_) => certificate.x5t_s256().map(|_| ()),
+                };
+                if let Err(reason) = readable {
+                    out.push(issue(at(key), format!("{owner}: {key}: {reason}")));
                 }
             }
             ClientAuth::None if c.allows_grant(Grant::ClientCredentials) => {

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use serde_json::{Value, json};
@@ -23,6 +23,7 @@ use crate::log::RequestOutcome;
 use crate::policy::Grant;
 use crate::response::json_no_store;
 use crate::text::clip;
+use crate::tls::{ClientCertificate, PeerCertificate, peer_certificate};
 
 /// RFC 8628 §6.1: 20 consonants, no vowels (no words), none that look alike; 20^8 codes.
 const USER_CODE_ALPHABET: &[u8] = b"BCDFGHJKLMNPQRSTVWXZ";
@@ -48,11 +49,18 @@ fn normalise(typed: &str) -> String {
 pub(crate) async fn device_authorization_endpoint(
     State(lab): State<Arc<Lab>>,
     headers: HeaderMap,
+    peer: Option<Extension<PeerCertificate>>,
     body: Body,
 ) -> Response {
     let mut client_id = None;
     let result = match body::read(&lab, &headers, body).await {
-        Ok(bytes) => authorize_device(&lab, &headers, &bytes, &mut client_id),
+        Ok(bytes) => authorize_device(
+            &lab,
+            &headers,
+            peer_certificate(&peer),
+            &bytes,
+            &mut client_id,
+        ),
         Err(e) => Err(e),
     };
     let (response, outcome, status) = match result {
@@ -76,11 +84,12 @@ pub(crate) async fn device_authorization_endpoint(
 fn authorize_device(
     lab: &Lab,
     headers: &HeaderMap,
+    peer: Option<&ClientCertificate>,
     body: &[u8],
     client_id: &mut Option<String>,
 ) -> Result<Value, OAuthError> {
     let form = Form::parse(headers, body)?;
-    let client = client_auth::authenticate(lab, headers, &form, Endpoint::Token, client_id)?;
+    let client = client_auth::authenticate(lab, headers, peer, &form, Endpoint::Token, client_id)?;
     if !client.allows_grant(Grant::DeviceCode) {
         return Err(OAuthError::unauthorized_client(format!(
             "client {:?} may not use the device_code grant",

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::json;
@@ -21,15 +21,23 @@ use crate::lab::Lab;
 use crate::log::RequestOutcome;
 use crate::response::json_no_store;
 use crate::text::quoted;
+use crate::tls::{ClientCertificate, PeerCertificate, peer_certificate};
 
 pub(crate) async fn par_endpoint(
     State(lab): State<Arc<Lab>>,
     headers: HeaderMap,
+    peer: Option<Extension<PeerCertificate>>,
     body: Body,
 ) -> Response {
     let mut client_id = None;
     let result = match body::read(&lab, &headers, body).await {
-        Ok(bytes) => push(&lab, &headers, &bytes, &mut client_id),
+        Ok(bytes) => push(
+            &lab,
+            &headers,
+            peer_certificate(&peer),
+            &bytes,
+            &mut client_id,
+        ),
         Err(e) => Err(e),
     };
     let (response, outcome, status) = match result {
@@ -59,12 +67,13 @@ pub(crate) async fn par_endpoint(
 fn push(
     lab: &Lab,
     headers: &HeaderMap,
+    peer: Option<&ClientCertificate>,
     body: &[u8],
     client_id: &mut Option<String>,
 ) -> Result<String, OAuthError> {
     let form = Form::parse(headers, body)?;
     // Client authentication as at the token endpoint (RFC 9126 §2).
-    let client = client_auth::authenticate(lab, headers, &form, Endpoint::Token, client_id)?;
+    let client = client_auth::authenticate(lab, headers, peer, &form, Endpoint::Token, client_id)?;
     if form.single("request_uri")?.is_some() {
         return Err(OAuthError::invalid_request(
             "request_uri must not be pushed: it is what /par gives back (RFC 9126 §2.1)",

@@ -123,6 +123,7 @@ pub(crate) fn test_lab(now: u64) -> crate::lab::Lab {
         std::sync::Arc::new(crate::log::RequestLog::default()),
         crate::connection::Limits::default(),
         Vec::new(),
+        None,
     )
 }
 

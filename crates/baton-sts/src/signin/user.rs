@@ -6,8 +6,9 @@ use serde_json::{Map, Value, json};
 use super::request::{AuthRequest, OPENID};
 use super::state::SignedIn;
 use crate::errors::OAuthError;
+use crate::form::Form;
 use crate::grants::target::{audience_scopes, narrow_scope};
-use crate::grants::{Granted, may_act_claim, toml_to_json};
+use crate::grants::{Granted, bind_token, may_act_claim, toml_to_json};
 use crate::lab::Lab;
 use crate::policy::{Client, Grant, User};
 use crate::tokens::{TokenKind, TokenSpec};
@@ -75,11 +76,16 @@ pub(crate) fn issue(
     lab: &Lab,
     client: &Client,
     signed_in: &SignedIn,
+    form: &Form,
 ) -> Result<(Granted, Option<String>), OAuthError> {
-    let token = lab.mint_jwt(&signed_in.spec, TokenKind::AccessToken)?;
+    // The access and refresh tokens are bound to what the token request proved (DPoP key,
+    // client certificate); the ID token is about the user and is not.
+    let mut spec = signed_in.spec.clone();
+    bind_token(&mut spec, form);
+    let token = lab.mint_jwt(&spec, TokenKind::AccessToken)?;
     let refresh_token = client
         .allows_grant(Grant::RefreshToken)
-        .then(|| lab.mint_refresh(&signed_in.spec));
+        .then(|| lab.mint_refresh(&spec));
     let id_token = if signed_in.openid {
         Some(id_token(lab, client, signed_in)?)
     } else {

@@ -22,6 +22,7 @@ fn client(id: &str, auth: ClientAuth) -> Client {
         accepts_audiences: Vec::new(),
         dpop: false,
         redirect_uris: Vec::new(),
+        tls_client_certificate_bound_access_tokens: false,
     }
 }
 

@@ -23,6 +23,7 @@ pub async fn lab_with(policy: Policy, deterministic: bool) -> StsHandle {
         port: 0,
         deterministic,
         trusted_issuers: Vec::new(),
+        tls: false,
     })
     .await
     .expect("lab starts")

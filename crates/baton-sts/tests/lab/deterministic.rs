@@ -36,6 +36,7 @@ async fn same_requests_same_tokens() {
         port: 0,
         deterministic: true,
         trusted_issuers: Vec::new(),
+        tls: false,
     })
     .await
     .expect("lab");
@@ -53,6 +54,7 @@ async fn same_requests_same_tokens() {
         port,
         deterministic: true,
         trusted_issuers: Vec::new(),
+        tls: false,
     })
     .await
     .expect("lab restarts on the freed port");

@@ -15,6 +15,7 @@ mod grants;
 mod hardening;
 mod introspect;
 mod metadata;
+mod mtls;
 mod policy_file;
 mod revocation;
 mod signin;

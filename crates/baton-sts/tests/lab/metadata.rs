@@ -94,6 +94,7 @@ async fn jwks_key_verifies_issued_tokens_for_every_alg() {
             port: 0,
             deterministic: alg == SigningAlg::RS256,
             trusted_issuers: Vec::new(),
+            tls: false,
         })
         .await
         .expect("lab");

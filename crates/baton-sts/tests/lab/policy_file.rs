@@ -64,6 +64,7 @@ async fn custom_policy_file_drives_the_lab() {
         port: 0,
         deterministic: false,
         trusted_issuers: Vec::new(),
+        tls: false,
     })
     .await
     .expect("lab");
@@ -91,6 +92,7 @@ async fn invalid_policy_in_code_is_refused_at_spawn() {
         port: 0,
         deterministic: false,
         trusted_issuers: Vec::new(),
+        tls: false,
     })
     .await
     .expect_err("refused");
