@@ -125,6 +125,7 @@ impl AppState {
             port: 0,
             deterministic: false,
             trusted_issuers: Vec::new(),
+            tls: false,
         })
         .await
         .map_err(|e| {
@@ -204,6 +205,7 @@ impl AppState {
             port,
             deterministic: false,
             trusted_issuers: Vec::new(),
+            tls: false,
         })
         .await;
         match started {
@@ -223,6 +225,7 @@ impl AppState {
                     port,
                     deterministic: false,
                     trusted_issuers: Vec::new(),
+                    tls: false,
                 })
                 .await;
                 let error = IpcError::from(e);

@@ -367,6 +367,7 @@ fn start_lab(rt: &Runtime, deterministic: bool) -> Lab {
             port: 0,
             deterministic,
             trusted_issuers: Vec::new(),
+            tls: false,
         })
         .await
         .expect("the lab starts");

@@ -25,6 +25,7 @@ async fn both_domains_run_and_the_grant_joins_their_tokens() {
         port: 0,
         deterministic: true,
         trusted_issuers: vec![a.trusted_issuer()],
+        tls: false,
     })
     .await
     .expect("domain B starts");

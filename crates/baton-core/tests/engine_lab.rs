@@ -115,6 +115,7 @@ async fn deterministic_runs_repeat_exactly_apart_from_timings() {
         port,
         deterministic: true,
         trusted_issuers: Vec::new(),
+        tls: false,
     })
     .await
     .expect("lab restarts on the same port");

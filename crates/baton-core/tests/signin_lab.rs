@@ -89,6 +89,7 @@ async fn lab(edit: impl FnOnce(&mut Policy)) -> StsHandle {
         port: 0,
         deterministic: false,
         trusted_issuers: Vec::new(),
+        tls: false,
     })
     .await
     .expect("lab starts")

@@ -36,6 +36,7 @@ pub async fn start(policy: Policy, port: u16, deterministic: bool) -> Result<Sts
         port,
         deterministic,
         trusted_issuers: Vec::new(),
+        tls: false,
     })
     .await
     .map_err(|e| usage(format!("the lab token service could not start: {e}")))
@@ -49,6 +50,7 @@ pub async fn start_domain_b(a: &StsHandle, deterministic: bool) -> Result<StsHan
         port: 0,
         deterministic,
         trusted_issuers: vec![a.trusted_issuer()],
+        tls: false,
     })
     .await
     .map_err(|e| usage(format!("the lab's domain B could not start: {e}")))
@@ -109,6 +111,10 @@ pub fn describe(lab: &StsHandle, deterministic: bool) -> String {
             ClientAuth::None => "public, no secret".to_string(),
             ClientAuth::ClientSecret(s) => format!("secret {}", s.expose()),
             ClientAuth::PrivateKeyJwt { .. } => "private_key_jwt".to_string(),
+            ClientAuth::TlsClientAuth { subject } => {
+                format!("mTLS {}={}", subject.field_name(), subject.value())
+            }
+            ClientAuth::SelfSignedTlsClientAuth { .. } => "mTLS, self-signed".to_string(),
         };
         let mut rights = Vec::new();
         if c.may_delegate {

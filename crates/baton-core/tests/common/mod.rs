@@ -30,6 +30,7 @@ pub async fn lab() -> StsHandle {
         port: 0,
         deterministic: true,
         trusted_issuers: Vec::new(),
+        tls: false,
     })
     .await
     .expect("lab starts")

@@ -80,6 +80,7 @@ pub async fn lab_with(policy: Policy) -> StsHandle {
         port: 0,
         deterministic: false,
         trusted_issuers: Vec::new(),
+        tls: false,
     })
     .await
     .expect("lab starts")
