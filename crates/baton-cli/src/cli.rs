@@ -231,6 +231,19 @@ pub struct StsArgs {
     /// Print the built-in policy (TOML) and exit, as a starting point for your own.
     #[arg(long)]
     pub print_policy: bool,
+    /// Serve HTTPS with a certificate from a CA the lab makes at start, and accept client
+    /// certificates (mutual TLS, RFC 8705). Its CA and a client certificate for mtls-app are
+    /// written to --tls-dir.
+    #[arg(long)]
+    pub tls: bool,
+    /// Where --tls writes ca.pem, mtls-app.pem and mtls-app-key.pem.
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "baton-lab-tls",
+        requires = "tls"
+    )]
+    pub tls_dir: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

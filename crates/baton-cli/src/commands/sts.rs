@@ -14,9 +14,20 @@ pub async fn run(args: StsArgs) -> Result<(), CliError> {
         Some(path) => Policy::from_file(path).map_err(|e| usage(e.to_string()))?,
         None => Policy::lab_default(),
     };
-    let lab = start(policy, args.port, args.deterministic).await?;
+    let lab = spawn(StsConfig {
+        policy,
+        port: args.port,
+        deterministic: args.deterministic,
+        trusted_issuers: Vec::new(),
+        tls: args.tls,
+    })
+    .await
+    .map_err(|e| usage(format!("the lab token service could not start: {e}")))?;
     let domain_b = start_domain_b(&lab, args.deterministic).await?;
     print!("{}", describe(&lab, args.deterministic));
+    if args.tls {
+        print!("{}", write_tls_files(&lab, &args.tls_dir)?);
+    }
     println!(
         "\nDomain B (another organisation's authorization server, trusting this lab's keys)\n  issuer          {}\n  token endpoint  {}\n  jwks            {}",
         domain_b.issuer(),
@@ -28,6 +39,29 @@ pub async fn run(args: StsArgs) -> Result<(), CliError> {
     domain_b.stop().await;
     lab.stop().await;
     Ok(())
+}
+
+/// Writes the lab's CA and a client certificate for `mtls-app`, and says how to use them.
+fn write_tls_files(lab: &StsHandle, dir: &std::path::Path) -> Result<String, CliError> {
+    let (Some(ca), Some((cert, key))) = (lab.ca_pem(), lab.issue_client_certificate("mtls-app"))
+    else {
+        return Err(usage("the lab is not serving HTTPS"));
+    };
+    std::fs::create_dir_all(dir)
+        .map_err(|e| usage(format!("could not create {}: {e}", dir.display())))?;
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text)
+            .map(|()| path.display().to_string())
+            .map_err(|e| usage(format!("could not write {}: {e}", path.display())))
+    };
+    let ca = write("ca.pem", &ca)?;
+    let cert = write("mtls-app.pem", &cert)?;
+    let key = write("mtls-app-key.pem", &key)?;
+    Ok(format!(
+        "\nHTTPS with the lab's own CA (new at every start)\n  CA                {ca}   (give it to other tools; Baton's app trusts it by itself)\n  mtls-app          {cert}\n                    {key}   (a demo key)\n\nMutual TLS (RFC 8705), a certificate-bound token:\n  baton token --issuer {} --ca-file {ca} --client-id mtls-app --client-cert {cert} --client-key {key}\n",
+        lab.issuer()
+    ))
 }
 
 pub async fn start(policy: Policy, port: u16, deterministic: bool) -> Result<StsHandle, CliError> {
