@@ -26,8 +26,10 @@ use crate::views::{
 };
 use baton_store::keyring::check_name;
 
+mod presets;
 mod probes;
 
+pub use presets::{FilledPreset, PresetInfo, fill_preset, list_presets};
 pub use probes::{diff_probe_runs, list_probe_runs, load_probe_run, probe_catalogue, run_probes};
 
 pub fn workspace(state: &AppState) -> Result<Workspace, IpcError> {
@@ -35,6 +37,7 @@ pub fn workspace(state: &AppState) -> Result<Workspace, IpcError> {
         collections: state.store()?.list_collections()?,
         lab: LabInfo::of(&state.lab()),
         data_dir: state.data_dir().display().to_string(),
+        opens: state.seeded().map(str::to_string),
     })
 }
 
@@ -97,9 +100,13 @@ pub async fn run_scenario(
     let record = state
         .engine()
         .run(&loaded, scenario, &options, &mut |p| {
+            state.sign_in().follow(&loaded, &p);
             on_progress(RunProgress::of(&loaded.name, p));
         })
-        .await?;
+        .await;
+    // However the run ended, no sign-in of it waits any more.
+    state.sign_in().run_ended();
+    let record = record?;
     // The run happened whatever the store does now: it is shown even when it cannot be kept
     // (the collection was deleted meanwhile, the disk is full), with no run number.
     let run_id = keep_run(state, &loaded.name, &record);
@@ -171,6 +178,7 @@ pub async fn compare_step(
         engine.run(&loaded, &v.delegation, &options, &mut quiet_a),
         engine.run(&loaded, &v.impersonation, &options, &mut quiet_b),
     );
+    state.sign_in().run_ended();
     let (delegation, impersonation) = (delegation?, impersonation?);
     let step =
         |r: &baton_core::scenario::RunRecord| r.steps.iter().find(|s| s.id == v.step_id).cloned();
@@ -291,7 +299,10 @@ pub async fn run_collection(
             continue;
         }
         on_scenario(progress(RunPhase::Started, None, None));
-        let mut forward = |p: Progress<'_>| on_step(RunProgress::of(&loaded.name, p));
+        let mut forward = |p: Progress<'_>| {
+            state.sign_in().follow(&loaded, &p);
+            on_step(RunProgress::of(&loaded.name, p));
+        };
         let run = state
             .engine()
             .run(&loaded, scenario, &options, &mut forward);
@@ -299,6 +310,7 @@ pub async fn run_collection(
             record = run => Some(record),
             _ = going.cancel.wait_for(|c| *c) => None,
         };
+        state.sign_in().run_ended();
         let (status, run, error) = match outcome {
             None => {
                 cancelled = true;

@@ -43,6 +43,10 @@ pub struct IpcError {
     /// The 1-based line of a mistake in a policy or a collection file, for the editor to mark.
     #[ts(type = "number | null")]
     pub line: Option<usize>,
+    /// The form field a wrong value was given in (a preset's parameter), for the form to mark.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub field: Option<String>,
 }
 
 impl IpcError {
@@ -52,7 +56,14 @@ impl IpcError {
             message: message.into(),
             detail: None,
             line: None,
+            field: None,
         }
+    }
+
+    /// Names the form field the wrong value is in.
+    pub fn in_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
     }
 
     pub fn at_line(mut self, line: Option<usize>) -> Self {
@@ -88,6 +99,7 @@ impl IpcError {
             message: error.to_string(),
             detail: causes(error),
             line: None,
+            field: None,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! docs/ipc.md, each handing its arguments to [`crate::commands`]. Every command is `async` so it
 //! runs off the window's thread.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use baton_core::connection::ConnectionReport;
@@ -11,9 +12,10 @@ use baton_core::scenario::{Assertion, Collection, ProbeTarget};
 use baton_store::{CollectionSummary, ProbeRunSummary, RunSummary};
 use tauri::{AppHandle, Emitter, Manager, State, WebviewWindowBuilder};
 
-use crate::commands::{self, AssertionPreview};
+use crate::commands::{self, AssertionPreview, FilledPreset, PresetInfo};
 use crate::data_dir::{self, DATA_DIR_VAR};
 use crate::error::{IpcError, IpcErrorCode};
+use crate::signin::{SIGN_IN_FINISHED, SIGN_IN_WAITING, SignInEvent};
 use crate::state::AppState;
 use crate::views::{
     CollectionRunView, CompareView, DiagramFormat, DiscoveryView, LabRequestView, LabView,
@@ -50,6 +52,12 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .setup(|app| {
             let launch = launch(app.handle());
+            if let Ok(state) = &launch.0 {
+                let handle = app.handle().clone();
+                state
+                    .sign_in()
+                    .notify_with(move |event| emit_sign_in(&handle, event));
+            }
             let webview_data = launch.0.as_ref().ok().map(|s| s.data_dir().join("webview"));
             app.manage(launch);
             open_window(app.handle(), webview_data.as_deref())?;
@@ -88,11 +96,26 @@ pub fn run() {
             list_probe_runs,
             load_probe_run,
             diff_probe_runs,
+            cancel_sign_in,
+            open_sign_in_again,
+            list_presets,
+            fill_preset,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("baton-app: the window could not start: {e}");
         std::process::exit(1);
+    }
+}
+
+/// Tells the window about a sign-in (`sign-in-waiting`, `sign-in-finished`).
+fn emit_sign_in(app: &AppHandle, event: SignInEvent) {
+    let sent = match event {
+        SignInEvent::Waiting(w) => app.emit(SIGN_IN_WAITING, w).map(|()| SIGN_IN_WAITING),
+        SignInEvent::Finished(f) => app.emit(SIGN_IN_FINISHED, f).map(|()| SIGN_IN_FINISHED),
+    };
+    if let Err(e) = sent {
+        eprintln!("baton-app: a sign-in event was not sent: {e}");
     }
 }
 
@@ -439,4 +462,32 @@ async fn diff_probe_runs(
     after: i64,
 ) -> Result<Vec<ProbeChange>, IpcError> {
     commands::diff_probe_runs(launch.state()?, before, after)
+}
+
+#[tauri::command]
+async fn cancel_sign_in(launch: State<'_, Launch>) -> Result<bool, IpcError> {
+    Ok(launch.state()?.sign_in().cancel())
+}
+
+#[tauri::command]
+async fn open_sign_in_again(launch: State<'_, Launch>) -> Result<bool, IpcError> {
+    launch.state()?.sign_in().open_again().map_err(|reason| {
+        IpcError::new(
+            IpcErrorCode::InvalidInput,
+            format!("the browser could not be opened: {reason}; copy the address instead"),
+        )
+    })
+}
+
+#[tauri::command]
+async fn list_presets() -> Result<Vec<PresetInfo>, IpcError> {
+    Ok(commands::list_presets())
+}
+
+#[tauri::command]
+async fn fill_preset(
+    id: String,
+    params: BTreeMap<String, String>,
+) -> Result<FilledPreset, IpcError> {
+    commands::fill_preset(&id, &params)
 }

@@ -18,11 +18,21 @@ use baton_sts::{Policy, StsConfig, StsHandle};
 
 use crate::data_dir::STORE_FILE;
 use crate::error::{IpcError, IpcErrorCode};
+use crate::signin::BrowserSignIn;
 use baton_store::keyring::{Keyring, KeyringIndex, KeyringSecrets, LazyOsKeyring};
 
-/// The demo workspace, seeded into an empty store.
-const DEMO: &str = include_str!("../../examples/demo.baton.toml");
-const DEMO_ORIGIN: &str = "examples/demo.baton.toml (built in)";
+/// The demo workspace, seeded into an empty store: the demo collection, and a user's sign-in to
+/// the lab (kept in a folder of its own, so `baton run examples` does not run it unattended).
+const DEMOS: [(&str, &str); 2] = [
+    (
+        include_str!("../../examples/demo.baton.toml"),
+        "examples/demo.baton.toml (built in)",
+    ),
+    (
+        include_str!("../../examples/sign-in/sign-in.baton.toml"),
+        "examples/sign-in/sign-in.baton.toml (built in)",
+    ),
+];
 
 pub struct AppState {
     /// The store is `Send` but not `Sync`: one command uses it at a time. Never held across an
@@ -35,6 +45,8 @@ pub struct AppState {
     /// One policy change at a time.
     lab_restart: tokio::sync::Mutex<()>,
     engine: Engine,
+    /// Who signs in when a step needs a person: the browser, watched by the window.
+    sign_in: Arc<BrowserSignIn>,
     http: Arc<dyn HttpClient>,
     secrets: Arc<dyn SecretSource>,
     keyring: Arc<dyn Keyring>,
@@ -45,6 +57,8 @@ pub struct AppState {
     probe_run: Mutex<Option<Arc<AtomicBool>>>,
     clock: Arc<dyn Clock>,
     data_dir: PathBuf,
+    /// The collection to open first when this launch seeded the demo workspace.
+    seeded: Option<String>,
 }
 
 /// A collection run that is going: dropping it lets the next one start.
@@ -116,7 +130,8 @@ impl AppState {
             .with_detail(e.to_string())
         })?;
         let mut store = Store::open(data_dir.join(STORE_FILE))?;
-        if seed_demo(&mut store)? {
+        let seeded = seed_demo(&mut store)?;
+        if seeded.is_some() {
             eprintln!("baton-app: seeded the demo workspace into {}", store.path());
         }
 
@@ -138,8 +153,8 @@ impl AppState {
             })?);
         // The app's lab is not deterministic: its tokens are judged at the real time.
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let engine = Engine::new(http.clone(), clock.clone())
-            .with_interaction(Arc::new(crate::signin::BrowserSignIn));
+        let sign_in = Arc::new(BrowserSignIn::default());
+        let engine = Engine::new(http.clone(), clock.clone()).with_interaction(sign_in.clone());
         let store = Arc::new(Mutex::new(store));
         let lab: SharedLab = Arc::new(RwLock::new(Arc::new(lab)));
         let keyring_index = Arc::new(KeyringIndex::open(data_dir));
@@ -154,6 +169,7 @@ impl AppState {
             }),
             lab_restart: tokio::sync::Mutex::new(()),
             engine,
+            sign_in,
             http,
             secrets,
             keyring,
@@ -162,6 +178,7 @@ impl AppState {
             probe_run: Mutex::new(None),
             clock,
             data_dir: data_dir.to_path_buf(),
+            seeded,
         })
     }
 
@@ -321,6 +338,11 @@ impl AppState {
         &self.engine
     }
 
+    /// The sign-in a step may be waiting for.
+    pub fn sign_in(&self) -> &BrowserSignIn {
+        &self.sign_in
+    }
+
     pub fn http(&self) -> &dyn HttpClient {
         self.http.as_ref()
     }
@@ -328,6 +350,11 @@ impl AppState {
     /// What a probe session is given: the HTTP client, the clock and the secrets of runs.
     pub fn probe_parts(&self) -> (Arc<dyn HttpClient>, Arc<dyn Clock>, Arc<dyn SecretSource>) {
         (self.http.clone(), self.clock.clone(), self.secrets.clone())
+    }
+
+    /// The collection a fresh workspace opens first (the demo), when this launch seeded it.
+    pub fn seeded(&self) -> Option<&str> {
+        self.seeded.as_deref()
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -349,16 +376,22 @@ impl AppState {
     }
 }
 
-/// Saves the demo collection into a store that has no collection yet. Returns whether it did.
-pub fn seed_demo(store: &mut Store) -> Result<bool, IpcError> {
+/// Saves the demo collections into a store that has no collection yet. Returns the name of the
+/// one a fresh workspace opens (the demo), or `None` when the store had collections.
+pub fn seed_demo(store: &mut Store) -> Result<Option<String>, IpcError> {
     if !store.list_collections()?.is_empty() {
-        return Ok(false);
+        return Ok(None);
     }
-    let demo = parse_collection(DEMO, Path::new(DEMO_ORIGIN)).map_err(|e| {
-        IpcError::internal("the built-in demo collection does not parse").with_detail(e.to_string())
-    })?;
-    store.save_collection(&demo)?;
-    Ok(true)
+    let mut first = None;
+    for (text, origin) in DEMOS {
+        let demo = parse_collection(text, Path::new(origin)).map_err(|e| {
+            IpcError::internal(format!("the built-in collection {origin} does not parse"))
+                .with_detail(e.to_string())
+        })?;
+        store.save_collection(&demo)?;
+        first.get_or_insert(demo.name);
+    }
+    Ok(first)
 }
 
 /// Secrets from `BATON_SECRET_*`, then the OS keyring, then the store's secret table, then the

@@ -24,6 +24,11 @@ pub struct Workspace {
     pub lab: LabInfo,
     /// The folder that holds the store (`baton.sqlite`).
     pub data_dir: String,
+    /// The collection to show open at launch: the demo, when this launch seeded the built-in
+    /// collections into an empty store.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub opens: Option<String>,
 }
 
 /// The lab token service the app started on launch. Runs set `{{env.lab}}` to `base_url` and

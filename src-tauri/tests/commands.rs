@@ -1,6 +1,7 @@
 //! The commands as the window calls them, without a window: the app state on a temporary data
 //! folder, with its own lab token service on a free loopback port.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -14,6 +15,8 @@ use baton_store::keyring::MemoryKeyring;
 use tempfile::TempDir;
 
 const DEMO: &str = "Baton demo";
+/// The built-in collection seeded beside the demo.
+const SIGN_IN: &str = "Sign-in demo";
 
 async fn start(dir: &Path) -> AppState {
     // A keyring in memory: tests never touch the user's own.
@@ -35,9 +38,13 @@ async fn a_new_workspace_is_seeded_with_the_demo_once() {
     let dir = TempDir::new().unwrap();
     let state = start(dir.path()).await;
     let workspace = commands::workspace(&state).unwrap();
-    assert_eq!(workspace.collections.len(), 1);
+    assert_eq!(workspace.collections.len(), 2);
     assert_eq!(workspace.collections[0].name, DEMO);
     assert_eq!(workspace.collections[0].scenario_count, 7);
+    // The user's sign-in sits beside the demo; the demo is the one that opens.
+    assert_eq!(workspace.collections[1].name, SIGN_IN);
+    assert_eq!(workspace.collections[1].scenario_count, 1);
+    assert_eq!(workspace.opens.as_deref(), Some(DEMO));
     assert!(dir.path().join("baton.sqlite").is_file());
     assert_eq!(workspace.data_dir, dir.path().display().to_string());
     assert!(workspace.lab.base_url.starts_with("http://127.0.0.1:"));
@@ -47,17 +54,19 @@ async fn a_new_workspace_is_seeded_with_the_demo_once() {
     // A second collection, then a restart: nothing is seeded over the user's work.
     commands::duplicate_collection(&state, DEMO, "Mine").unwrap();
     commands::delete_collection(&state, DEMO).unwrap();
+    commands::delete_collection(&state, SIGN_IN).unwrap();
     drop(state);
     let again = start(dir.path()).await;
     assert_eq!(names(&again), ["Mine"]);
+    assert_eq!(commands::workspace(&again).unwrap().opens, None);
 }
 
 #[test]
 fn seeding_skips_a_store_that_has_collections() {
     let mut store = Store::open_in_memory().unwrap();
-    assert!(seed_demo(&mut store).unwrap());
-    assert!(!seed_demo(&mut store).unwrap());
-    assert_eq!(store.list_collections().unwrap().len(), 1);
+    assert_eq!(seed_demo(&mut store).unwrap().as_deref(), Some(DEMO));
+    assert_eq!(seed_demo(&mut store).unwrap(), None);
+    assert_eq!(store.list_collections().unwrap().len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -175,7 +184,7 @@ async fn delete_returns_the_collection_and_saving_it_undoes_the_delete() {
 
     let deleted = commands::delete_collection(&state, DEMO).unwrap();
     assert_eq!(deleted, before);
-    assert!(names(&state).is_empty());
+    assert_eq!(names(&state), [SIGN_IN]);
     let gone = commands::load_collection(&state, DEMO).unwrap_err();
     assert_eq!(gone.code, IpcErrorCode::NotFound);
 
@@ -197,7 +206,7 @@ async fn rename_and_duplicate_refuse_a_taken_name() {
     assert_eq!(err.code, IpcErrorCode::Conflict);
     let renamed = commands::rename_collection(&state, "Copy", "Training").unwrap();
     assert_eq!(renamed.name, "Training");
-    assert_eq!(names(&state), [DEMO, "Training"]);
+    assert_eq!(names(&state), [DEMO, SIGN_IN, "Training"]);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -229,7 +238,7 @@ async fn a_broken_file_is_reported_where_it_is_wrong_and_changes_nothing() {
         err.message
     );
     assert!(err.message.contains("descripton"), "{}", err.message);
-    assert_eq!(names(&state), [DEMO]);
+    assert_eq!(names(&state), [DEMO, SIGN_IN]);
 
     let missing =
         commands::import_collection(&state, &dir.path().join("none.baton.toml")).unwrap_err();
@@ -329,4 +338,63 @@ async fn a_store_that_cannot_open_is_an_error_not_a_panic() {
     let err = AppState::start(&file).await.err().unwrap();
     assert_eq!(err.code, IpcErrorCode::Store);
     assert!(err.message.contains("a-file"), "{}", err.message);
+}
+
+#[test]
+fn presets_are_listed_with_their_parameters_and_filled_into_a_server() {
+    let presets = commands::list_presets();
+    let keycloak = presets
+        .iter()
+        .find(|p| p.id == "keycloak")
+        .expect("keycloak is a preset");
+    let names: Vec<&str> = keycloak
+        .parameters
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(names, ["base_url", "realm"]);
+    assert!(!keycloak.sources.is_empty());
+
+    let params = BTreeMap::from([
+        (
+            "base_url".to_string(),
+            "https://sso.example.com/".to_string(),
+        ),
+        ("realm".to_string(), "shop".to_string()),
+    ]);
+    let filled = commands::fill_preset("keycloak", &params).unwrap();
+    assert_eq!(
+        filled.server.token_endpoint,
+        "https://sso.example.com/realms/shop/protocol/openid-connect/token"
+    );
+    assert_eq!(
+        filled.server.issuer.as_deref(),
+        Some("https://sso.example.com/realms/shop")
+    );
+}
+
+#[test]
+fn a_preset_missing_a_parameter_names_it() {
+    let params = BTreeMap::from([(
+        "base_url".to_string(),
+        "https://sso.example.com".to_string(),
+    )]);
+    let err = commands::fill_preset("keycloak", &params).unwrap_err();
+    assert_eq!(err.code, IpcErrorCode::InvalidInput);
+    assert_eq!(err.field.as_deref(), Some("realm"));
+    assert!(err.message.contains("realm"), "{}", err.message);
+
+    let bad = BTreeMap::from([
+        (
+            "base_url".to_string(),
+            "https://sso.example.com".to_string(),
+        ),
+        ("realm".to_string(), "a/b".to_string()),
+    ]);
+    let err = commands::fill_preset("keycloak", &bad).unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("realm"));
+
+    let err = commands::fill_preset("nope", &params).unwrap_err();
+    assert_eq!(err.code, IpcErrorCode::NotFound);
+    assert!(err.message.contains("keycloak"), "{}", err.message);
 }

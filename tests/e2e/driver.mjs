@@ -40,19 +40,20 @@ export const cli = path.join(targetDir, "debug", "baton");
 
 /**
  * Launches the app with a fresh data directory; returns { browser, dataDir, stop }.
- * `prepare(dataDir)` runs before the app starts, e.g. to import a collection with `baton`.
+ * `prepare(dataDir)` runs before the app starts, e.g. to import a collection with `baton`; it may
+ * return more environment variables for the app (e.g. BATON_BROWSER).
  */
 export async function launch({ prepare } = {}) {
   if (!existsSync(application)) {
     throw new Error(`${application} does not exist: build it with cargo build -p baton-app`);
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), "baton-e2e-"));
-  if (prepare) await prepare(dataDir);
+  const env = (prepare ? await prepare(dataDir) : null) ?? {};
   // Its own process group, so stopping it stops WebKitWebDriver and the app with it; and pipes
   // of its own, so a process left behind can never hold the test runner's output open.
   const driver = spawn("tauri-driver", ["--port", String(PORT), "--native-port", String(PORT + 1)], {
     // BATON_KEYRING=off: a test never writes to the keyring of the machine it runs on.
-    env: { ...process.env, BATON_DATA_DIR: dataDir, BATON_KEYRING: "off" },
+    env: { ...process.env, ...env, BATON_DATA_DIR: dataDir, BATON_KEYRING: "off" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

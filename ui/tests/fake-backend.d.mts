@@ -17,6 +17,8 @@ export type FakeBackend = {
 
 export function createFakeBackend(options: {
   collections: unknown[];
+  /** The collection a fresh workspace opens first (`Workspace.opens`). */
+  opens?: string;
   runs?: Record<string, unknown>;
   failures?: Record<string, FakeIpcError>;
   discovery?: unknown;

@@ -209,6 +209,7 @@ export function createFakeBackend(options) {
       collections: [...store.values()].map((c) => summary(c, clock)),
       lab,
       data_dir: "/tmp/baton-test",
+      ...(options.opens ? { opens: options.opens } : {}),
     }),
     load_collection: ({ name }) => (store.has(name) ? clone(store.get(name)) : fail("not_found", `no collection named “${name}”`)),
     save_collection: ({ collection }) => {

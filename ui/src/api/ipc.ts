@@ -32,7 +32,11 @@ function lineOf(value: IpcError): number | null {
 /** Whatever a command rejected with, as an `IpcError`: the shell sends one; anything else
  * (a string from Tauri itself, an exception in the bridge) is a bug and reported as `internal`. */
 export function toIpcError(value: unknown): IpcError {
-  if (isIpcError(value)) return { code: value.code, message: value.message, detail: value.detail ?? null, line: lineOf(value) };
+  if (isIpcError(value)) {
+    const error: IpcError = { code: value.code, message: value.message, detail: value.detail ?? null, line: lineOf(value) };
+    if (typeof value.field === "string") error.field = value.field;
+    return error;
+  }
   if (value instanceof Error) return { code: "internal", message: value.message, detail: value.stack ?? null, line: null };
   return { code: "internal", message: typeof value === "string" ? value : JSON.stringify(value), detail: null, line: null };
 }

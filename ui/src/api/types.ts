@@ -94,3 +94,11 @@ export type { ProbeRunView } from "../bindings/ProbeRunView";
 export type { ProbeSubject } from "../bindings/ProbeSubject";
 export type { ProbeTarget } from "../bindings/ProbeTarget";
 export type { RecordedResponse } from "../bindings/RecordedResponse";
+
+export type { DeviceCode } from "../bindings/DeviceCode";
+export type { FilledPreset } from "../bindings/FilledPreset";
+export type { PresetInfo } from "../bindings/PresetInfo";
+export type { PresetParameter } from "../bindings/PresetParameter";
+export type { ExchangeRules } from "../bindings/ExchangeRules";
+export type { SignInFinished } from "../bindings/SignInFinished";
+export type { SignInWaiting } from "../bindings/SignInWaiting";

@@ -12,6 +12,7 @@ import { Sidebar } from "../features/sidebar/Sidebar";
 import { ErrorBanner } from "../shared/ErrorBanner";
 import { ToastProvider } from "../shared/Toast";
 import { SecretsSection } from "../features/secrets/SecretsSection";
+import { SignInBanner } from "../features/signin/SignInBanner";
 import { AppToolbar } from "./AppToolbar";
 import { ShortcutOverlay, useShortcutKey } from "./ShortcutOverlay";
 import { UnsavedChangesProvider, useUnsavedGuard } from "./unsavedChanges";
@@ -115,6 +116,7 @@ function Shell() {
         />
         {showShortcuts ? <ShortcutOverlay onClose={() => setShowShortcuts(false)} /> : null}
         {ws.error ? <ErrorBanner error={ws.error} onDismiss={ws.clearError} /> : null}
+        <SignInBanner />
         {main.kind === "scenario" && scenarioCollection ? (
           <ScenarioView ws={ws} collection={scenarioCollection} scenarioId={main.scenarioId} environment={environment} openRun={main.openRun ?? null} />
         ) : null}

@@ -5,4 +5,8 @@ export type IpcError = { code: IpcErrorCode, message: string, detail: string | n
 /**
  * The 1-based line of a mistake in a policy or a collection file, for the editor to mark.
  */
-line: number | null, };
+line: number | null, 
+/**
+ * The form field a wrong value was given in (a preset's parameter), for the form to mark.
+ */
+field?: string, };

@@ -9,4 +9,9 @@ export type Workspace = { collections: Array<CollectionSummary>, lab: LabInfo,
 /**
  * The folder that holds the store (`baton.sqlite`).
  */
-data_dir: string, };
+data_dir: string, 
+/**
+ * The collection to show open at launch: the demo, when this launch seeded the built-in
+ * collections into an empty store.
+ */
+opens?: string, };

@@ -31,6 +31,8 @@ export function renderApp(
     holdCollectionRuns?: boolean;
     failures?: Record<string, FakeIpcError>;
     collections?: Collection[];
+    /** `Workspace.opens`: the collection a fresh workspace opens first. */
+    opens?: string;
     dialog?: { open?: string | null; save?: string | null };
     /** Extra or replacing canned comparisons, by `collection/scenarioId/stepId`. */
     compares?: Record<string, unknown>;
@@ -45,6 +47,7 @@ export function renderApp(
 ) {
   const backend = createFakeBackend({
     collections: options.collections ?? [demoCollection, emptyCollection],
+    ...(options.opens ? { opens: options.opens } : {}),
     runs: {
       [`${demoCollection.name}/agent-chain`]: agentChainRun,
       [`${demoCollection.name}/refusals`]: refusalsFailedRun,

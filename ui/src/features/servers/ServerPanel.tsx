@@ -6,6 +6,7 @@ import type { Collection, DiscoveryView, IpcError, LabInfo, Server } from "../..
 import { ErrorBanner } from "../../shared/ErrorBanner";
 import { FindingsList } from "../inspector/FindingsList";
 import { CollectionServers } from "./CollectionServers";
+import { PresetDialog } from "./PresetDialog";
 
 function Endpoint({ name, url }: { name: string; url: string | null }) {
   return (
@@ -50,6 +51,7 @@ export function ServerPanel({
   const [busy, setBusy] = useState(false);
   const [serverId, setServerId] = useState("");
   const [added, setAdded] = useState<string | null>(null);
+  const [presetOpen, setPresetOpen] = useState(false);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -79,7 +81,13 @@ export function ServerPanel({
 
   return (
     <div className="servers">
-      <h1>Servers</h1>
+      <div className="servers__head">
+        <h1>Servers</h1>
+        <button type="button" className="button" onClick={() => setPresetOpen(true)}>
+          New server from a preset…
+        </button>
+      </div>
+      {presetOpen ? <PresetDialog collection={collection} onSaveCollection={onSaveCollection} onClose={() => setPresetOpen(false)} /> : null}
       {collection && (collection.servers?.length ?? 0) > 0 ? <CollectionServers key={collection.name} collection={collection} environment={environment} onProbe={onProbe} /> : null}
       <section aria-label="Discovery">
         <h2>Discover a server</h2>

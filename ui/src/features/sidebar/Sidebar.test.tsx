@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
-import { demoCollection, renderApp } from "../../test/fakeApp";
+import { demoCollection, emptyCollection, renderApp } from "../../test/fakeApp";
 
 const tree = () => screen.getByRole("tree", { name: "Collections" });
 const collectionItem = (name: string) =>
@@ -28,6 +28,14 @@ describe("Sidebar", () => {
     const names = (demoCollection.scenarios ?? []).map((s) => s.name);
     for (const name of names) expect(await within(tree()).findByText(name)).toBeTruthy();
     expect(collectionItem("Baton demo")!.getAttribute("aria-expanded")).toBe("true");
+  });
+
+  it("opens the demo of a fresh workspace of built-in collections, and only the demo", async () => {
+    renderApp({ collections: [demoCollection, emptyCollection], opens: "Baton demo" });
+    const names = (demoCollection.scenarios ?? []).map((s) => s.name);
+    for (const name of names) expect(await within(tree()).findByText(name)).toBeTruthy();
+    expect(collectionItem("Baton demo")!.getAttribute("aria-expanded")).toBe("true");
+    expect(collectionItem("Scratch")!.getAttribute("aria-expanded")).not.toBe("true");
   });
 
   it("deletes a collection, and Undo saves what was deleted", async () => {

@@ -80,15 +80,16 @@ export function Sidebar({
     if (open) onOpenScenario(collection, scenarioId);
   });
 
-  // A workspace of one collection (a fresh start: the demo) opens with its scenarios showing, so a
-  // newcomer sees what to run at once.
+  // A fresh start (the built-in collections: the demo first) or a workspace of one collection
+  // opens with the demo's (or that one's) scenarios showing, so a newcomer sees what to run at once.
   const openedOnly = useRef(false);
+  const opens = ws.workspace?.opens;
   useEffect(() => {
-    const only = summaries.length === 1 ? summaries[0] : undefined;
-    if (openedOnly.current || !only) return;
+    const first = (opens ? summaries.find((s) => s.name === opens) : undefined) ?? (summaries.length === 1 ? summaries[0] : undefined);
+    if (openedOnly.current || !first) return;
     openedOnly.current = true;
-    void setOpen(only.name, true);
-  }, [summaries, setOpen]);
+    void setOpen(first.name, true);
+  }, [summaries, setOpen, opens]);
 
   const activate = (item: TreeItem) => {
     setFocusKey(item.key);
