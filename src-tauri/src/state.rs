@@ -23,10 +23,14 @@ use baton_store::keyring::{Keyring, KeyringIndex, KeyringSecrets, LazyOsKeyring}
 
 /// The demo workspace, seeded into an empty store: the demo collection, and a user's sign-in to
 /// the lab (kept in a folder of its own, so `baton run examples` does not run it unattended).
-const DEMOS: [(&str, &str); 2] = [
+const DEMOS: [(&str, &str); 3] = [
     (
         include_str!("../../examples/demo.baton.toml"),
         "examples/demo.baton.toml (built in)",
+    ),
+    (
+        include_str!("../../examples/cross-domain.baton.toml"),
+        "examples/cross-domain.baton.toml (built in)",
     ),
     (
         include_str!("../../examples/sign-in/sign-in.baton.toml"),
@@ -40,6 +44,9 @@ pub struct AppState {
     store: Arc<Mutex<Store>>,
     /// The running lab: replaced (on the same port) when its policy changes.
     lab: SharedLab,
+    /// The lab's domain B, which trusts the lab's keys: restarted with the lab, since a restarted
+    /// lab has new keys.
+    domain_b: SharedLab,
     /// The policy text the lab runs, and when it (re)started.
     lab_policy: Mutex<LabPolicy>,
     /// One policy change at a time.
@@ -147,6 +154,8 @@ impl AppState {
             IpcError::internal("the lab token service could not start").with_detail(e.to_string())
         })?;
 
+        let domain_b = spawn_domain_b(&lab, 0).await?;
+
         let http: Arc<dyn HttpClient> =
             Arc::new(ReqwestClient::new(&HttpSettings::default()).map_err(|e| {
                 IpcError::internal("the HTTP client could not be set up").with_detail(e.to_string())
@@ -162,6 +171,7 @@ impl AppState {
         Ok(AppState {
             store,
             lab,
+            domain_b: Arc::new(RwLock::new(Arc::new(domain_b))),
             lab_policy: Mutex::new(LabPolicy {
                 toml: Policy::lab_default_toml().to_string(),
                 is_default: true,
@@ -194,6 +204,29 @@ impl AppState {
     /// The lab running now.
     pub fn lab(&self) -> Arc<StsHandle> {
         self.lab.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The lab's domain B running now.
+    pub fn domain_b(&self) -> Arc<StsHandle> {
+        self.domain_b
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Starts domain B again, on its port, trusting the keys of the lab running now.
+    async fn restart_domain_b(&self) -> Result<(), IpcError> {
+        let old = self.domain_b();
+        let port = old.port();
+        old.shutdown().await;
+        let lab = self.lab();
+        let new = match spawn_domain_b(&lab, port).await {
+            Ok(b) => b,
+            // Its port was taken meanwhile: any free one will do, `lab_b` follows it.
+            Err(_) => spawn_domain_b(&lab, 0).await?,
+        };
+        *self.domain_b.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(new);
+        Ok(())
     }
 
     pub fn lab_policy(&self) -> LabPolicy {
@@ -234,7 +267,7 @@ impl AppState {
                     is_default,
                     restarted_at: now_ms(),
                 };
-                Ok(())
+                self.restart_domain_b().await
             }
             Err(e) => {
                 let restored = baton_sts::spawn(StsConfig {
@@ -250,6 +283,7 @@ impl AppState {
                     Ok(lab) => {
                         lab.carry_requests_from(&old);
                         *self.lab.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(lab);
+                        self.restart_domain_b().await?;
                         Err(IpcError {
                             message: format!(
                                 "{} (the lab is running its previous policy again)",
@@ -370,10 +404,29 @@ impl AppState {
         }
     }
 
-    /// The variables the app sets over any environment's: `lab`, the lab's URL.
+    /// The variables the app sets over any environment's: `lab`, the lab's URL, and `lab_b`,
+    /// its domain B's.
     pub fn overrides(&self) -> BTreeMap<String, String> {
-        BTreeMap::from([("lab".to_string(), self.lab().base_url().to_string())])
+        BTreeMap::from([
+            ("lab".to_string(), self.lab().base_url().to_string()),
+            ("lab_b".to_string(), self.domain_b().base_url().to_string()),
+        ])
     }
+}
+
+/// Domain B (another organisation's authorization server) on `port`, trusting `lab`'s keys.
+async fn spawn_domain_b(lab: &StsHandle, port: u16) -> Result<StsHandle, IpcError> {
+    baton_sts::spawn(StsConfig {
+        policy: Policy::domain_b(),
+        port,
+        deterministic: false,
+        trusted_issuers: vec![lab.trusted_issuer()],
+        tls: false,
+    })
+    .await
+    .map_err(|e| {
+        IpcError::internal("the lab's domain B could not start").with_detail(e.to_string())
+    })
 }
 
 /// Saves the demo collections into a store that has no collection yet. Returns the name of the

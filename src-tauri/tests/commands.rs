@@ -17,6 +17,8 @@ use tempfile::TempDir;
 const DEMO: &str = "Baton demo";
 /// The built-in collection seeded beside the demo.
 const SIGN_IN: &str = "Sign-in demo";
+/// The collection of the two trust domains.
+const CROSS_DOMAIN: &str = "Across trust domains";
 
 async fn start(dir: &Path) -> AppState {
     // A keyring in memory: tests never touch the user's own.
@@ -38,12 +40,18 @@ async fn a_new_workspace_is_seeded_with_the_demo_once() {
     let dir = TempDir::new().unwrap();
     let state = start(dir.path()).await;
     let workspace = commands::workspace(&state).unwrap();
-    assert_eq!(workspace.collections.len(), 2);
-    assert_eq!(workspace.collections[0].name, DEMO);
-    assert_eq!(workspace.collections[0].scenario_count, 7);
-    // The user's sign-in sits beside the demo; the demo is the one that opens.
-    assert_eq!(workspace.collections[1].name, SIGN_IN);
-    assert_eq!(workspace.collections[1].scenario_count, 1);
+    let count = |name: &str| {
+        workspace
+            .collections
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| c.scenario_count)
+    };
+    assert_eq!(workspace.collections.len(), 3);
+    assert_eq!(count(DEMO), Some(7));
+    // The user's sign-in and the two trust domains sit beside the demo; the demo opens.
+    assert_eq!(count(SIGN_IN), Some(1));
+    assert_eq!(count(CROSS_DOMAIN), Some(3));
     assert_eq!(workspace.opens.as_deref(), Some(DEMO));
     assert!(dir.path().join("baton.sqlite").is_file());
     assert_eq!(workspace.data_dir, dir.path().display().to_string());
@@ -55,6 +63,7 @@ async fn a_new_workspace_is_seeded_with_the_demo_once() {
     commands::duplicate_collection(&state, DEMO, "Mine").unwrap();
     commands::delete_collection(&state, DEMO).unwrap();
     commands::delete_collection(&state, SIGN_IN).unwrap();
+    commands::delete_collection(&state, CROSS_DOMAIN).unwrap();
     drop(state);
     let again = start(dir.path()).await;
     assert_eq!(names(&again), ["Mine"]);
@@ -66,7 +75,41 @@ fn seeding_skips_a_store_that_has_collections() {
     let mut store = Store::open_in_memory().unwrap();
     assert_eq!(seed_demo(&mut store).unwrap().as_deref(), Some(DEMO));
     assert_eq!(seed_demo(&mut store).unwrap(), None);
-    assert_eq!(store.list_collections().unwrap().len(), 2);
+    assert_eq!(store.list_collections().unwrap().len(), 3);
+}
+
+/// Runs the three cross-domain scenarios in the app and checks each passes.
+async fn run_cross_domain(state: &AppState) {
+    for id in ["identity-chaining", "id-jag", "on-behalf-of"] {
+        let view = commands::run_scenario(state, CROSS_DOMAIN, id, None, &mut |_| {})
+            .await
+            .unwrap();
+        assert!(
+            view.record.passed(),
+            "{id}: {:#?}",
+            view.record.failures().collect::<Vec<_>>()
+        );
+        if id == "id-jag" {
+            assert!(
+                view.graph
+                    .edges
+                    .iter()
+                    .any(|e| e.kind == ExchangeKind::Grant),
+                "the grant joins the two domains' tokens"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cross_domain_scenarios_run_against_the_lab_and_its_domain_b_even_after_a_restart() {
+    let dir = TempDir::new().unwrap();
+    let state = start(dir.path()).await;
+    run_cross_domain(&state).await;
+    // A restarted lab has new keys: domain B is restarted to trust them.
+    let policy = baton_sts::Policy::lab_default_toml().to_string();
+    commands::apply_lab_policy(&state, &policy).await.unwrap();
+    run_cross_domain(&state).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -184,7 +227,7 @@ async fn delete_returns_the_collection_and_saving_it_undoes_the_delete() {
 
     let deleted = commands::delete_collection(&state, DEMO).unwrap();
     assert_eq!(deleted, before);
-    assert_eq!(names(&state), [SIGN_IN]);
+    assert_eq!(names(&state), [CROSS_DOMAIN, SIGN_IN]);
     let gone = commands::load_collection(&state, DEMO).unwrap_err();
     assert_eq!(gone.code, IpcErrorCode::NotFound);
 
@@ -206,7 +249,7 @@ async fn rename_and_duplicate_refuse_a_taken_name() {
     assert_eq!(err.code, IpcErrorCode::Conflict);
     let renamed = commands::rename_collection(&state, "Copy", "Training").unwrap();
     assert_eq!(renamed.name, "Training");
-    assert_eq!(names(&state), [DEMO, SIGN_IN, "Training"]);
+    assert_eq!(names(&state), [CROSS_DOMAIN, DEMO, SIGN_IN, "Training"]);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -238,7 +281,7 @@ async fn a_broken_file_is_reported_where_it_is_wrong_and_changes_nothing() {
         err.message
     );
     assert!(err.message.contains("descripton"), "{}", err.message);
-    assert_eq!(names(&state), [DEMO, SIGN_IN]);
+    assert_eq!(names(&state), [CROSS_DOMAIN, DEMO, SIGN_IN]);
 
     let missing =
         commands::import_collection(&state, &dir.path().join("none.baton.toml")).unwrap_err();
