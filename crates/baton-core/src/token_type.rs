@@ -13,13 +13,14 @@ pub const ID_JAG: &str = "urn:ietf:params:oauth:token-type:id-jag";
 pub const TOKEN_EXCHANGE_GRANT: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
 
 /// Every registered token type, with the alias accepted for it.
-pub const REGISTERED: [(&str, &str); 6] = [
+pub const REGISTERED: [(&str, &str); 7] = [
     ("access_token", ACCESS_TOKEN),
     ("refresh_token", REFRESH_TOKEN),
     ("id_token", ID_TOKEN),
     ("saml1", SAML1),
     ("saml2", SAML2),
     ("jwt", JWT),
+    ("id-jag", ID_JAG),
 ];
 
 /// Turns an alias (`access_token`, `jwt`, …) into its URI; anything else is kept as given, since
