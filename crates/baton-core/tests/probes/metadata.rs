@@ -94,8 +94,11 @@ async fn required_members_fails_without_issuer_and_token_endpoint() {
 
 #[tokio::test]
 async fn required_members_fails_when_the_default_grants_need_an_authorization_endpoint() {
+    // The lab now has an authorization endpoint: a server without one, and without
+    // grant_types_supported (whose default includes authorization_code), lacks it.
     let fault = Metadata(|doc| {
         doc.remove("grant_types_supported");
+        doc.remove("authorization_endpoint");
     });
     let why = assert_fail("metadata.required-members", fault).await;
     assert!(why.contains("it lacks authorization_endpoint"), "{why}");
