@@ -157,8 +157,8 @@ fn templates_split_into_text_and_references() {
         Err("{{vars.x}} is not a reference Baton knows: use steps.<id>.<output>, env.<name> or secret.<name>".into())
     );
     assert_eq!(
-        parse_template("{{steps.a.id_token}}").map_err(|e| e.to_string()),
-        Err("{{steps.a.id_token}}: a step's outputs are access_token, refresh_token, issued_token_type and claims.<path>".into())
+        parse_template("{{steps.a.idtoken}}").map_err(|e| e.to_string()),
+        Err("{{steps.a.idtoken}}: a step's outputs are access_token, refresh_token, id_token, issued_token_type and claims.<path>".into())
     );
 }
 
