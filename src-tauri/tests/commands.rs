@@ -83,7 +83,7 @@ async fn run_cross_domain(state: &AppState) {
     for id in ["identity-chaining", "id-jag", "on-behalf-of"] {
         let view = commands::run_scenario(state, CROSS_DOMAIN, id, None, &mut |_| {})
             .await
-            .unwrap();
+            .expect("the scenario runs");
         assert!(
             view.record.passed(),
             "{id}: {:#?}",

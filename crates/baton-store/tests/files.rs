@@ -737,7 +737,7 @@ fn an_unknown_key_lists_the_expected_keys() {
     let text = good_with("token_endpoint =", "tokn_endpoint =");
     assert_eq!(
         error(&text),
-        "f.baton.toml:7:1: unknown field `tokn_endpoint`, expected one of `id`, `name`, `issuer`, `token_endpoint`, `jwks_uri`, `introspection_endpoint`"
+        "f.baton.toml:7:1: unknown field `tokn_endpoint`, expected one of `id`, `name`, `issuer`, `token_endpoint`, `jwks_uri`, `introspection_endpoint`, `authorization_endpoint`, `device_authorization_endpoint`"
     );
     let text = good_with("name = \"Good\"", "name = \"Good\"\ntitle = \"x\"");
     assert_eq!(
@@ -766,12 +766,12 @@ fn a_wrong_type_says_what_was_expected() {
     let text = good_with("auth = \"client_secret_basic\"", "auth = 1");
     assert_eq!(
         error(&text),
-        "f.baton.toml:13:8: `auth` must be one of `client_secret_basic`, `client_secret_post`, `private_key_jwt`, `none`, not integer"
+        "f.baton.toml:13:8: `auth` must be one of `client_secret_basic`, `client_secret_post`, `private_key_jwt`, `tls_client_auth`, `self_signed_tls_client_auth`, `none`, not integer"
     );
     let text = good_with("grant = \"password\"", "grant = \"pasword\"");
     assert_eq!(
         error(&text),
-        "f.baton.toml:30:9: unknown variant `pasword`, expected one of `client_credentials`, `password`, `refresh_token`"
+        "f.baton.toml:30:9: unknown variant `pasword`, expected one of `client_credentials`, `password`, `refresh_token`, `authorization_code`, `jwt_bearer`, `device_code`"
     );
     let text = good_with("[[clients]]", "[clients]");
     assert_eq!(

@@ -300,13 +300,13 @@ fn a_typo_inside_the_subject_names_the_key() {
     );
     assert_eq!(
         err.to_string(),
-        "f.baton.toml:33:35: unknown field `grnt`, expected one of `client`, `grant`, `username`, `password`, `refresh_token`, `audience`, `resource`, `scope`, `params`"
+        "f.baton.toml:33:35: unknown field `grnt`, expected one of `client`, `grant`, `username`, `password`, `refresh_token`, `assertion`, `requested_token_use`, `audience`, `resource`, `scope`, `params`"
     );
 
     let err = error_with("client_credentials", "client_credential");
     assert_eq!(
         err.to_string(),
-        "f.baton.toml:33:43: unknown variant `client_credential`, expected one of `client_credentials`, `password`, `refresh_token`"
+        "f.baton.toml:33:43: unknown variant `client_credential`, expected one of `client_credentials`, `password`, `refresh_token`, `authorization_code`, `jwt_bearer`, `device_code`"
     );
 
     let err = error_with(

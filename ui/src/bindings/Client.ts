@@ -19,6 +19,15 @@ secret?: string | null,
  */
 private_key?: string | null, key_id?: string | null, 
 /**
+ * `tls_client_auth` and `self_signed_tls_client_auth`: a `{{secret.NAME}}` reference to the
+ * client certificate (PEM; kept with its key, though it is not itself secret).
+ */
+certificate?: string | null, 
+/**
+ * A `{{secret.NAME}}` reference to the certificate's PEM private key.
+ */
+certificate_key?: string | null, 
+/**
  * Prove possession of a key on each token request (DPoP, RFC 9449).
  */
 dpop?: boolean, 
