@@ -98,6 +98,11 @@ pub struct RunArgs {
     /// The lab's port with --sts; 0 picks a free one. Fix it to compare runs with `baton diff`.
     #[arg(long, default_value_t = 0, value_name = "PORT")]
     pub sts_port: u16,
+    /// With --sts: the lab serves HTTPS with its own CA (which this run trusts) and mutual TLS;
+    /// {{secret.mtls-app.certificate}} and {{secret.mtls-app.certificate_key}} are a client
+    /// certificate for its mtls-app.
+    #[arg(long, requires = "sts")]
+    pub sts_tls: bool,
     /// Write a JUnit XML report (one test case per scenario).
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,

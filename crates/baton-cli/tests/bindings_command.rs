@@ -135,3 +135,23 @@ async fn a_client_certificate_authenticates_and_binds_the_token() {
     assert_eq!(code, 1);
     assert_eq!(json["result"]["response"]["status"], 401);
 }
+
+#[test]
+fn the_mtls_collection_runs_against_the_lab_over_https() {
+    let dir = tempfile::tempdir().expect("dir");
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/mtls");
+    let output = Command::cargo_bin("baton")
+        .expect("binary")
+        .env("BATON_STORE", dir.path().join("store.sqlite"))
+        .args(["run", examples, "--sts", "--sts-tls"])
+        .output()
+        .expect("runs");
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{out}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(out.contains("2 passed, 0 failed (2 scenarios)"), "{out}");
+}

@@ -17,11 +17,11 @@ use baton_core::scenario::{
 };
 use baton_core::{Clock, FixedClock, SystemClock};
 use baton_store::{Store, StoreSecrets, files};
-use baton_sts::{DETERMINISTIC_NOW, Policy, StsHandle};
+use baton_sts::{DETERMINISTIC_NOW, Policy, StsConfig, StsHandle, spawn};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::RunArgs;
-use crate::commands::sts::{start, start_domain_b};
+use crate::commands::sts::start_domain_b;
 use crate::commands::{scenario_filter, variables};
 use crate::error::{CliError, usage};
 use crate::store_path;
@@ -41,7 +41,17 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     let vars = variables(&args.vars)?;
 
     let lab = if args.sts {
-        Some(start(Policy::lab_default(), args.sts_port, true).await?)
+        Some(
+            spawn(StsConfig {
+                policy: Policy::lab_default(),
+                port: args.sts_port,
+                deterministic: true,
+                trusted_issuers: Vec::new(),
+                tls: args.sts_tls,
+            })
+            .await
+            .map_err(|e| usage(format!("the lab token service could not start: {e}")))?,
+        )
     } else {
         None
     };
@@ -90,7 +100,12 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         )),
         None => Arc::new(SystemClock),
     };
-    let http = ReqwestClient::new(&HttpSettings::default()).map_err(|e| usage(e.to_string()))?;
+    // Baton trusts the lab's own CA when the lab serves HTTPS.
+    let http = ReqwestClient::new(&HttpSettings {
+        ca_pem: lab.as_ref().and_then(|l| l.ca_pem()).into_iter().collect(),
+        ..HttpSettings::default()
+    })
+    .map_err(|e| usage(e.to_string()))?;
     let mut engine = Engine::new(Arc::new(http), clock);
     if let Some(terminal) = crate::interact::Terminal::detect(args.no_browser) {
         engine = engine.with_interaction(Arc::new(terminal));
@@ -285,6 +300,19 @@ pub(crate) fn secrets(
         let mut demo = MapSecrets::default();
         for (name, value) in lab.policy().credentials() {
             demo.insert(name, value);
+        }
+        // Over HTTPS, a client certificate from the lab's CA for its mtls-app.
+        if let Some((cert, key)) = lab.issue_client_certificate("mtls-app") {
+            demo.insert("mtls-app.certificate", cert);
+            demo.insert("mtls-app.certificate_key", key);
+            demo.insert(
+                "self-signed-app.certificate",
+                baton_sts::SELF_SIGNED_APP_CERTIFICATE_PEM,
+            );
+            demo.insert(
+                "self-signed-app.certificate_key",
+                baton_sts::SELF_SIGNED_APP_KEY_PEM,
+            );
         }
         chain.push(Box::new(demo));
     }
