@@ -11,23 +11,7 @@ use crate::connect::{connect, token_arg, with_request_args};
 use crate::error::{CliError, usage};
 
 pub async fn run(mut args: ExchangeArgs) -> Result<(), CliError> {
-    // A preset's parameters are checked before anything else, so a mistake costs no request.
-    // (clap drops `requires = "preset"` when --server, which conflicts with it, is given.)
-    if args.preset.is_none() && !args.preset_params.is_empty() {
-        return Err(usage(
-            "--preset-param needs --preset NAME (see `baton presets`)",
-        ));
-    }
-    let preset = match &args.preset {
-        Some(id) => {
-            let preset = Preset::get(id).map_err(|e| usage(e.to_string()))?;
-            let profile = preset
-                .fill(&preset_params(&args.preset_params)?)
-                .map_err(|e| usage(e.to_string()))?;
-            Some((preset, profile))
-        }
-        None => None,
-    };
+    let preset = load_preset(args.preset.as_deref(), &args.preset_params)?;
     let mut stdin_used = false;
     let subject = token_arg(&args.subject_token, &mut stdin_used)?;
     let actor = args
@@ -77,8 +61,30 @@ fn apply_profile(args: &mut ExchangeArgs, request: &mut TokenRequest, profile: &
     }
 }
 
+/// `--preset NAME` and its `--preset-param`s: the preset and the server profile they fill.
+/// Checked before anything else, so a mistake costs no request.
+pub(crate) fn load_preset(
+    id: Option<&str>,
+    params: &[String],
+) -> Result<Option<(&'static Preset, ServerProfile)>, CliError> {
+    // clap drops `requires = "preset"` when --server, which conflicts with it, is given.
+    let Some(id) = id else {
+        if params.is_empty() {
+            return Ok(None);
+        }
+        return Err(usage(
+            "--preset-param needs --preset NAME (see `baton presets`)",
+        ));
+    };
+    let preset = Preset::get(id).map_err(|e| usage(e.to_string()))?;
+    let profile = preset
+        .fill(&preset_params(params)?)
+        .map_err(|e| usage(e.to_string()))?;
+    Ok(Some((preset, profile)))
+}
+
 /// `--preset-param NAME=VALUE`, repeatable; a name given twice is refused.
-pub(crate) fn preset_params(pairs: &[String]) -> Result<BTreeMap<String, String>, CliError> {
+fn preset_params(pairs: &[String]) -> Result<BTreeMap<String, String>, CliError> {
     let mut out = BTreeMap::new();
     for pair in pairs {
         let (name, value) = pair.split_once('=').ok_or_else(|| {

@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use baton_core::preset::Preset;
 use baton_core::signin::device;
 use baton_core::signin::{
     self, Interaction, OpenWith, SignInEndpoints, SignInOptions, SignInRequest,
@@ -11,7 +10,7 @@ use baton_core::signin::{
 use baton_core::{Grant, TokenRequest, TokenResult};
 
 use crate::cli::{GrantArg, TokenArgs};
-use crate::commands::exchange::preset_params;
+use crate::commands::exchange::load_preset;
 use crate::commands::send::{send, send_explained, show};
 use crate::connect::{Connection, connect, load_jwks, token_arg, with_request_args};
 use crate::error::{CliError, usage};
@@ -19,17 +18,8 @@ use crate::interact::Terminal;
 use crate::secrets::read_secret;
 
 pub async fn run(mut args: TokenArgs) -> Result<(), CliError> {
-    if args.preset.is_none() && !args.preset_params.is_empty() {
-        return Err(usage(
-            "--preset-param needs --preset NAME (see `baton presets`)",
-        ));
-    }
-    let preset = match &args.preset {
-        Some(id) => {
-            let preset = Preset::get(id).map_err(|e| usage(e.to_string()))?;
-            let profile = preset
-                .fill(&preset_params(&args.preset_params)?)
-                .map_err(|e| usage(e.to_string()))?;
+    let preset = match load_preset(args.preset.as_deref(), &args.preset_params)? {
+        Some((preset, profile)) => {
             // A sign-in needs the provider's metadata; other grants only its token endpoint.
             match (&profile.issuer, args.grant) {
                 (Some(issuer), GrantArg::AuthorizationCode | GrantArg::DeviceCode) => {
