@@ -441,3 +441,49 @@ fn a_preset_missing_a_parameter_names_it() {
     assert_eq!(err.code, IpcErrorCode::NotFound);
     assert!(err.message.contains("keycloak"), "{}", err.message);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dpop_client_in_a_collection_gets_a_token_bound_to_its_key() {
+    let dir = TempDir::new().unwrap();
+    let state = start(dir.path()).await;
+    let mut collection = commands::load_collection(&state, DEMO).unwrap();
+    let text = r#"
+id = "dpop-app"
+server = "lab"
+client_id = "dpop-app"
+auth = "client_secret_basic"
+secret = "{{secret.dpop-app}}"
+dpop = true
+"#;
+    collection.clients.push(toml::from_str(text).unwrap());
+    let scenario: baton_core::scenario::Scenario = toml::from_str(
+        r#"
+id = "dpop"
+name = "A DPoP-bound token"
+[[steps]]
+id = "bound"
+name = "dpop-app proves its key"
+[steps.token]
+client = "dpop-app"
+grant = "client_credentials"
+"#,
+    )
+    .unwrap();
+    collection.scenarios.push(scenario);
+    commands::save_collection(&state, &collection).unwrap();
+
+    let view = commands::run_scenario(&state, DEMO, "dpop", None, &mut |_| {})
+        .await
+        .unwrap();
+    assert!(
+        view.record.passed(),
+        "{:#?}",
+        view.record.failures().collect::<Vec<_>>()
+    );
+    let step = &view.record.steps[0];
+    let success = step.response.as_ref().and_then(|r| r.success()).unwrap();
+    assert_eq!(success.token_type.as_deref(), Some("DPoP"));
+    let claims = &step.token.as_ref().unwrap().decoded.jwt().unwrap().claims;
+    assert!(claims["cnf"]["jkt"].is_string(), "{claims:?}");
+    assert!(step.findings.iter().all(|f| !f.id.starts_with("dpop.")));
+}
