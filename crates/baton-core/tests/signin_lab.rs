@@ -364,3 +364,25 @@ async fn a_dpop_client_gets_a_token_bound_to_its_key_even_when_a_nonce_is_asked(
         );
     }
 }
+
+#[tokio::test]
+async fn a_clients_dpop_key_is_the_same_from_run_to_run_of_one_engine() {
+    let lab = lab(|_| {}).await;
+    let engine = engine();
+    let jkt = |step: &StepRecord| {
+        step.token
+            .as_ref()
+            .and_then(|t| t.decoded.jwt())
+            .and_then(|j| j.claims.get("cnf"))
+            .and_then(|c| c.get("jkt"))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
+    let first = run(&engine, &lab, "dpop").await;
+    let second = run(&engine, &lab, "dpop").await;
+    assert!(jkt(&first[0]).is_some());
+    assert_eq!(jkt(&first[0]), jkt(&second[0]));
+    // Another engine (another session) makes its own key.
+    let other = run(&self::engine(), &lab, "dpop").await;
+    assert_ne!(jkt(&first[0]), jkt(&other[0]));
+}

@@ -33,6 +33,6 @@ certificate_key?: string | null,
 dpop?: boolean, 
 /**
  * The DPoP key: a `{{secret.NAME}}` reference to a P-256 PEM private key. Without it, a key
- * is made for each run.
+ * is made when the client first needs one and kept in memory for the engine's life.
  */
 dpop_key?: string | null, };

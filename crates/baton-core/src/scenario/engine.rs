@@ -3,7 +3,7 @@
 //! it all. Progress is reported as it happens, so a terminal or a window can follow along.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use serde_json::{Map, Value as Json};
@@ -71,7 +71,14 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     /// Someone who can sign in; without one, interactive steps are refused.
     interaction: Option<Arc<dyn Interaction>>,
+    /// DPoP keys made for clients without one of their own, by collection and client: kept in
+    /// memory for as long as the engine (the app's session, a CLI run), so a client's tokens
+    /// are all bound to one key. Never written anywhere.
+    dpop_keys: Arc<Mutex<HashMap<(String, String), DpopKey>>>,
 }
+
+/// The most DPoP keys an engine keeps.
+const MAX_DPOP_KEYS: usize = 256;
 
 /// What one step's action produced before the assertions.
 struct Produced {
@@ -111,6 +118,7 @@ impl Engine {
             http,
             clock,
             interaction: None,
+            dpop_keys: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 
@@ -162,7 +170,6 @@ impl Engine {
             secrets: options.secrets.as_ref(),
             outputs: BTreeMap::new(),
             jwks: HashMap::new(),
-            dpop_keys: HashMap::new(),
             metadata: HashMap::new(),
         };
         let mut steps = Vec::with_capacity(scenario.steps.len());
@@ -208,9 +215,6 @@ struct ScenarioRun<'a> {
     outputs: BTreeMap<String, StepOutputs>,
     /// JWKS by URL, fetched once per run; an error is kept so it is reported, not retried.
     jwks: HashMap<String, Result<Arc<Jwks>, String>>,
-    /// DPoP keys made for clients without one of their own, kept for the whole run so every
-    /// token a client gets is bound to the same key.
-    dpop_keys: HashMap<String, DpopKey>,
     /// Authorization server metadata by issuer, read once per run for sign-in endpoints.
     metadata: HashMap<String, Result<Map<String, Json>, String>>,
 }
@@ -674,11 +678,20 @@ impl ScenarioRun<'_> {
                 .map(Some)
                 .map_err(|e| format!("client {:?}: its dpop_key: {e}", client.id));
         }
-        if let Some(key) = self.dpop_keys.get(&client.id) {
+        let mut keys = self
+            .engine
+            .dpop_keys
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let name = (self.collection.name.clone(), client.id.clone());
+        if let Some(key) = keys.get(&name) {
             return Ok(Some(key.clone()));
         }
         let key = DpopKey::generate().map_err(|e| e.to_string())?;
-        self.dpop_keys.insert(client.id.clone(), key.clone());
+        if keys.len() >= MAX_DPOP_KEYS {
+            keys.clear();
+        }
+        keys.insert(name, key.clone());
         Ok(Some(key))
     }
 

@@ -136,7 +136,7 @@ pub struct Client {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dpop: bool,
     /// The DPoP key: a `{{secret.NAME}}` reference to a P-256 PEM private key. Without it, a key
-    /// is made for each run.
+    /// is made when the client first needs one and kept in memory for the engine's life.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dpop_key: Option<String>,
 }
