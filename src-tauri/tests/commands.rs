@@ -414,6 +414,8 @@ fn presets_are_listed_with_their_parameters_and_filled_into_a_server() {
         filled.server.issuer.as_deref(),
         Some("https://sso.example.com/realms/shop")
     );
+    // The server keeps its preset, so runs check requests against Keycloak's rules.
+    assert_eq!(filled.server.preset.as_deref(), Some("keycloak"));
 }
 
 #[test]

@@ -82,6 +82,7 @@ fn collection(scenarios: Vec<Scenario>) -> Collection {
             introspection_endpoint: None,
             authorization_endpoint: None,
             device_authorization_endpoint: None,
+            preset: None,
         }],
         clients: vec![client("web-app"), client("order-service")],
         environments: vec![Environment {

@@ -30,6 +30,7 @@ fn server_at(base: &str) -> ResolvedServerUrls {
         introspection_endpoint: None,
         authorization_endpoint: None,
         device_authorization_endpoint: None,
+        preset: None,
     }
 }
 

@@ -39,6 +39,7 @@ fn lab() -> Server {
         introspection_endpoint: Some("{{env.lab}}/introspect".into()),
         authorization_endpoint: None,
         device_authorization_endpoint: None,
+        preset: None,
     }
 }
 
@@ -737,7 +738,7 @@ fn an_unknown_key_lists_the_expected_keys() {
     let text = good_with("token_endpoint =", "tokn_endpoint =");
     assert_eq!(
         error(&text),
-        "f.baton.toml:7:1: unknown field `tokn_endpoint`, expected one of `id`, `name`, `issuer`, `token_endpoint`, `jwks_uri`, `introspection_endpoint`, `authorization_endpoint`, `device_authorization_endpoint`"
+        "f.baton.toml:7:1: unknown field `tokn_endpoint`, expected one of `id`, `name`, `issuer`, `token_endpoint`, `jwks_uri`, `introspection_endpoint`, `authorization_endpoint`, `device_authorization_endpoint`, `preset`"
     );
     let text = good_with("name = \"Good\"", "name = \"Good\"\ntitle = \"x\"");
     assert_eq!(
@@ -1312,6 +1313,7 @@ fn collection() -> impl Strategy<Value = Collection> {
                 introspection_endpoint,
                 authorization_endpoint,
                 device_authorization_endpoint,
+                preset: None,
             },
         );
     let client = (

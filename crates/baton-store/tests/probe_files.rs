@@ -65,6 +65,7 @@ pub fn probed(subject: ProbeSubject) -> Collection {
             introspection_endpoint: None,
             authorization_endpoint: None,
             device_authorization_endpoint: None,
+            preset: None,
         }],
         clients: vec![client("alice-app"), client("agent-a"), client("agent-n")],
         environments: vec![],

@@ -20,4 +20,9 @@ authorization_endpoint?: string | null,
 /**
  * RFC 8628's device authorization endpoint; read from the metadata when absent.
  */
-device_authorization_endpoint?: string | null, };
+device_authorization_endpoint?: string | null, 
+/**
+ * The provider preset it was made from (`baton presets`): each request to it is checked
+ * against the provider's rules, and a known refusal gets the provider's advice.
+ */
+preset?: string | null, };

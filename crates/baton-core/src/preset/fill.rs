@@ -38,6 +38,7 @@ impl ServerProfile {
             // A sign-in reads these from the issuer's metadata.
             authorization_endpoint: None,
             device_authorization_endpoint: None,
+            preset: Some(self.preset.clone()),
         }
     }
 }

@@ -414,7 +414,15 @@ impl ScenarioRun<'_> {
                 .unwrap_or_else(|| server.token_endpoint.clone()),
             None => server.token_endpoint.clone(),
         };
-        let result = match self
+        // A server made from a provider preset: its rules are checked before the request goes.
+        let preset = server
+            .preset
+            .as_deref()
+            .and_then(crate::preset::Preset::find);
+        let warnings = preset
+            .map(|p| p.check(&request, auth.method()))
+            .unwrap_or_default();
+        let mut result = match self
             .engine
             .client
             .execute_with(&endpoint, &auth, &request, dpop.as_ref())
@@ -427,6 +435,19 @@ impl ScenarioRun<'_> {
                 return p;
             }
         };
+        if let Some(preset) = preset {
+            result
+                .findings
+                .extend(warnings.into_iter().map(|w| preset_finding(&w)));
+            if let Some(advice) = preset.explain(&result.response) {
+                result.findings.push(Finding {
+                    id: "preset.advice".into(),
+                    severity: Severity::Info,
+                    message: advice.to_string(),
+                    reference: format!("{} (preset {})", advice.provider, advice.preset_id),
+                });
+            }
+        }
         self.produced(&server, result, inputs).await
     }
 
@@ -891,6 +912,16 @@ impl ScenarioRun<'_> {
             Ok(token) => self.produced(&server, token, Vec::new()).await,
             Err(e) => Produced::failed(StepStatus::Error, e),
         }
+    }
+}
+
+/// A provider rule the request broke, as a finding of its step.
+fn preset_finding(w: &crate::preset::PresetWarning) -> Finding {
+    Finding {
+        id: "preset.rule".into(),
+        severity: Severity::Warning,
+        message: format!("{} {}", w.problem, w.fix),
+        reference: format!("{} (preset {})", w.provider, w.preset_id),
     }
 }
 

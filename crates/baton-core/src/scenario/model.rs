@@ -104,6 +104,10 @@ pub struct Server {
     /// RFC 8628's device authorization endpoint; read from the metadata when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_authorization_endpoint: Option<String>,
+    /// The provider preset it was made from (`baton presets`): each request to it is checked
+    /// against the provider's rules, and a known refusal gets the provider's advice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
 }
 
 /// A client registered at a server, and how it authenticates. Credentials are references only

@@ -97,6 +97,14 @@ pub enum Problem {
     UnknownServer { server: String, known: String },
     #[error("the environment {name:?} is not in the collection (it has: {known})")]
     UnknownEnvironment { name: String, known: String },
+    #[error(
+        "server {server:?} names preset {preset:?}, which Baton does not have (it has: {known})"
+    )]
+    UnknownPreset {
+        server: String,
+        preset: String,
+        known: String,
+    },
     #[error("two steps have the id {0:?}; step ids must be unique within a scenario")]
     DuplicateStep(String),
 }
@@ -540,6 +548,18 @@ fn check_client(
             },
         )
     })?;
+    if let Some(preset) = &server.preset
+        && crate::preset::Preset::find(preset).is_none()
+    {
+        return Err((
+            format!("server {:?} preset", server.id),
+            Problem::UnknownPreset {
+                server: server.id.clone(),
+                preset: preset.clone(),
+                known: known(crate::preset::Preset::all().iter().map(|p| p.id.as_str())),
+            },
+        ));
+    }
     let mut fields: Vec<(String, FieldKind, &str)> = vec![(
         format!("server {:?} token_endpoint", server.id),
         FieldKind::Plain,

@@ -17,6 +17,7 @@ pub struct ResolvedServerUrls {
     pub introspection_endpoint: Option<String>,
     pub authorization_endpoint: Option<String>,
     pub device_authorization_endpoint: Option<String>,
+    pub preset: Option<String>,
 }
 
 /// Why a server of a collection cannot be resolved.
@@ -58,6 +59,7 @@ impl ResolvedServerUrls {
                 "device_authorization_endpoint",
                 &server.device_authorization_endpoint,
             )?,
+            preset: server.preset.clone(),
         })
     }
 }

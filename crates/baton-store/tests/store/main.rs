@@ -94,6 +94,7 @@ pub fn collection(name: &str) -> Collection {
             introspection_endpoint: None,
             authorization_endpoint: None,
             device_authorization_endpoint: None,
+            preset: None,
         }],
         clients: vec![Client {
             id: "web".into(),
