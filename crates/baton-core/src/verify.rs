@@ -318,21 +318,23 @@ fn check_claims(jwt: &Jwt, options: &VerifyOptions) -> Vec<VerifyProblem> {
     let mut problems = Vec::new();
     let now = options.now;
     let leeway = options.leeway_secs;
+    // A token's times are whatever its issuer wrote, up to i64's ends: saturating arithmetic
+    // keeps a far-off time far off instead of overflowing.
     if let Some(exp) = jwt.time("exp")
-        && now - leeway >= exp
+        && now.saturating_sub(leeway) >= exp
     {
         problems.push(VerifyProblem::Expired {
             exp,
-            ago: now - exp,
+            ago: now.saturating_sub(exp),
             leeway,
         });
     }
     if let Some(nbf) = jwt.time("nbf")
-        && now + leeway < nbf
+        && now.saturating_add(leeway) < nbf
     {
         problems.push(VerifyProblem::NotYetValid {
             nbf,
-            in_secs: nbf - now,
+            in_secs: nbf.saturating_sub(now),
             leeway,
         });
     }
@@ -354,4 +356,47 @@ fn check_claims(jwt: &Jwt, options: &VerifyOptions) -> Vec<VerifyProblem> {
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    use super::*;
+
+    fn jwt(claims: &str) -> Jwt {
+        let raw = format!(
+            "{}.{}.sig",
+            URL_SAFE_NO_PAD.encode(r#"{"alg":"ES256"}"#),
+            URL_SAFE_NO_PAD.encode(claims)
+        );
+        match decode(&raw) {
+            DecodedToken::Jwt(j) => *j,
+            DecodedToken::Opaque(o) => panic!("{}", o.reason),
+        }
+    }
+
+    #[test]
+    fn times_at_the_ends_of_i64_are_judged_without_overflow() {
+        let mut options = VerifyOptions::new(1_000);
+        let far_past = jwt(r#"{"exp":-9223372036854775808,"nbf":-9223372036854775808}"#);
+        let problems = check_claims(&far_past, &options);
+        assert!(
+            matches!(
+                problems.as_slice(),
+                [VerifyProblem::Expired { ago: i64::MAX, .. }]
+            ),
+            "{problems:?}"
+        );
+        let far_future = jwt(r#"{"exp":9223372036854775807,"nbf":9223372036854775807}"#);
+        assert!(matches!(
+            check_claims(&far_future, &options).as_slice(),
+            [VerifyProblem::NotYetValid { .. }]
+        ));
+        options.leeway_secs = i64::MAX;
+        options.now = i64::MIN;
+        let _ = check_claims(&far_past, &options);
+        let _ = check_claims(&far_future, &options);
+    }
 }
