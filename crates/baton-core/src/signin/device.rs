@@ -22,6 +22,8 @@ const SLOW_DOWN_SECS: u64 = 5;
 const MAX_WAIT_SECS: u64 = 30 * 60;
 /// The largest interval honoured; a server asking for more is capped.
 const MAX_INTERVAL_SECS: u64 = 120;
+/// The shortest interval: a server answering 0 does not make Baton poll in a tight loop.
+const MIN_INTERVAL_SECS: u64 = 1;
 const MAX_BODY: usize = 64 * 1024;
 
 #[derive(Debug, thiserror::Error)]
@@ -103,7 +105,7 @@ pub async fn authorize(
         interval: raw
             .interval
             .unwrap_or(DEFAULT_INTERVAL_SECS)
-            .min(MAX_INTERVAL_SECS),
+            .clamp(MIN_INTERVAL_SECS, MAX_INTERVAL_SECS),
     })
 }
 
@@ -127,19 +129,21 @@ pub async fn poll(
     cancel: impl Future<Output = ()>,
 ) -> Result<TokenResult, DeviceError> {
     let polling = async {
-        let mut interval = device.interval;
-        let mut waited = 0u64;
+        let mut interval = device.interval.clamp(MIN_INTERVAL_SECS, MAX_INTERVAL_SECS);
+        // Measured on the clock, not summed from intervals: slow answers count too.
+        let deadline =
+            tokio::time::Instant::now() + Duration::from_secs(device.expires_in.min(MAX_WAIT_SECS));
         let request = TokenRequest::new(Grant::DeviceCode {
             device_code: device.device_code.clone(),
         });
         loop {
-            if waited >= device.expires_in {
+            let next = tokio::time::Instant::now() + Duration::from_secs(interval);
+            if next > deadline {
                 return Err(DeviceError::Expired {
                     seconds: device.expires_in,
                 });
             }
-            tokio::time::sleep(Duration::from_secs(interval)).await;
-            waited = waited.saturating_add(interval);
+            tokio::time::sleep_until(next).await;
             let result = client.execute(token_endpoint, auth, &request).await?;
             match result.response.error().map(|e| &e.error) {
                 Some(ErrorCode::Other(code)) if code == "authorization_pending" => {
@@ -158,5 +162,73 @@ pub async fn poll(
     tokio::select! {
         result = polling => result,
         () = cancel => Err(DeviceError::Cancelled),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use async_trait::async_trait;
+
+    use super::*;
+    use crate::clock::SystemClock;
+    use crate::http::{HttpClient, HttpResponse, TransportError};
+
+    /// A server that never stops saying `authorization_pending`, and counts the polls.
+    struct Pending(AtomicUsize);
+
+    #[async_trait]
+    impl HttpClient for Pending {
+        async fn send(&self, _: &HttpRequest) -> Result<HttpResponse, TransportError> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Ok(HttpResponse {
+                status: 400,
+                headers: vec![("content-type".into(), "application/json".into())],
+                body: br#"{"error":"authorization_pending"}"#.to_vec(),
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_zero_interval_does_not_make_a_tight_loop_and_the_code_expires() {
+        let server = Arc::new(Pending(AtomicUsize::new(0)));
+        let client = TokenClient::new(server.clone(), Arc::new(SystemClock));
+        let device = DeviceAuthorization {
+            device_code: Secret::new("d"),
+            user_code: "ABCD-EFGH".into(),
+            verification_uri: "https://as.example/device".into(),
+            verification_uri_complete: None,
+            expires_in: 3,
+            interval: 0,
+        };
+        let auth = ClientAuth::None {
+            client_id: "c".into(),
+        };
+        let mut pending = 0;
+        let result = poll(
+            &client,
+            "https://as.example/token",
+            &auth,
+            &device,
+            &mut |p| {
+                if matches!(p, Poll::Pending { .. }) {
+                    pending += 1;
+                }
+            },
+            std::future::pending(),
+        )
+        .await;
+        assert!(
+            matches!(result, Err(DeviceError::Expired { seconds: 3 })),
+            "{result:?}"
+        );
+        let polls = server.0.load(Ordering::SeqCst);
+        assert!(
+            (2..=3).contains(&polls),
+            "one poll a second at most: {polls}"
+        );
+        assert_eq!(pending, polls);
     }
 }
