@@ -4,10 +4,12 @@
 //! after a bounded number of stray connections.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
 
 use super::SignInError;
 
@@ -19,6 +21,8 @@ const MAX_HEAD_BYTES: usize = 16 * 1024;
 const READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// Connections that are not the callback (a favicon, a port scan) before the listener gives up.
 const MAX_STRAY_CONNECTIONS: usize = 64;
+/// Connections answered at once.
+const MAX_IN_FLIGHT: usize = 16;
 
 /// A listener waiting for the redirect.
 #[derive(Debug)]
@@ -59,21 +63,36 @@ impl LoopbackListener {
         timeout: Duration,
         cancel: impl Future<Output = ()>,
     ) -> Result<String, SignInError> {
+        // Connections are answered side by side, so one that sends nothing cannot hold the
+        // browser's redirect back; at most MAX_IN_FLIGHT at once, each for at most READ_TIMEOUT.
         let accept = async {
+            let (done, mut answered) = tokio::sync::mpsc::channel::<Option<String>>(MAX_IN_FLIGHT);
+            let slots = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
             let mut strays = 0usize;
             loop {
-                let (stream, _) =
-                    self.listener
-                        .accept()
-                        .await
-                        .map_err(|e| SignInError::Listen {
+                tokio::select! {
+                    accepted = self.listener.accept() => {
+                        let (stream, _) = accepted.map_err(|e| SignInError::Listen {
                             port: 0,
                             reason: e.to_string(),
                         })?;
-                if let Some(query) = answer(stream).await {
-                    return Ok(query);
+                        match slots.clone().try_acquire_owned() {
+                            Ok(slot) => {
+                                let done = done.clone();
+                                tokio::spawn(async move {
+                                    let _ = done.send(answer(stream).await).await;
+                                    drop(slot);
+                                });
+                            }
+                            // Too many at once: this one is dropped unanswered.
+                            Err(_) => strays = strays.saturating_add(1),
+                        }
+                    }
+                    Some(result) = answered.recv() => match result {
+                        Some(query) => return Ok(query),
+                        None => strays = strays.saturating_add(1),
+                    },
                 }
-                strays = strays.saturating_add(1);
                 if strays >= MAX_STRAY_CONNECTIONS {
                     return Err(SignInError::TooManyStrayRequests {
                         count: MAX_STRAY_CONNECTIONS,
@@ -246,6 +265,30 @@ mod tests {
             page.contains("&lt;script&gt;") && !page.contains("<script>"),
             "{page}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_silent_connection_does_not_hold_back_the_callback() {
+        let listener = LoopbackListener::bind(0).await.expect("bind");
+        let addr = listener
+            .redirect_uri()
+            .trim_start_matches("http://")
+            .trim_end_matches("/callback")
+            .to_owned();
+        let browser = tokio::spawn(async move {
+            // Connected, and never a byte: answered only after READ_TIMEOUT if one at a time.
+            let _silent = TcpStream::connect(&addr).await.expect("connect");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            get(&addr, "/callback?code=c&state=s").await
+        });
+        let started = std::time::Instant::now();
+        let query = listener
+            .wait(Duration::from_secs(30), std::future::pending())
+            .await
+            .expect("callback");
+        assert_eq!(query, "code=c&state=s");
+        assert!(started.elapsed() < READ_TIMEOUT, "{:?}", started.elapsed());
+        browser.await.expect("join");
     }
 
     #[tokio::test]
