@@ -1,7 +1,7 @@
 //! Time and identifiers: the system clock and random ids normally, a frozen clock and counters
 //! in deterministic mode so that the same requests give byte-identical tokens.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
@@ -11,7 +11,13 @@ use rand::RngCore;
 /// 2026-01-01T00:00:00Z, the deterministic mode's "now".
 pub const DETERMINISTIC_NOW: u64 = 1_767_225_600;
 
-pub(crate) enum Clock {
+pub(crate) struct Clock {
+    source: Source,
+    /// Seconds added to the source: a clock-skew fault (`Faults::clock_skew_secs`).
+    skew: AtomicI64,
+}
+
+enum Source {
     System,
     /// Does not advance: a token issued in deterministic mode is valid for as long as the
     /// process runs, and the same request gives the same `iat`/`exp`.
@@ -19,14 +25,34 @@ pub(crate) enum Clock {
 }
 
 impl Clock {
-    /// Seconds since the Unix epoch.
+    pub(crate) fn system() -> Clock {
+        Clock {
+            source: Source::System,
+            skew: AtomicI64::new(0),
+        }
+    }
+
+    pub(crate) fn fixed(now: u64) -> Clock {
+        Clock {
+            source: Source::Fixed(now),
+            skew: AtomicI64::new(0),
+        }
+    }
+
+    /// Sets the clock `secs` ahead (or behind, negative) of its source.
+    pub(crate) fn set_skew(&self, secs: i64) {
+        self.skew.store(secs, Ordering::Relaxed);
+    }
+
+    /// Seconds since the Unix epoch, skew included.
     pub(crate) fn now(&self) -> u64 {
-        match self {
-            Clock::System => SystemTime::now()
+        let base = match self.source {
+            Source::System => SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs()),
-            Clock::Fixed(t) => *t,
-        }
+            Source::Fixed(t) => t,
+        };
+        base.saturating_add_signed(self.skew.load(Ordering::Relaxed))
     }
 }
 
@@ -84,7 +110,10 @@ mod tests {
     fn deterministic_now_is_2026() {
         assert_eq!(DETERMINISTIC_NOW % 86400, 0);
         assert_eq!((DETERMINISTIC_NOW - 1_735_689_600) / 86400, 365); // 2025-01-01 + 365 days
-        assert_eq!(Clock::Fixed(DETERMINISTIC_NOW).now(), DETERMINISTIC_NOW);
+        let clock = Clock::fixed(DETERMINISTIC_NOW);
+        assert_eq!(clock.now(), DETERMINISTIC_NOW);
+        clock.set_skew(-60);
+        assert_eq!(clock.now(), DETERMINISTIC_NOW - 60);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, oneshot, watch};
+use tokio::sync::{Semaphore, mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
@@ -73,27 +73,67 @@ impl Limits {
     }
 }
 
+/// What the lab's control asks of its listener (a down fault, `Faults::down`).
+pub(crate) enum ListenerCommand {
+    /// Close the listening socket and every open connection; answer once closed.
+    Close(oneshot::Sender<()>),
+    /// Bind the same port again (if closed); answer with the outcome.
+    Reopen(oneshot::Sender<io::Result<()>>),
+}
+
 /// Accepts and serves connections until `shutdown` fires (or its sender is dropped); then lets
 /// open requests finish and returns once every connection is closed. Dropping the returned
-/// future (aborting its task) drops every connection with it.
+/// future (aborting its task) drops every connection with it. `commands` close and reopen the
+/// listening socket on `port` (a down fault).
 pub(crate) async fn serve(
     listener: TcpListener,
     router: Router,
     limits: Limits,
     tls: Option<TlsAcceptor>,
     mut shutdown: oneshot::Receiver<()>,
+    mut commands: mpsc::Receiver<ListenerCommand>,
 ) {
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+    let mut listener = Some(listener);
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let (stop_tx, stop_rx) = watch::channel(false);
+    // True while the lab is down: open connections close.
+    let (down_tx, down_rx) = watch::channel(false);
     let mut connections = JoinSet::new();
     loop {
         let accept = async {
+            let Some(listener) = &listener else {
+                // Down: nothing to accept until reopened.
+                return std::future::pending().await;
+            };
             // A permit first: past the cap, connections wait in the kernel's listen queue.
             let permit = permits.clone().acquire_owned().await;
             (permit, listener.accept().await)
         };
         tokio::select! {
             _ = &mut shutdown => break,
+            Some(command) = commands.recv() => match command {
+                ListenerCommand::Close(done) => {
+                    listener = None;
+                    let _ = down_tx.send(true);
+                    // Wait for the open connections to go, so "down" is true when answered.
+                    while connections.join_next().await.is_some() {}
+                    let _ = done.send(());
+                }
+                ListenerCommand::Reopen(done) => {
+                    let mut outcome = Ok(());
+                    if listener.is_none() {
+                        match TcpListener::bind(("127.0.0.1", port)).await {
+                            Ok(bound) => listener = Some(bound),
+                            Err(e) => outcome = Err(e),
+                        }
+                    }
+                    if outcome.is_ok() {
+                        let _ = down_tx.send(false);
+                    }
+                    let _ = done.send(outcome);
+                }
+            },
             // Reap finished connection tasks so the set does not grow.
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
             (permit, accepted) = accept => {
@@ -102,9 +142,14 @@ pub(crate) async fn serve(
                     Ok((stream, _)) => {
                         let router = router.clone();
                         let stop = stop_rx.clone();
+                        let down = down_rx.clone();
                         let tls = tls.clone();
                         connections.spawn(async move {
-                            serve_connection(stream, router, limits, tls, stop).await;
+                            tokio::select! {
+                                _ = serve_connection(stream, router, limits, tls, stop) => {}
+                                // Down: the connection is dropped, its socket closed.
+                                _ = wait_down(down) => {}
+                            }
                             drop(permit);
                         });
                     }
@@ -118,6 +163,13 @@ pub(crate) async fn serve(
     drop(listener);
     let _ = stop_tx.send(true);
     while connections.join_next().await.is_some() {}
+}
+
+/// Resolves once the lab goes down (never if the sender is gone).
+async fn wait_down(mut down: watch::Receiver<bool>) {
+    if down.wait_for(|d| *d).await.is_err() {
+        std::future::pending::<()>().await;
+    }
 }
 
 /// What a connection is doing, for its watchdog.

@@ -204,6 +204,8 @@ pub enum StsError {
         #[source]
         source: std::io::Error,
     },
+    #[error("invalid lab faults: {0}")]
+    Faults(String),
     #[error("the signing key task failed: {0}")]
     KeyTask(#[source] tokio::task::JoinError),
 }

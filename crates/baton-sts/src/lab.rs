@@ -1,14 +1,16 @@
 //! The running lab's shared state.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::clock::{Clock, IdSource};
 use crate::connection::Limits;
 use crate::dpop::NonceState;
+use crate::faults::Faults;
 use crate::keys::{ClientKey, JwkKey, SigningKey};
 use crate::log::RequestLog;
-use crate::policy::Policy;
+use crate::policy::{Check, Checks, Policy};
 use crate::signin::state::SignInStores;
 use crate::store::{Admission, BoundedStore, STORE_CAPACITY};
 use crate::tls::LabTls;
@@ -48,6 +50,12 @@ pub(crate) struct Lab {
     pub(crate) signin: SignInStores,
     /// The CA and TLS setup when the lab serves HTTPS (`StsConfig::tls`).
     pub(crate) tls: Option<LabTls>,
+    /// The faults in force (`[faults]`, or set on the running lab).
+    faults: Mutex<Faults>,
+    /// Requests seen since the faults were last set: spreads a flaky fault's failures.
+    faulted_requests: AtomicU64,
+    /// Checks switched off on the running lab, on top of the policy's `[checks]`.
+    checks_off: Mutex<Vec<Check>>,
 }
 
 fn first_use(
@@ -105,7 +113,47 @@ impl Lab {
             dpop_nonces: Mutex::new(NonceState::default()),
             signin: SignInStores::new(),
             tls,
+            faults: Mutex::new(Faults::default()),
+            faulted_requests: AtomicU64::new(0),
+            checks_off: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The checks in force: the policy's, less those switched off on the running lab.
+    pub(crate) fn checks(&self) -> Checks {
+        let mut checks = self.policy.checks;
+        for check in lock(&self.checks_off).iter() {
+            checks.set(*check, false);
+        }
+        checks
+    }
+
+    pub(crate) fn checks_off(&self) -> Vec<Check> {
+        lock(&self.checks_off).clone()
+    }
+
+    pub(crate) fn set_checks_off(&self, mut off: Vec<Check>) {
+        off.sort();
+        off.dedup();
+        *lock(&self.checks_off) = off;
+    }
+
+    pub(crate) fn faults(&self) -> Faults {
+        lock(&self.faults).clone()
+    }
+
+    /// Puts `faults` in force (already validated); the listener is the caller's business.
+    pub(crate) fn set_faults(&self, faults: Faults) {
+        self.clock.set_skew(faults.clock_skew_secs);
+        self.faulted_requests.store(0, Ordering::Relaxed);
+        *lock(&self.faults) = faults;
+    }
+
+    /// Counts a request under a flaky fault: 1 for the first since the faults were set.
+    pub(crate) fn next_faulted_request(&self) -> u64 {
+        self.faulted_requests
+            .fetch_add(1, Ordering::Relaxed)
+            .saturating_add(1)
     }
 
     /// Records a jwt-bearer assertion's `(iss, jti)`; false if it was already redeemed and has

@@ -31,6 +31,10 @@
 //! client certificates from its CA ([`StsHandle::issue_client_certificate`]). See `POLICY.md`,
 //! "HTTPS and mutual TLS".
 //!
+//! The lab can fail on purpose, to show what an outage of the token service does: down, slow,
+//! unavailable (503 with `Retry-After`), flaky, or with its clock set wrong ([`Faults`], the
+//! policy's `[faults]`, [`StsHandle::set_faults`]).
+//!
 //! The lab is meant to be attacked: its security checks are on by default and a policy can switch
 //! each one off on purpose ([`Checks`], [`Policy::disabled_checks`]). Its memory and connections
 //! are bounded whatever clients send ([`STORE_CAPACITY`], [`LOG_FIELD_MAX_CHARS`], [`Limits`]).
@@ -43,6 +47,7 @@ mod demo;
 mod dpop;
 mod errors;
 mod fallback;
+mod faults;
 mod form;
 mod grants;
 mod introspect;
@@ -70,6 +75,7 @@ pub use connection::{
 };
 pub use demo::{SELF_SIGNED_APP_CERTIFICATE_PEM, SELF_SIGNED_APP_KEY_PEM};
 pub use errors::StsError;
+pub use faults::{Faults, MAX_CLOCK_SKEW_SECS, MAX_LATENCY_MS, MAX_RETRY_AFTER_SECS};
 pub use keys::KeyError;
 pub use log::{LOG_FIELD_MAX_CHARS, REQUEST_LOG_CAPACITY, RequestLogEntry, RequestOutcome};
 pub use policy::{

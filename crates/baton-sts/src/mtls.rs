@@ -45,7 +45,7 @@ pub(crate) fn check_tls_client_auth(
             "client {id:?}: the client certificate cannot be read: {e}"
         ))
     })?;
-    if lab.policy.checks.client_certificate_chain
+    if lab.checks().client_certificate_chain
         && let Some(tls) = &lab.tls
         && let Err(e) = tls.verify_chain(cert)
     {

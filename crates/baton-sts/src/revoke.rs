@@ -76,7 +76,7 @@ fn revoke(
     // The hint only speeds up a lookup (RFC 7009 §2.1); both kinds are looked up regardless. It
     // is still read, so that a repeated one is refused like any repeated parameter.
     form.single("token_type_hint")?;
-    if !lab.policy.checks.revocation {
+    if !lab.checks().revocation {
         return Ok(());
     }
     if revoke_refresh_token(lab, client, token) {

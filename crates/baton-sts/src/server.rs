@@ -8,21 +8,22 @@ use std::time::Duration;
 use axum::Router;
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use crate::clock::{Clock, DETERMINISTIC_NOW, IdSource};
-use crate::connection::{self, Limits};
+use crate::connection::{self, Limits, ListenerCommand};
 use crate::errors::StsError;
+use crate::faults::Faults;
 use crate::keys::{JwkKey, SigningKey, client_key_from_pem, jwks_keys};
 use crate::lab::{
     INTROSPECTION_PATH, JWKS_PATH, Lab, METADATA_PATH, OPENID_METADATA_PATH, REVOCATION_PATH,
     TOKEN_PATH,
 };
 use crate::log::{RequestLog, RequestLogEntry};
-use crate::policy::{ClientAuth, Policy};
+use crate::policy::{Check, ClientAuth, Policy};
 use crate::tls::LabTls;
-use crate::{fallback, grants, introspect, metadata, revoke, signin};
+use crate::{fallback, faults, grants, introspect, metadata, revoke, signin};
 
 /// How long [`StsHandle::stop`] lets open connections finish before cutting them.
 const GRACEFUL_STOP: Duration = Duration::from_secs(5);
@@ -72,6 +73,10 @@ pub struct StsHandle {
     /// ([`StsHandle::shutdown`]), as the app does to restart its lab with a new policy.
     shutdown: Mutex<Option<oneshot::Sender<()>>>,
     task: Mutex<Option<JoinHandle<()>>>,
+    /// Closes and reopens the listening socket (a down fault).
+    listener: mpsc::Sender<ListenerCommand>,
+    /// One change of faults at a time: the listener's state follows the last one set.
+    fault_change: tokio::sync::Mutex<()>,
 }
 
 /// Checks everything [`spawn`] checks about a policy before it binds a port: the policy's own
@@ -131,6 +136,7 @@ pub async fn spawn_with_limits(config: StsConfig, limits: Limits) -> Result<StsH
         tls,
     } = config;
     let client_keys = client_keys(&policy)?;
+    let faults = policy.faults.clone();
     let trusted = trusted_keys(&trusted_issuers)?;
     let alg = policy.signing_alg;
     // RSA key generation takes a noticeable moment; keep it off the async workers.
@@ -160,9 +166,9 @@ pub async fn spawn_with_limits(config: StsConfig, limits: Limits) -> Result<StsH
     let base_url = format!("{scheme}://127.0.0.1:{}", bound.port());
 
     let (clock, ids) = if deterministic {
-        (Clock::Fixed(DETERMINISTIC_NOW), IdSource::counter())
+        (Clock::fixed(DETERMINISTIC_NOW), IdSource::counter())
     } else {
-        (Clock::System, IdSource::Random)
+        (Clock::system(), IdSource::Random)
     };
     let lab = Arc::new(Lab::new(
         policy,
@@ -205,22 +211,36 @@ pub async fn spawn_with_limits(config: StsConfig, limits: Limits) -> Result<StsH
         )
         .merge(signin::router())
         .fallback(fallback::not_found)
+        // Faults come first: a slow or unavailable lab is slow or unavailable everywhere.
+        .layer(axum::middleware::from_fn_with_state(
+            lab.clone(),
+            faults::apply,
+        ))
         .with_state(lab.clone());
 
     // Either an explicit stop or the handle being dropped (sender gone) ends the server.
     let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
+    let (listener_tx, listener_rx) = mpsc::channel(4);
     let task = tokio::spawn(connection::serve(
         listener,
         router,
         limits,
         acceptor,
         shutdown_rx,
+        listener_rx,
     ));
-    Ok(StsHandle {
+    let handle = StsHandle {
         lab,
         shutdown: Mutex::new(Some(shutdown_tx)),
         task: Mutex::new(Some(task)),
-    })
+        listener: listener_tx,
+        fault_change: tokio::sync::Mutex::new(()),
+    };
+    // The policy's `[faults]` (validated with the policy).
+    if !faults.is_none() {
+        handle.set_faults(faults).await?;
+    }
+    Ok(handle)
 }
 
 impl StsHandle {
@@ -303,6 +323,63 @@ impl StsHandle {
     /// a new policy keeps the history of the one it replaces.
     pub fn carry_requests_from(&self, earlier: &StsHandle) {
         self.lab.log.prepend(earlier.recent_requests());
+    }
+
+    /// The faults in force (none by default; the policy's `[faults]` at start).
+    pub fn faults(&self) -> Faults {
+        self.lab.faults()
+    }
+
+    /// Puts `faults` in force on the running lab, replacing the ones before
+    /// ([`Faults::default`] clears them all). Going down closes the listening socket and every
+    /// open connection before this returns; coming back binds the same port again, which fails
+    /// ([`StsError::Bind`]) only if something else took it meanwhile.
+    pub async fn set_faults(&self, faults: Faults) -> Result<(), StsError> {
+        faults.validate().map_err(StsError::Faults)?;
+        let _one_at_a_time = self.fault_change.lock().await;
+        let was_down = self.lab.faults().down;
+        if faults.down && !was_down {
+            self.lab.set_faults(faults);
+            let (done, closed) = oneshot::channel();
+            // A stopped lab has no listener to close: it is down already.
+            if self
+                .listener
+                .send(ListenerCommand::Close(done))
+                .await
+                .is_ok()
+            {
+                let _ = closed.await;
+            }
+            return Ok(());
+        }
+        if !faults.down && was_down {
+            let (done, reopened) = oneshot::channel();
+            if self
+                .listener
+                .send(ListenerCommand::Reopen(done))
+                .await
+                .is_ok()
+                && let Ok(Err(source)) = reopened.await
+            {
+                return Err(StsError::Bind {
+                    port: self.port(),
+                    source,
+                });
+            }
+        }
+        self.lab.set_faults(faults);
+        Ok(())
+    }
+
+    /// Checks switched off on the running lab, on top of the policy's own `[checks]` (sorted).
+    pub fn checks_off(&self) -> Vec<Check> {
+        self.lab.checks_off()
+    }
+
+    /// Switches `off` checks off on the running lab (an attack demo), replacing the ones set
+    /// before; an empty list restores the policy's checks.
+    pub fn set_checks_off(&self, off: Vec<Check>) {
+        self.lab.set_checks_off(off);
     }
 
     /// The most recent requests (at most [`crate::REQUEST_LOG_CAPACITY`]), oldest first.

@@ -287,10 +287,10 @@ impl Lab {
         if !claims.get("sub").is_some_and(Value::is_string) {
             return Err("it has no sub claim".to_owned());
         }
-        if self.policy.checks.time_claims {
+        if self.checks().time_claims {
             not_in_the_future(&claims, now)?;
         }
-        if self.policy.checks.revocation
+        if self.checks().revocation
             && let Some(jti) = claims.get("jti").and_then(Value::as_str)
             && self.is_revoked(jti)
         {
@@ -354,7 +354,7 @@ impl Lab {
         if !claims.get("sub").is_some_and(Value::is_string) {
             return Err("it has no sub claim".to_owned());
         }
-        if self.policy.checks.time_claims {
+        if self.checks().time_claims {
             not_in_the_future(&claims, now)?;
         }
         Ok(Verified {

@@ -65,7 +65,7 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
         )));
     }
 
-    let checks = &lab.policy.checks;
+    let checks = &lab.checks();
     let subject = lab.verify_jwt(subject_token).map_err(|why| {
         OAuthError::invalid_request(format!("subject_token is not acceptable: {why}"))
     })?;

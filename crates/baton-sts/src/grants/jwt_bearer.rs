@@ -43,7 +43,7 @@ fn authorization_grant(
     form: &Form,
     assertion: &str,
 ) -> Result<Granted, OAuthError> {
-    let checks = &lab.policy.checks;
+    let checks = &lab.checks();
     let grant = lab.verify_assertion(assertion).map_err(refused)?;
     let typ = grant.typ.as_deref().unwrap_or("none");
     let id_jag = typ.eq_ignore_ascii_case(TYP_ID_JAG);
@@ -176,7 +176,7 @@ fn on_behalf_of(
     form: &Form,
     assertion: &str,
 ) -> Result<Granted, OAuthError> {
-    let checks = &lab.policy.checks;
+    let checks = &lab.checks();
     let id = client.client_id.as_str();
     let user = lab.verify_jwt(assertion).map_err(|why| {
         OAuthError::invalid_grant(format!(

@@ -110,6 +110,8 @@ struct PolicyFile {
     device_interval: u64,
     #[serde(default, skip_serializing_if = "ChecksFile::all_on")]
     checks: ChecksFile,
+    #[serde(default, skip_serializing_if = "crate::faults::Faults::is_none")]
+    faults: crate::faults::Faults,
     #[serde(default)]
     audiences: Vec<AudienceFile>,
     #[serde(default)]
@@ -641,6 +643,7 @@ fn from_file(f: PolicyFile) -> Result<Policy, Issue> {
         max_chain_depth: f.max_chain_depth,
         device_interval: f.device_interval,
         checks: f.checks.into(),
+        faults: f.faults,
         dpop_nonce: f.dpop_nonce,
         obo_act: f.obo_act,
         audiences: f
@@ -685,6 +688,7 @@ pub(super) fn to_toml_string(p: &Policy) -> String {
         obo_act: p.obo_act,
         device_interval: p.device_interval,
         checks: p.checks.into(),
+        faults: p.faults.clone(),
         audiences: p
             .audiences
             .iter()

@@ -40,6 +40,8 @@ pub struct Policy {
     pub obo_act: bool,
     /// RFC 8628 §3.2: the seconds a device client waits between polls of the token endpoint.
     pub device_interval: u64,
+    /// Failing on purpose (`[faults]`): none by default.
+    pub faults: crate::faults::Faults,
     pub audiences: Vec<Audience>,
     pub users: Vec<User>,
     pub clients: Vec<Client>,

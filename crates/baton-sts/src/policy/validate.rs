@@ -90,6 +90,9 @@ pub(crate) fn is_scope_token(s: &str) -> bool {
 }
 
 fn check_top(p: &Policy, out: &mut Vec<Issue>) {
+    if let Some((field, message)) = p.faults.problem() {
+        out.push(issue(vec![Key("faults"), Key(field)], message));
+    }
     if let Some(iss) = &p.issuer {
         if !(iss.starts_with("http://") || iss.starts_with("https://")) {
             out.push(issue(

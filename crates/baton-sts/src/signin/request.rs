@@ -254,7 +254,7 @@ fn code_challenge(lab: &Lab, client: &Client, form: &Form) -> Result<Option<Stri
         )),
         (None, None) => {
             let public = client.auth == ClientAuth::None;
-            if public || lab.policy.checks.pkce_required {
+            if public || lab.checks().pkce_required {
                 let who = if public {
                     format!("client {:?} is public", client.client_id)
                 } else {

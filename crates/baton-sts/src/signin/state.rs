@@ -118,7 +118,7 @@ pub(crate) fn test_lab(now: u64) -> crate::lab::Lab {
         "http://127.0.0.1:1".to_owned(),
         key,
         std::collections::HashMap::new(),
-        crate::clock::Clock::Fixed(now),
+        crate::clock::Clock::fixed(now),
         crate::clock::IdSource::counter(),
         std::sync::Arc::new(crate::log::RequestLog::default()),
         crate::connection::Limits::default(),

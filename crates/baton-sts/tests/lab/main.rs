@@ -10,6 +10,7 @@ mod device;
 mod domains;
 mod dpop;
 mod exchange;
+mod faults;
 mod forged;
 mod grants;
 mod hardening;
