@@ -100,6 +100,7 @@ fn step(id: String, action: Action, assertions: Vec<Assertion>) -> Step {
         notes: None,
         action,
         assertions,
+        retry: None,
     }
 }
 

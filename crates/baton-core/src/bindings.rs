@@ -92,6 +92,7 @@ fn steps() -> Vec<Step> {
         notes: (id == "token").then(|| "why this step".to_string()),
         action,
         assertions,
+        retry: None,
     };
     vec![
         step(

@@ -519,9 +519,26 @@ impl ReqwestClient {
             return TransportError::Tls { url, reason };
         }
         if e.is_connect() {
-            return TransportError::Unreachable { url, reason };
+            return TransportError::Unreachable {
+                reason: connect_failure_in_words(&lower, reason),
+                url,
+            };
         }
         TransportError::Other { url, reason }
+    }
+}
+
+/// A connection failure said plainly first, the library's words after: "connection refused"
+/// means nothing listens at that address (the server is down, or the port is wrong).
+fn connect_failure_in_words(lower: &str, reason: String) -> String {
+    if lower.contains("connection refused") {
+        format!(
+            "connection refused: nothing listens there, so the server is down or the port is wrong ({reason})"
+        )
+    } else if lower.contains("dns error") || lower.contains("failed to lookup") {
+        format!("the host name could not be resolved ({reason})")
+    } else {
+        reason
     }
 }
 

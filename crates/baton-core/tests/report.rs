@@ -91,6 +91,9 @@ fn step(id: &str, name: &str, kind: StepKind) -> StepRecord {
         introspection: None,
         findings: Vec::new(),
         assertions: Vec::new(),
+        attempts: Vec::new(),
+        unreachable: false,
+        lab_changes: Vec::new(),
     }
 }
 

@@ -70,6 +70,9 @@ fn exchange_step(subject: &str, issued: Option<&str>) -> StepRecord {
         introspection: None,
         findings: Vec::new(),
         assertions: Vec::new(),
+        attempts: Vec::new(),
+        unreachable: false,
+        lab_changes: Vec::new(),
     }
 }
 

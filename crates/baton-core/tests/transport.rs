@@ -33,6 +33,11 @@ async fn unreachable_server_is_named() {
         "{err:?}"
     );
     assert!(err.to_string().contains(&url));
+    assert!(
+        err.to_string()
+            .contains("connection refused: nothing listens there, so the server is down"),
+        "{err}"
+    );
 }
 
 #[tokio::test]

@@ -311,7 +311,9 @@ impl ProbeSession {
             exchange: None,
             introspect: None,
             inspect: None,
+            lab: None,
             assertions: Vec::new(),
+            retry: None,
         };
         let step = Step::try_from(fields).map_err(|e| e.to_string())?;
         let scenario = Scenario {

@@ -29,6 +29,8 @@ pub struct Observed<'a> {
     /// The subject token of an exchange.
     pub subject: Option<&'a Jwt>,
     pub findings: &'a [Finding],
+    /// The request got no answer (the server could not be reached).
+    pub unreachable: bool,
 }
 
 impl<'a> Observed<'a> {
@@ -58,6 +60,7 @@ impl<'a> Observed<'a> {
                 .find(|i| i.role == InputRole::Subject)
                 .and_then(|i| i.token.decoded.jwt()),
             findings: &step.findings,
+            unreachable: step.unreachable,
         }
     }
 }
@@ -72,9 +75,12 @@ pub fn recheck(step: &StepRecord, assertions: &[Assertion]) -> Vec<AssertionOutc
     }
     let observed = Observed::of(step);
     let mut outcomes = Vec::with_capacity(assertions.len() + 1);
-    let expects_outcome = assertions
-        .iter()
-        .any(|a| matches!(a, Assertion::Status(_) | Assertion::Error(_)));
+    let expects_outcome = assertions.iter().any(|a| {
+        matches!(
+            a,
+            Assertion::Status(_) | Assertion::Error(_) | Assertion::Unreachable
+        )
+    });
     if step.response.is_some() && !expects_outcome {
         let mut implicit = check(&Assertion::Status(200), &observed);
         if !implicit.passed {
@@ -294,6 +300,24 @@ fn evaluate(assertion: &Assertion, o: &Observed<'_>) -> (bool, String) {
                 )
             }
         }
+        Assertion::Unreachable => match o.status {
+            _ if o.unreachable => (
+                true,
+                "no answer: the server could not be reached, as expected".to_owned(),
+            ),
+            Some(s) => (
+                false,
+                format!(
+                    "expected no answer (the server unreachable), but it answered {s}{}",
+                    o.error.map(|e| format!(" ({e})")).unwrap_or_default()
+                ),
+            ),
+            None => (
+                false,
+                "expected no answer (the server unreachable), but this step sent no request"
+                    .to_owned(),
+            ),
+        },
     }
 }
 

@@ -176,6 +176,7 @@ fn compared(step: &Step, exchange: ExchangeStep) -> Step {
         notes: step.notes.clone(),
         action: Action::Exchange(exchange),
         assertions: Vec::new(),
+        retry: step.retry,
     }
 }
 
@@ -191,6 +192,7 @@ fn actor_step(id: &str, client: &str) -> Step {
             ..TokenStep::default()
         }),
         assertions: Vec::new(),
+        retry: None,
     }
 }
 
@@ -235,6 +237,7 @@ mod tests {
             notes: None,
             action,
             assertions,
+            retry: None,
         }
     }
 

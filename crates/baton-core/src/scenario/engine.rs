@@ -4,29 +4,31 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value as Json};
 use sha2::{Digest, Sha256};
 
 use crate::auth::{AuthMethod, ClientAuth, SigningKey};
+use crate::client::ClientError;
 use crate::client::TokenClient;
 use crate::clock::Clock;
 use crate::dpop::DpopKey;
 use crate::findings::{Finding, Severity, TokenRole, check_token};
-use crate::http::{HttpClient, HttpRequest, Value};
+use crate::http::{HttpClient, HttpRequest, TransportError, Value};
 use crate::jwt::decode;
 use crate::mtls::ClientIdentity;
 use crate::request::{ExchangeParams, Grant, TokenRequest};
 use crate::response::{TokenResponse, parse_token_response};
 use crate::scenario::assert::recheck;
+use crate::scenario::lab::{self, LabControl, LabGuard};
 use crate::scenario::model::{
-    Action, Client, Collection, ExchangeStep, FirstGrant, InspectStep, IntrospectStep, Scenario,
-    Server, Step, TokenStep,
+    Action, Assertion, Client, Collection, ExchangeStep, FirstGrant, InspectStep, IntrospectStep,
+    LabStep, MAX_RETRY_AFTER_MS, Retry, Scenario, Server, Step, TokenStep,
 };
 use crate::scenario::record::{
-    InputRole, InputToken, RECORD_VERSION, RunOutcome, RunRecord, StepRecord, StepStatus,
-    TokenRecord, VerificationRecord,
+    AttemptRecord, InputRole, InputToken, RECORD_VERSION, RunOutcome, RunRecord, StepRecord,
+    StepStatus, TokenRecord, VerificationRecord,
 };
 use crate::scenario::reference::{
     ResolveError, ResolvedEnv, Resolver, StepOutputs, Unavailable, check_scenario,
@@ -75,6 +77,9 @@ pub struct Engine {
     /// memory for as long as the engine (the app's session, a CLI run), so a client's tokens
     /// are all bound to one key. Never written anywhere.
     dpop_keys: Arc<Mutex<HashMap<(String, String), DpopKey>>>,
+    /// Baton's own lab, for `lab` steps; without it they fail with a message saying where to
+    /// run them.
+    lab: Option<Arc<dyn LabControl>>,
 }
 
 /// The most DPoP keys an engine keeps.
@@ -92,6 +97,10 @@ struct Produced {
     introspection: Option<Map<String, Json>>,
     findings: Vec<Finding>,
     outputs: StepOutputs,
+    /// No answer came: the server could not be reached.
+    unreachable: bool,
+    attempts: Vec<AttemptRecord>,
+    lab_changes: Vec<String>,
 }
 
 impl Produced {
@@ -107,6 +116,51 @@ impl Produced {
             introspection: None,
             findings: Vec::new(),
             outputs: StepOutputs::default(),
+            unreachable: false,
+            attempts: Vec::new(),
+            lab_changes: Vec::new(),
+        }
+    }
+
+    /// A request that got no answer.
+    fn transport_failed(e: &TransportError) -> Self {
+        let mut p = Produced::failed(StepStatus::Error, e.to_string());
+        p.unreachable = matches!(
+            e,
+            TransportError::Unreachable { .. } | TransportError::Timeout { .. }
+        );
+        p
+    }
+
+    /// Whether a retry may help: no answer, or 503 / 429 (RFC 9110 §15.6.4, RFC 6585 §4).
+    fn retryable(&self) -> bool {
+        self.unreachable || matches!(self.response.as_ref().map(|r| r.status), Some(503 | 429))
+    }
+
+    /// The `Retry-After` of the answer in milliseconds (delay-seconds only, RFC 9110 §10.2.3),
+    /// capped at [`MAX_RETRY_AFTER_MS`].
+    fn retry_after_ms(&self) -> Option<u64> {
+        let secs: u64 = self
+            .response
+            .as_ref()?
+            .header("retry-after")?
+            .trim()
+            .parse()
+            .ok()?;
+        Some(secs.saturating_mul(1000).min(MAX_RETRY_AFTER_MS))
+    }
+
+    fn attempt(&self, elapsed_ms: u64, waited_ms: u64) -> AttemptRecord {
+        let status = self.response.as_ref().map(|r| r.status);
+        let error = match (&self.response, &self.error) {
+            (Some(r), _) => r.error().map(|e| e.error.as_str().to_owned()),
+            (None, e) => e.clone(),
+        };
+        AttemptRecord {
+            status,
+            error,
+            elapsed_ms,
+            waited_ms,
         }
     }
 }
@@ -119,7 +173,15 @@ impl Engine {
             clock,
             interaction: None,
             dpop_keys: Arc::new(Mutex::new(HashMap::new())),
+            lab: None,
         }
+    }
+
+    /// Lets `lab` steps change Baton's lab through `lab`. What a scenario changes is put back
+    /// when it ends.
+    pub fn with_lab_control(mut self, lab: Arc<dyn LabControl>) -> Self {
+        self.lab = Some(lab);
+        self
     }
 
     /// Lets steps that sign a user in (authorization code, device code) ask `interaction`.
@@ -171,6 +233,7 @@ impl Engine {
             outputs: BTreeMap::new(),
             jwks: HashMap::new(),
             metadata: HashMap::new(),
+            lab_guard: None,
         };
         let mut steps = Vec::with_capacity(scenario.steps.len());
         for (index, step) in scenario.steps.iter().enumerate() {
@@ -186,6 +249,10 @@ impl Engine {
                 record: &record,
             });
             steps.push(record);
+        }
+        // What the scenario changed in the lab is put back, whatever its steps did.
+        if let Some(guard) = run.lab_guard.take() {
+            let _ = guard.restore().await;
         }
         let outcome = if steps.iter().all(|s| s.status == StepStatus::Passed) {
             RunOutcome::Passed
@@ -217,21 +284,77 @@ struct ScenarioRun<'a> {
     jwks: HashMap<String, Result<Arc<Jwks>, String>>,
     /// Authorization server metadata by issuer, read once per run for sign-in endpoints.
     metadata: HashMap<String, Result<Map<String, Json>, String>>,
+    /// The lab as it was before the first `lab` step; put back when the run ends.
+    lab_guard: Option<LabGuard>,
 }
 
 impl ScenarioRun<'_> {
     async fn step(&mut self, step: &Step) -> StepRecord {
         let started = Instant::now();
-        let produced = match &step.action {
-            Action::Token(t) => self.token(t).await,
-            Action::Exchange(e) => self.exchange(e).await,
-            Action::Introspect(i) => self.introspect(i).await,
-            Action::Inspect(i) => self.inspect(i).await,
+        let produced = match (&step.action, step.retry) {
+            (Action::Lab(l), _) => self.lab(l).await,
+            (action, Some(retry)) => self.with_retry(action, retry).await,
+            (action, None) => self.act(action).await,
         };
         let elapsed_ms = millis(started);
         self.outputs
             .insert(step.id.clone(), produced.outputs.clone());
         finish(step, produced, elapsed_ms)
+    }
+
+    async fn act(&mut self, action: &Action) -> Produced {
+        match action {
+            Action::Token(t) => self.token(t).await,
+            Action::Exchange(e) => self.exchange(e).await,
+            Action::Introspect(i) => self.introspect(i).await,
+            Action::Inspect(i) => self.inspect(i).await,
+            Action::Lab(l) => self.lab(l).await,
+        }
+    }
+
+    /// Sends the step's request up to `retry.attempts` times while it gets no answer, a 503 or a
+    /// 429, waiting the back-off or the server's `Retry-After` between tries; each try recorded.
+    async fn with_retry(&mut self, action: &Action, retry: Retry) -> Produced {
+        let mut attempts = Vec::new();
+        let mut waited_ms = 0;
+        let mut tries = 0u32;
+        loop {
+            tries = tries.saturating_add(1);
+            let started = Instant::now();
+            let mut produced = self.act(action).await;
+            attempts.push(produced.attempt(millis(started), waited_ms));
+            if !produced.retryable() || tries >= retry.attempts {
+                produced.attempts = attempts;
+                return produced;
+            }
+            waited_ms = produced
+                .retry_after_ms()
+                .unwrap_or_else(|| retry.backoff(tries));
+            tokio::time::sleep(Duration::from_millis(waited_ms)).await;
+        }
+    }
+
+    /// A `lab` step: changes Baton's lab, remembering first how it was.
+    async fn lab(&mut self, step: &LabStep) -> Produced {
+        let Some(control) = self.engine.lab.clone() else {
+            return Produced::failed(
+                StepStatus::Error,
+                "this step changes Baton's lab; run it in the app or with `baton run --sts`"
+                    .to_owned(),
+            );
+        };
+        if self.lab_guard.is_none() {
+            self.lab_guard = Some(LabGuard::new(control.clone()));
+        }
+        match lab::apply(control.as_ref(), step).await {
+            Ok(changes) => {
+                let mut p = Produced::failed(StepStatus::Passed, String::new());
+                p.error = None;
+                p.lab_changes = changes;
+                p
+            }
+            Err(e) => Produced::failed(StepStatus::Error, e),
+        }
     }
 
     fn resolver(&self) -> Resolver<'_> {
@@ -430,7 +553,10 @@ impl ScenarioRun<'_> {
         {
             Ok(r) => r,
             Err(e) => {
-                let mut p = Produced::failed(StepStatus::Error, e.to_string());
+                let mut p = match &e {
+                    ClientError::Transport(t) => Produced::transport_failed(t),
+                    _ => Produced::failed(StepStatus::Error, e.to_string()),
+                };
                 p.inputs = inputs;
                 return p;
             }
@@ -494,6 +620,9 @@ impl ScenarioRun<'_> {
             introspection: None,
             findings: result.findings,
             outputs,
+            unreachable: false,
+            attempts: Vec::new(),
+            lab_changes: Vec::new(),
         }
     }
 
@@ -534,7 +663,7 @@ impl ScenarioRun<'_> {
         let response = match self.engine.http.send(&request).await {
             Ok(r) => r,
             Err(e) => {
-                let mut p = Produced::failed(StepStatus::Error, e.to_string());
+                let mut p = Produced::transport_failed(&e);
                 p.request = Some(request.recorded());
                 p.inputs = vec![input];
                 return p;
@@ -580,6 +709,9 @@ impl ScenarioRun<'_> {
                 claims: members,
                 ..StepOutputs::default()
             },
+            unreachable: false,
+            attempts: Vec::new(),
+            lab_changes: Vec::new(),
         }
     }
 
@@ -631,6 +763,9 @@ impl ScenarioRun<'_> {
                 claims,
                 ..StepOutputs::default()
             },
+            unreachable: false,
+            attempts: Vec::new(),
+            lab_changes: Vec::new(),
         }
     }
 
@@ -1082,7 +1217,17 @@ fn finish(step: &Step, p: Produced, elapsed_ms: u64) -> StepRecord {
         introspection: p.introspection,
         findings: p.findings,
         assertions: Vec::new(),
+        attempts: p.attempts,
+        unreachable: p.unreachable,
+        lab_changes: p.lab_changes,
     };
+    // No answer, and the step says none was expected (an outage): it ran as it should.
+    if record.status == StepStatus::Error
+        && record.unreachable
+        && step.assertions.contains(&Assertion::Unreachable)
+    {
+        record.status = StepStatus::Passed;
+    }
     record.assertions = recheck(&record, &step.assertions);
     if record.assertions.iter().any(|a| !a.passed) {
         record.status = StepStatus::Failed;

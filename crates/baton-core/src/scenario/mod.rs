@@ -7,6 +7,7 @@ pub mod assert;
 pub mod compare;
 pub mod engine;
 pub mod graph;
+pub mod lab;
 pub mod model;
 pub mod record;
 pub mod reference;
@@ -18,14 +19,16 @@ pub use assert::{ClaimPath, claim_paths, recheck};
 pub use compare::{CompareError, CompareVariants, compare_tokens, variants};
 pub use engine::{Engine, Progress, RunOptions};
 pub use graph::{EdgeRole, ExchangeEdge, ExchangeKind, Graph, TokenNode};
+pub use lab::{LabControl, LabFaults};
 pub use model::{
     Action, Assertion, AssertionFields, ClaimCheck, Client, Collection, Environment, ExchangeStep,
-    FirstGrant, GivenToken, InspectStep, IntrospectStep, ProbeSubject, ProbeTarget, Scenario,
-    Server, Step, StepFields, StepKind, TokenStep,
+    FirstGrant, GivenToken, InspectStep, IntrospectStep, LabStep, MAX_ATTEMPTS, MAX_BACKOFF_MS,
+    MAX_RETRY_AFTER_MS, ProbeSubject, ProbeTarget, Retry, Scenario, Server, Step, StepFields,
+    StepKind, TokenStep,
 };
 pub use record::{
-    AssertionOutcome, InputRole, InputToken, RunOutcome, RunRecord, StepRecord, StepStatus,
-    TokenRecord, VerificationRecord,
+    AssertionOutcome, AttemptRecord, InputRole, InputToken, RunOutcome, RunRecord, StepRecord,
+    StepStatus, TokenRecord, VerificationRecord,
 };
 pub use reference::ResolveError;
 pub use secrets::{Chain, EnvSecrets, MapSecrets, SecretSource};

@@ -168,8 +168,8 @@ pub struct Scenario {
     pub steps: Vec<Step>,
 }
 
-/// One step: exactly one action (`token`, `exchange`, `introspect` or `inspect`) and its
-/// assertions.
+/// One step: exactly one action (`token`, `exchange`, `introspect`, `inspect` or `lab`) and
+/// its assertions.
 // Serialized as `StepFields`, so its TypeScript is that shape too.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(try_from = "StepFields", into = "StepFields")]
@@ -181,6 +181,62 @@ pub struct Step {
     pub notes: Option<String>,
     pub action: Action,
     pub assertions: Vec<Assertion>,
+    /// Send again after a connection failure, a 503 or a 429 (`retry = { attempts, backoff_ms }`).
+    pub retry: Option<Retry>,
+}
+
+/// How a step that sends a request retries: up to `attempts` tries in all, waiting `backoff_ms`
+/// after the first failure and twice as long after each next one (at most
+/// [`MAX_BACKOFF_MS`]), or the `Retry-After` a 503 or 429 names (at most
+/// [`MAX_RETRY_AFTER_MS`]). Only a connection failure (or timeout), 503 and 429 are retried:
+/// any other answer is the server's word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct Retry {
+    /// Tries in all, the first included (2 to [`MAX_ATTEMPTS`]).
+    pub attempts: u32,
+    /// The first wait, in milliseconds; it doubles after each failure.
+    #[serde(default = "default_backoff_ms")]
+    #[ts(type = "number")]
+    pub backoff_ms: u64,
+}
+
+/// The most tries a step's `retry` may ask for.
+pub const MAX_ATTEMPTS: u32 = 10;
+/// The longest wait between two tries, however far the back-off has doubled.
+pub const MAX_BACKOFF_MS: u64 = 10_000;
+/// The longest `Retry-After` honoured; a server asking for more is waited on this long.
+pub const MAX_RETRY_AFTER_MS: u64 = 30_000;
+
+fn default_backoff_ms() -> u64 {
+    200
+}
+
+impl Retry {
+    fn check(&self) -> Result<(), String> {
+        if !(2..=MAX_ATTEMPTS).contains(&self.attempts) {
+            return Err(format!(
+                "retry.attempts must be between 2 and {MAX_ATTEMPTS} (tries in all, the first included), not {}",
+                self.attempts
+            ));
+        }
+        if self.backoff_ms > MAX_BACKOFF_MS {
+            return Err(format!(
+                "retry.backoff_ms must be at most {MAX_BACKOFF_MS}, not {}",
+                self.backoff_ms
+            ));
+        }
+        Ok(())
+    }
+
+    /// The wait after failed try number `failed` (from 1), before any `Retry-After`.
+    pub fn backoff(&self, failed: u32) -> u64 {
+        let doublings = failed.saturating_sub(1).min(16);
+        self.backoff_ms
+            .saturating_mul(1u64 << doublings)
+            .min(MAX_BACKOFF_MS)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -189,6 +245,7 @@ pub enum Action {
     Exchange(ExchangeStep),
     Introspect(IntrospectStep),
     Inspect(InspectStep),
+    Lab(LabStep),
 }
 
 impl Action {
@@ -198,6 +255,7 @@ impl Action {
             Action::Exchange(_) => StepKind::Exchange,
             Action::Introspect(_) => StepKind::Introspect,
             Action::Inspect(_) => StepKind::Inspect,
+            Action::Lab(_) => StepKind::Lab,
         }
     }
 }
@@ -210,6 +268,8 @@ pub enum StepKind {
     Exchange,
     Introspect,
     Inspect,
+    /// Changes Baton's lab: a fault, or checks switched off.
+    Lab,
 }
 
 impl StepKind {
@@ -219,6 +279,7 @@ impl StepKind {
             StepKind::Exchange => "exchange",
             StepKind::Introspect => "introspect",
             StepKind::Inspect => "inspect",
+            StepKind::Lab => "lab",
         }
     }
 }
@@ -339,6 +400,71 @@ pub struct InspectStep {
     pub server: Option<String>,
 }
 
+/// Changes Baton's own lab while the scenario runs (an outage, an attack demo): each field set
+/// changes that fault, the others stay as they are; `clear` first puts every fault and check
+/// back. What a scenario changes is put back when it ends. Only Baton's lab can be changed: the
+/// app's, or `baton run --sts`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct LabStep {
+    /// Connections refused (`true`) or accepted again (`false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub down: Option<bool>,
+    /// Milliseconds added before every answer (0: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(type = "number | null")]
+    pub latency_ms: Option<u64>,
+    /// Every request answered 503 with `Retry-After` this many seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(type = "number | null")]
+    pub unavailable_retry_after: Option<u64>,
+    /// The share of requests (0 to 1) answered 503.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_rate: Option<f64>,
+    /// Seconds the lab's clock runs ahead (or behind, negative).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(type = "number | null")]
+    pub clock_skew_secs: Option<i64>,
+    /// The lab's checks switched off from this step on (by their `[checks]` names), replacing
+    /// any a step switched off before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks_off: Vec<String>,
+    /// Put every fault and check back first.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub clear: bool,
+}
+
+impl LabStep {
+    fn check(&self, step_id: &str) -> Result<(), String> {
+        if !self.clear
+            && self.down.is_none()
+            && self.latency_ms.is_none()
+            && self.unavailable_retry_after.is_none()
+            && self.failure_rate.is_none()
+            && self.clock_skew_secs.is_none()
+            && self.checks_off.is_empty()
+        {
+            return Err(format!(
+                "step {step_id:?}: the lab step changes nothing; set down, latency_ms, unavailable_retry_after, failure_rate, clock_skew_secs, checks_off or clear = true"
+            ));
+        }
+        if let Some(rate) = self.failure_rate
+            && !(0.0..=1.0).contains(&rate)
+        {
+            return Err(format!(
+                "step {step_id:?}: lab.failure_rate must be between 0 and 1, not {rate}"
+            ));
+        }
+        if self.checks_off.iter().any(|c| c.trim().is_empty()) {
+            return Err(format!(
+                "step {step_id:?}: lab.checks_off has an empty name"
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// What a step must show. The token checked is the step's token: the one issued (`token`,
 /// `exchange`), the one inspected (`inspect`), or the introspection response (`introspect`).
 // Serialized as `AssertionFields`, so its TypeScript is that shape too.
@@ -366,6 +492,9 @@ pub enum Assertion {
     ActDepth(usize),
     /// No finding at or above this severity.
     NoFindingsAtOrAbove(Severity),
+    /// The request got no answer: the server could not be reached (connection refused, a
+    /// timeout). An outage expected, so the step passes.
+    Unreachable,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -381,7 +510,8 @@ pub enum ClaimCheck {
 }
 
 /// How a step is written in a file, and sent over IPC: the action under its own key. Exactly
-/// one of `token`, `exchange`, `introspect` and `inspect` is set; reading a `Step` checks that.
+/// one of `token`, `exchange`, `introspect`, `inspect` and `lab` is set; reading a `Step`
+/// checks that.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct StepFields {
@@ -398,8 +528,12 @@ pub struct StepFields {
     pub introspect: Option<IntrospectStep>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inspect: Option<InspectStep>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lab: Option<LabStep>,
     #[serde(default, rename = "assert", skip_serializing_if = "Vec::is_empty")]
     pub assertions: Vec<Assertion>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry: Option<Retry>,
 }
 
 impl TryFrom<StepFields> for Step {
@@ -411,6 +545,7 @@ impl TryFrom<StepFields> for Step {
             f.exchange.map(Action::Exchange),
             f.introspect.map(Action::Introspect),
             f.inspect.map(Action::Inspect),
+            f.lab.map(Action::Lab),
         ]
         .into_iter()
         .flatten()
@@ -419,7 +554,7 @@ impl TryFrom<StepFields> for Step {
             1 => actions.remove(0),
             0 => {
                 return Err(format!(
-                    "step {:?} has no action: give it one of `token`, `exchange`, `introspect` or `inspect`",
+                    "step {:?} has no action: give it one of `token`, `exchange`, `introspect`, `inspect` or `lab`",
                     f.id
                 ));
             }
@@ -433,12 +568,26 @@ impl TryFrom<StepFields> for Step {
                 ));
             }
         };
+        if let Action::Lab(lab) = &action {
+            lab.check(&f.id)?;
+        }
+        if let Some(retry) = &f.retry {
+            if matches!(action, Action::Lab(_) | Action::Inspect(_)) {
+                return Err(format!(
+                    "step {:?}: retry applies to steps that send a request (token, exchange, introspect), not to a {} step",
+                    f.id,
+                    action.kind().as_str()
+                ));
+            }
+            retry.check().map_err(|e| format!("step {:?}: {e}", f.id))?;
+        }
         Ok(Step {
             id: f.id,
             name: f.name,
             notes: f.notes,
             action,
             assertions: f.assertions,
+            retry: f.retry,
         })
     }
 }
@@ -453,13 +602,16 @@ impl From<Step> for StepFields {
             exchange: None,
             introspect: None,
             inspect: None,
+            lab: None,
             assertions: s.assertions,
+            retry: s.retry,
         };
         match s.action {
             Action::Token(a) => f.token = Some(a),
             Action::Exchange(a) => f.exchange = Some(a),
             Action::Introspect(a) => f.introspect = Some(a),
             Action::Inspect(a) => f.inspect = Some(a),
+            Action::Lab(a) => f.lab = Some(a),
         }
         f
     }
@@ -514,11 +666,14 @@ pub struct AssertionFields {
     /// No finding at or above this severity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_findings_at_or_above: Option<Severity>,
+    /// `true`: the request got no answer (the server could not be reached).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreachable: Option<bool>,
 }
 
 const ASSERTION_KINDS: &str = "status, error, claim (with equals, contains, matches or exists), \
      scope_subset_of, scope_subset_of_subject, aud_contains, sub_preserved, act_chain, act_depth, \
-     no_findings_at_or_above";
+     no_findings_at_or_above, unreachable";
 
 impl TryFrom<AssertionFields> for Assertion {
     type Error = String;
@@ -553,6 +708,7 @@ impl TryFrom<AssertionFields> for Assertion {
                 Assertion::ScopeSubsetOfSubject,
             ),
             ("sub_preserved", f.sub_preserved, Assertion::SubPreserved),
+            ("unreachable", f.unreachable, Assertion::Unreachable),
         ] {
             match flag {
                 Some(true) => push(name, Some(assertion)),
@@ -648,6 +804,7 @@ impl From<Assertion> for AssertionFields {
             Assertion::ActChain(c) => f.act_chain = Some(c),
             Assertion::ActDepth(d) => f.act_depth = Some(d),
             Assertion::NoFindingsAtOrAbove(s) => f.no_findings_at_or_above = Some(s),
+            Assertion::Unreachable => f.unreachable = Some(true),
         }
         f
     }
@@ -675,7 +832,7 @@ impl Step {
             Action::Token(t) => Some(&t.client),
             Action::Exchange(e) => Some(&e.client),
             Action::Introspect(i) => Some(&i.client),
-            Action::Inspect(_) => None,
+            Action::Inspect(_) | Action::Lab(_) => None,
         }
     }
 }

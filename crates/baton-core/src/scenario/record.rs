@@ -91,6 +91,34 @@ pub struct StepRecord {
     pub introspection: Option<serde_json::Map<String, serde_json::Value>>,
     pub findings: Vec<Finding>,
     pub assertions: Vec<AssertionOutcome>,
+    /// Every try of a step that retried (`retry`), in order; empty when it was sent once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<AttemptRecord>>", optional)]
+    pub attempts: Vec<AttemptRecord>,
+    /// The request got no answer: the server could not be reached (connection refused, a
+    /// timeout). `error` says which, in words.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[ts(as = "Option<bool>", optional)]
+    pub unreachable: bool,
+    /// A `lab` step: what it changed in the lab, in words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<String>>", optional)]
+    pub lab_changes: Vec<String>,
+}
+
+/// One try of a step that retries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AttemptRecord {
+    /// The HTTP status, when an answer came.
+    pub status: Option<u16>,
+    /// Why the try failed: the connection failure, or the OAuth error of the answer.
+    pub error: Option<String>,
+    #[ts(type = "number")]
+    pub elapsed_ms: u64,
+    /// How long the engine waited before this try (back-off or `Retry-After`); 0 for the first.
+    #[ts(type = "number")]
+    pub waited_ms: u64,
 }
 
 /// Which part a token played in a step.

@@ -268,6 +268,7 @@ pub fn step_fields(step: &Step) -> Vec<(String, FieldKind, &str)> {
         Action::Inspect(i) => {
             fields.push(plain("inspect.token".into(), i.token.as_str()));
         }
+        Action::Lab(_) => {}
     }
     fields
 }
