@@ -25,6 +25,7 @@ fn scenario(i: usize) -> Scenario {
                 server: None,
             }),
             assertions: vec![],
+            retry: None,
         }],
     }
 }

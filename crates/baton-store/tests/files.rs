@@ -66,6 +66,7 @@ fn step(id: &str, name: &str, action: Action, assertions: Vec<Assertion>) -> Ste
         notes: None,
         action,
         assertions,
+        retry: None,
     }
 }
 
@@ -805,7 +806,7 @@ fn a_step_with_two_actions_or_none_is_located() {
     );
     assert_eq!(
         error(&text),
-        "f.baton.toml:34:1: step \"look\" has no action: give it one of `token`, `exchange`, `introspect` or `inspect`"
+        "f.baton.toml:34:1: step \"look\" has no action: give it one of `token`, `exchange`, `introspect`, `inspect` or `lab`"
     );
 }
 
@@ -830,7 +831,7 @@ fn a_bad_assertion_is_located() {
     let text = good_with("{ status = 200 }", "{ stauts = 200 }");
     assert_eq!(
         error(&text),
-        "f.baton.toml:26:13: unknown field `stauts`, expected one of `status`, `error`, `claim`, `equals`, `contains`, `matches`, `exists`, `scope_subset_of`, `scope_subset_of_subject`, `aud_contains`, `sub_preserved`, `act_chain`, `act_depth`, `no_findings_at_or_above`"
+        "f.baton.toml:26:13: unknown field `stauts`, expected one of `status`, `error`, `claim`, `equals`, `contains`, `matches`, `exists`, `scope_subset_of`, `scope_subset_of_subject`, `aud_contains`, `sub_preserved`, `act_chain`, `act_depth`, `no_findings_at_or_above`, `unreachable`"
     );
     let text = good_with("{ status = 200 }", "{}");
     assert!(
@@ -1272,6 +1273,7 @@ fn step_strategy() -> impl Strategy<Value = Step> {
             notes,
             action,
             assertions,
+            retry: None,
         })
 }
 
@@ -1395,6 +1397,7 @@ fn collection() -> impl Strategy<Value = Collection> {
                                     x.server = Some(servers[0].id.clone());
                                 }
                             }
+                            Action::Lab(_) => {}
                         }
                     }
                 }

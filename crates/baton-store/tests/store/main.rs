@@ -46,6 +46,7 @@ pub fn scenario(id: &str, name: &str, steps: usize) -> Scenario {
             params: BTreeMap::new(),
         }),
         assertions: vec![Assertion::Status(200)],
+        retry: None,
     }];
     for i in 1..steps {
         all.push(Step {
@@ -68,6 +69,7 @@ pub fn scenario(id: &str, name: &str, steps: usize) -> Scenario {
                 path: "act.sub".into(),
                 check: ClaimCheck::Equals("web".into()),
             }],
+            retry: None,
         });
     }
     all.truncate(steps);
