@@ -20,7 +20,7 @@ pub struct Cli {
 pub enum Command {
     /// Run the lab token service on 127.0.0.1 until Ctrl-C.
     #[command(
-        after_help = "Examples:\n  baton sts\n  baton sts --port 8787 --deterministic\n  baton sts --policy my-lab.toml"
+        after_help = "Examples:\n  baton sts\n  baton sts --port 8787 --deterministic\n  baton sts --policy my-lab.toml\n  baton sts --fault slow=800 --fault flaky=0.5     # fail on purpose: see the [faults] of the policy"
     )]
     Sts(StsArgs),
     /// Obtain a first token: client credentials, password, refresh token, a user's sign-in
@@ -249,6 +249,11 @@ pub struct StsArgs {
         requires = "tls"
     )]
     pub tls_dir: PathBuf,
+    /// Fail on purpose (repeatable): `down` (connections refused), `slow=MS` (latency before
+    /// every answer), `503=SECS` (every request 503 with Retry-After), `flaky=RATE` (that share
+    /// of requests 503, 0 to 1), `skew=SECS` (the lab's clock ahead, or behind if negative).
+    #[arg(long = "fault", value_name = "FAULT", allow_hyphen_values = true)]
+    pub faults: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

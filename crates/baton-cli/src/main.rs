@@ -5,6 +5,7 @@ mod commands;
 mod connect;
 mod error;
 mod interact;
+mod lab_control;
 mod render;
 mod secrets;
 mod store_path;

@@ -143,6 +143,25 @@ fn a_broken_policy_file_is_reported_with_its_line() {
 }
 
 #[test]
+fn a_fault_the_lab_does_not_know_or_out_of_bounds_is_refused() {
+    let (code, _, err) = run(&["sts", "--fault", "slwo=3"], &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--fault \"slwo=3\": not a fault the lab knows (use down, slow=MS, 503=SECS, flaky=RATE or skew=SECS)"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["sts", "--fault", "flaky=2"], &[]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("failure_rate must be between 0 and 1, not 2"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["sts", "--fault", "slow"], &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("it needs a value after ="), "{err}");
+}
+
+#[test]
 fn every_command_has_an_example_in_its_help() {
     for cmd in ["sts", "token", "exchange", "inspect", "demo"] {
         let (code, out, _) = run(&[cmd, "--help"], &[]);
@@ -153,4 +172,46 @@ fn every_command_has_an_example_in_its_help() {
             "secrets are never options"
         );
     }
+}
+
+#[test]
+fn sts_with_faults_prints_them_and_is_really_down() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("baton"))
+        .args(["sts", "--fault", "down", "--fault", "skew=-30"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("baton sts starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = Vec::new();
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        let done = line.contains("Press Ctrl-C");
+        lines.push(line);
+        if done {
+            break;
+        }
+    }
+    let text = lines.join("\n");
+    let port: u16 = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("token endpoint  http://127.0.0.1:"))
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no token endpoint in:\n{text}"));
+    let refused = std::net::TcpStream::connect(("127.0.0.1", port));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        text.contains(
+            "Failing on purpose (faults in force)\n  down: connections are refused\n  clock skew: the lab's clock runs 30 s behind"
+        ),
+        "{text}"
+    );
+    assert!(
+        refused.is_err(),
+        "the lab is down: nothing listens on {port}"
+    );
 }

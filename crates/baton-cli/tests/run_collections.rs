@@ -80,7 +80,7 @@ fn the_demo_collection_passes_with_junit_and_json_reports() {
         &dir.path().join("store.sqlite"),
     );
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.contains("10 passed, 0 failed (10 scenarios)"), "{out}");
+    assert!(out.contains("12 passed, 0 failed (12 scenarios)"), "{out}");
     assert!(out.contains("agent-chain"), "{out}");
 
     let xml = std::fs::read_to_string(&junit).expect("junit written");
@@ -89,7 +89,11 @@ fn the_demo_collection_passes_with_junit_and_json_reports() {
         .descendants()
         .filter(|n| n.has_tag_name("testcase"))
         .collect();
-    assert_eq!(cases.len(), 10, "the demo and the cross-domain collection");
+    assert_eq!(
+        cases.len(),
+        12,
+        "the demo, the cross-domain and the trade-offs collection"
+    );
     assert!(
         cases
             .iter()
@@ -100,7 +104,7 @@ fn the_demo_collection_passes_with_junit_and_json_reports() {
         serde_json::from_str(&std::fs::read_to_string(&json).expect("json written"))
             .expect("JSON report parses");
     let runs = report["runs"].as_array().expect("runs");
-    assert_eq!(runs.len(), 10);
+    assert_eq!(runs.len(), 12);
     let chain = runs
         .iter()
         .find(|r| r["record"]["scenario_id"] == "agent-chain")
@@ -110,6 +114,89 @@ fn the_demo_collection_passes_with_junit_and_json_reports() {
         edges.len(),
         6,
         "three exchanges, each with a subject and an actor"
+    );
+}
+
+#[test]
+fn the_outage_scenario_takes_the_lab_down_and_back_under_baton_run_sts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let json = dir.path().join("run.json");
+    let (code, out, err) = baton(
+        &[
+            "run",
+            path_str(&examples().join("trade-offs.baton.toml")),
+            "--sts",
+            "--filter",
+            "outage",
+            "--json",
+            path_str(&json),
+        ],
+        &dir.path().join("store.sqlite"),
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("1 passed, 0 failed (1 scenarios)"), "{out}");
+    // Each step's line says what happened to it, in words.
+    assert!(
+        err.contains("outage / outage-starts: lab: down: connections are refused"),
+        "{err}"
+    );
+    assert!(
+        err.contains("outage / during: no answer, as expected: could not connect to")
+            && err.contains("connection refused: nothing listens there"),
+        "{err}"
+    );
+    assert!(
+        err.contains("outage / retrying (2 attempts: 503, 200 after waiting 100 ms)"),
+        "{err}"
+    );
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("json written"))
+            .expect("JSON report parses");
+    let steps = report["runs"][0]["record"]["steps"]
+        .as_array()
+        .expect("steps");
+    let step = |id: &str| {
+        steps
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap_or_else(|| panic!("{id} in the report"))
+    };
+    assert_eq!(step("during")["unreachable"], true);
+    assert_eq!(step("unavailable")["response"]["status"], 503);
+    let attempts = step("retrying")["attempts"].as_array().expect("attempts");
+    assert_eq!(attempts[0]["status"], 503);
+    assert_eq!(attempts[0]["error"], "temporarily_unavailable");
+    assert_eq!(attempts[1]["waited_ms"], 100);
+    assert_eq!(step("after")["response"]["status"], 200);
+    assert!(step("before").get("attempts").is_none(), "sent once");
+}
+
+#[test]
+fn a_lab_step_without_sts_says_where_to_run_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let var = format!("lab=http://127.0.0.1:{}", free_port());
+    let out = Command::cargo_bin("baton")
+        .expect("binary")
+        .env("BATON_STORE", dir.path().join("store.sqlite"))
+        .env("BATON_KEYRING", "off")
+        .env("BATON_SECRET_ALICE_APP", "alice-app-secret")
+        .env("BATON_SECRET_AGENT_A", "agent-a-secret")
+        .env("BATON_SECRET_AGENT_N", "agent-n-secret")
+        .args([
+            "run",
+            path_str(&examples().join("trade-offs.baton.toml")),
+            "--filter",
+            "chain-splicing",
+            "--var",
+            &var,
+        ])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("chain-splicing / make-vulnerable: this step changes Baton's lab; run it in the app or with `baton run --sts`"),
+        "{text}"
     );
 }
 

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use baton_core::FixedClock;
 use baton_core::http::{HttpClient, HttpRequest, HttpResponse, TransportError};
 use baton_core::scenario::{
-    Collection, Engine, LabControl, LabFaults, MapSecrets, RunOptions, RunRecord, StepRecord,
+    Collection, Engine, LabControl, LabFaults, LabFuture, MapSecrets, RunOptions, RunRecord, StepRecord,
     StepStatus,
 };
 use baton_sts::{Check, Faults, StsHandle};
@@ -372,7 +372,6 @@ async fn an_expected_outage_passes_and_an_unexpected_answer_fails() {
 /// The app's and the CLI's bridge, in small: the engine's lab control over the real lab.
 struct Bridge(Arc<StsHandle>);
 
-#[async_trait]
 impl LabControl for Bridge {
     fn faults(&self) -> LabFaults {
         let f = self.0.faults();
@@ -384,17 +383,19 @@ impl LabControl for Bridge {
             clock_skew_secs: f.clock_skew_secs,
         }
     }
-    async fn set_faults(&self, f: LabFaults) -> Result<(), String> {
-        self.0
-            .set_faults(Faults {
-                down: f.down,
-                latency_ms: f.latency_ms,
-                unavailable_retry_after: f.unavailable_retry_after,
-                failure_rate: f.failure_rate,
-                clock_skew_secs: f.clock_skew_secs,
-            })
-            .await
-            .map_err(|e| e.to_string())
+    fn set_faults(&self, f: LabFaults) -> LabFuture<'_> {
+        Box::pin(async move {
+            self.0
+                .set_faults(Faults {
+                    down: f.down,
+                    latency_ms: f.latency_ms,
+                    unavailable_retry_after: f.unavailable_retry_after,
+                    failure_rate: f.failure_rate,
+                    clock_skew_secs: f.clock_skew_secs,
+                })
+                .await
+                .map_err(|e| e.to_string())
+        })
     }
     fn checks_off(&self) -> Vec<String> {
         self.0

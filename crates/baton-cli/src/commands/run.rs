@@ -13,7 +13,7 @@ use baton_core::http::{HttpSettings, ReqwestClient};
 use baton_core::report::{RunReport, junit};
 use baton_core::scenario::{
     Chain, Collection, Engine, EnvSecrets, MapSecrets, Progress, RunOptions, RunRecord,
-    SecretSource, StepStatus,
+    SecretSource, StepRecord, StepStatus,
 };
 use baton_core::{Clock, FixedClock, SystemClock};
 use baton_store::{Store, StoreSecrets, files};
@@ -41,7 +41,7 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     let vars = variables(&args.vars)?;
 
     let lab = if args.sts {
-        Some(
+        Some(Arc::new(
             spawn(StsConfig {
                 policy: Policy::lab_default(),
                 port: args.sts_port,
@@ -51,7 +51,7 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
             })
             .await
             .map_err(|e| usage(format!("the lab token service could not start: {e}")))?,
-        )
+        ))
     } else {
         None
     };
@@ -67,8 +67,8 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     }
     let options = RunOptions {
         environment: args.env.clone(),
-        overrides: overrides(lab.as_ref(), vars),
-        secrets: secrets(lab.as_ref(), store.as_ref(), &store_file),
+        overrides: overrides(lab.as_deref(), vars),
+        secrets: secrets(lab.as_deref(), store.as_ref(), &store_file),
     };
 
     // Everything is checked before the first request, so a typo costs nothing.
@@ -93,7 +93,7 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         }));
     }
 
-    let clock: Arc<dyn Clock> = match lab {
+    let clock: Arc<dyn Clock> = match &lab {
         // The deterministic lab's clock is frozen; its tokens are judged at its time.
         Some(_) => Arc::new(FixedClock(
             i64::try_from(DETERMINISTIC_NOW).unwrap_or(i64::MAX),
@@ -109,6 +109,10 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     let mut engine = Engine::new(Arc::new(http), clock);
     if let Some(terminal) = crate::interact::Terminal::detect(args.no_browser) {
         engine = engine.with_interaction(Arc::new(terminal));
+    }
+    // `lab` steps change the in-process lab (and only it).
+    if let Some(lab) = &lab {
+        engine = engine.with_lab_control(Arc::new(crate::lab_control::StsLab(lab.clone())));
     }
 
     if let Some(lab) = &lab {
@@ -151,7 +155,7 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     }
     view.finish();
     if let Some(lab) = lab {
-        lab.stop().await;
+        lab.shutdown().await;
     }
     if let Some(b) = lab_b {
         b.stop().await;
@@ -352,11 +356,7 @@ impl View {
                     mark(record.status),
                     scenario.id,
                     record.id,
-                    record
-                        .error
-                        .as_deref()
-                        .map(|e| format!(": {e}"))
-                        .unwrap_or_default()
+                    step_detail(record)
                 );
                 match &self.bar {
                     Some(bar) => {
@@ -388,6 +388,43 @@ impl View {
             bar.finish_and_clear();
         }
     }
+}
+
+/// What a step's line adds: what a lab step changed, each try of a retried step, the error.
+fn step_detail(record: &StepRecord) -> String {
+    let mut out = String::new();
+    if !record.lab_changes.is_empty() {
+        out.push_str(&format!(": lab: {}", record.lab_changes.join("; ")));
+    }
+    if record.attempts.len() > 1 {
+        let tries: Vec<String> = record
+            .attempts
+            .iter()
+            .map(|a| {
+                let got = a
+                    .status
+                    .map_or_else(|| "no answer".to_owned(), |s| s.to_string());
+                if a.waited_ms > 0 {
+                    format!("{got} after waiting {} ms", a.waited_ms)
+                } else {
+                    got
+                }
+            })
+            .collect();
+        out.push_str(&format!(
+            " ({} attempts: {})",
+            record.attempts.len(),
+            tries.join(", ")
+        ));
+    }
+    if let Some(e) = &record.error {
+        if record.status == StepStatus::Passed && record.unreachable {
+            out.push_str(&format!(": no answer, as expected: {e}"));
+        } else {
+            out.push_str(&format!(": {e}"));
+        }
+    }
+    out
 }
 
 fn mark(status: StepStatus) -> &'static str {
@@ -433,7 +470,7 @@ pub fn summary(records: &[RunRecord], elapsed: Duration) -> String {
         .flat_map(|r| {
             r.steps.iter().flat_map(move |s| {
                 let mut lines = Vec::new();
-                if let Some(e) = &s.error {
+                if let Some(e) = s.error.as_ref().filter(|_| s.status != StepStatus::Passed) {
                     lines.push(format!("  {} / {}: {e}", r.scenario_id, s.id));
                 }
                 for a in s.assertions.iter().filter(|a| !a.passed) {

@@ -1,6 +1,6 @@
 //! `baton sts`: the lab token service in the foreground.
 
-use baton_sts::{ClientAuth, Policy, StsConfig, StsHandle, spawn};
+use baton_sts::{ClientAuth, Faults, Policy, StsConfig, StsHandle, spawn};
 
 use crate::cli::StsArgs;
 use crate::error::{CliError, usage};
@@ -10,10 +10,18 @@ pub async fn run(args: StsArgs) -> Result<(), CliError> {
         print!("{}", Policy::lab_default_toml());
         return Ok(());
     }
-    let policy = match &args.policy {
+    let mut policy = match &args.policy {
         Some(path) => Policy::from_file(path).map_err(|e| usage(e.to_string()))?,
         None => Policy::lab_default(),
     };
+    // `--fault` on top of the policy's own `[faults]`.
+    for fault in &args.faults {
+        apply_fault(&mut policy.faults, fault)?;
+    }
+    policy
+        .faults
+        .validate()
+        .map_err(|e| usage(format!("--fault: {e}")))?;
     let lab = spawn(StsConfig {
         policy,
         port: args.port,
@@ -38,6 +46,47 @@ pub async fn run(args: StsArgs) -> Result<(), CliError> {
     wait_for_ctrl_c().await;
     domain_b.stop().await;
     lab.stop().await;
+    Ok(())
+}
+
+/// Reads one `--fault` (`down`, `slow=MS`, `503=SECS`, `flaky=RATE`, `skew=SECS`) into `faults`.
+fn apply_fault(faults: &mut Faults, text: &str) -> Result<(), CliError> {
+    let (name, value) = match text.split_once('=') {
+        Some((n, v)) => (n.trim(), Some(v.trim())),
+        None => (text.trim(), None),
+    };
+    let bad = |what: &str| {
+        usage(format!(
+            "--fault {text:?}: {what} (use down, slow=MS, 503=SECS, flaky=RATE or skew=SECS)"
+        ))
+    };
+    let number = || value.ok_or_else(|| bad("it needs a value after ="));
+    match name {
+        "down" if value.is_none() => faults.down = true,
+        "slow" => {
+            faults.latency_ms = number()?
+                .parse()
+                .map_err(|_| bad("slow= takes milliseconds, a whole number"))?;
+        }
+        "503" => {
+            faults.unavailable_retry_after = Some(
+                number()?
+                    .parse()
+                    .map_err(|_| bad("503= takes the Retry-After seconds, a whole number"))?,
+            );
+        }
+        "flaky" => {
+            faults.failure_rate = number()?
+                .parse()
+                .map_err(|_| bad("flaky= takes a share of requests between 0 and 1"))?;
+        }
+        "skew" => {
+            faults.clock_skew_secs = number()?
+                .parse()
+                .map_err(|_| bad("skew= takes seconds, negative for behind"))?;
+        }
+        _ => return Err(bad("not a fault the lab knows")),
+    }
     Ok(())
 }
 
@@ -126,6 +175,13 @@ pub fn describe(lab: &StsHandle, deterministic: bool) -> String {
             ""
         }
     );
+    let faults = lab.faults().describe();
+    if !faults.is_empty() {
+        let _ = writeln!(out, "\nFailing on purpose (faults in force)");
+        for fault in faults {
+            let _ = writeln!(out, "  {fault}");
+        }
+    }
     let off = policy.disabled_checks();
     if !off.is_empty() {
         let _ = writeln!(

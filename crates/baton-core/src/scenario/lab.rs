@@ -2,9 +2,9 @@
 //! checks switched off for an attack demo. The engine reaches the lab through [`LabControl`],
 //! which the app and `baton run --sts` implement over the running lab; core knows nothing of it.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
-
-use async_trait::async_trait;
 
 use crate::scenario::model::LabStep;
 
@@ -18,12 +18,14 @@ pub struct LabFaults {
     pub clock_skew_secs: i64,
 }
 
+/// What [`LabControl::set_faults`] returns: `Box::pin(async move { … })`.
+pub type LabFuture<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
+
 /// The running lab a `lab` step changes.
-#[async_trait]
 pub trait LabControl: Send + Sync {
     fn faults(&self) -> LabFaults;
     /// Puts `faults` in force; an error says which value the lab refused.
-    async fn set_faults(&self, faults: LabFaults) -> Result<(), String>;
+    fn set_faults(&self, faults: LabFaults) -> LabFuture<'_>;
     /// The checks switched off on top of the lab's policy, by their `[checks]` names.
     fn checks_off(&self) -> Vec<String>;
     /// Replaces the checks switched off; an unknown name is an error naming it.

@@ -19,7 +19,7 @@ pub use assert::{ClaimPath, claim_paths, recheck};
 pub use compare::{CompareError, CompareVariants, compare_tokens, variants};
 pub use engine::{Engine, Progress, RunOptions};
 pub use graph::{EdgeRole, ExchangeEdge, ExchangeKind, Graph, TokenNode};
-pub use lab::{LabControl, LabFaults};
+pub use lab::{LabControl, LabFaults, LabFuture};
 pub use model::{
     Action, Assertion, AssertionFields, ClaimCheck, Client, Collection, Environment, ExchangeStep,
     FirstGrant, GivenToken, InspectStep, IntrospectStep, LabStep, MAX_ATTEMPTS, MAX_BACKOFF_MS,
