@@ -10,8 +10,8 @@ use async_trait::async_trait;
 use baton_core::FixedClock;
 use baton_core::http::{HttpClient, HttpRequest, HttpResponse, TransportError};
 use baton_core::scenario::{
-    Collection, Engine, LabControl, LabFaults, LabFuture, MapSecrets, RunOptions, RunRecord, StepRecord,
-    StepStatus,
+    Collection, Engine, LabControl, LabFaults, LabFuture, MapSecrets, RunOptions, RunRecord,
+    StepRecord, StepStatus,
 };
 use baton_sts::{Check, Faults, StsHandle};
 use serde_json::json;
@@ -25,21 +25,22 @@ struct FakeLab {
     log: Mutex<Vec<String>>,
 }
 
-#[async_trait]
 impl LabControl for FakeLab {
     fn faults(&self) -> LabFaults {
         self.faults.lock().expect("lock").clone()
     }
-    async fn set_faults(&self, faults: LabFaults) -> Result<(), String> {
-        if faults.latency_ms > 60_000 {
-            return Err("latency_ms must be at most 60000".into());
-        }
-        self.log
-            .lock()
-            .expect("lock")
-            .push(format!("faults {faults:?}"));
-        *self.faults.lock().expect("lock") = faults;
-        Ok(())
+    fn set_faults(&self, faults: LabFaults) -> LabFuture<'_> {
+        Box::pin(async move {
+            if faults.latency_ms > 60_000 {
+                return Err("latency_ms must be at most 60000".into());
+            }
+            self.log
+                .lock()
+                .expect("lock")
+                .push(format!("faults {faults:?}"));
+            *self.faults.lock().expect("lock") = faults;
+            Ok(())
+        })
     }
     fn checks_off(&self) -> Vec<String> {
         self.checks_off.lock().expect("lock").clone()
