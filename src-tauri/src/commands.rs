@@ -21,7 +21,7 @@ use crate::error::{IpcError, IpcErrorCode};
 use crate::state::AppState;
 use crate::views::{
     CollectionProgress, CollectionRunView, CompareMode, CompareSide, CompareView, DiagramFormat,
-    DiscoveryView, LabInfo, LabRequestView, LabView, RunPhase, RunProgress, RunView,
+    DiscoveryView, LabFaultsView, LabInfo, LabRequestView, LabView, RunPhase, RunProgress, RunView,
     ScenarioResult, ScenarioStatus, SecretEntry, SecretLocation, SecretsView, Workspace,
 };
 use baton_store::keyring::check_name;
@@ -235,6 +235,13 @@ pub async fn apply_lab_policy(state: &AppState, toml: &str) -> Result<LabView, I
     state
         .restart_lab(policy, toml.to_string(), is_default)
         .await?;
+    Ok(lab_status(state))
+}
+
+/// Puts `faults` in force on the running lab (all off: cleared). Out-of-bounds values are
+/// refused and change nothing.
+pub async fn set_lab_faults(state: &AppState, faults: LabFaultsView) -> Result<LabView, IpcError> {
+    state.lab().set_faults(faults.into()).await?;
     Ok(lab_status(state))
 }
 

@@ -185,7 +185,7 @@ impl From<StsError> for IpcError {
     fn from(e: StsError) -> Self {
         match e {
             StsError::Policy(p) => p.into(),
-            StsError::ClientKey { .. } | StsError::TrustedIssuer { .. } => {
+            StsError::ClientKey { .. } | StsError::TrustedIssuer { .. } | StsError::Faults(_) => {
                 IpcError::from_error(IpcErrorCode::InvalidInput, &e)
             }
             StsError::Bind { .. } | StsError::Key(_) | StsError::KeyTask(_) => {

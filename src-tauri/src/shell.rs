@@ -18,8 +18,8 @@ use crate::error::{IpcError, IpcErrorCode};
 use crate::signin::{SIGN_IN_FINISHED, SIGN_IN_WAITING, SignInEvent};
 use crate::state::AppState;
 use crate::views::{
-    CollectionRunView, CompareView, DiagramFormat, DiscoveryView, LabRequestView, LabView,
-    ProbeInfo, ProbeRunView, RunView, SecretsView, Workspace,
+    CollectionRunView, CompareView, DiagramFormat, DiscoveryView, LabFaultsView, LabRequestView,
+    LabView, ProbeInfo, ProbeRunView, RunView, SecretsView, Workspace,
 };
 
 /// The window of tauri.conf.json (created here, not by Tauri: see [`open_window`]).
@@ -82,6 +82,7 @@ pub fn run() {
             lab_requests,
             apply_lab_policy,
             reset_lab_policy,
+            set_lab_faults,
             run_collection,
             cancel_collection_run,
             diff_runs,
@@ -313,6 +314,14 @@ async fn lab_requests(launch: State<'_, Launch>) -> Result<Vec<LabRequestView>, 
 #[tauri::command]
 async fn apply_lab_policy(launch: State<'_, Launch>, policy: String) -> Result<LabView, IpcError> {
     commands::apply_lab_policy(launch.state()?, &policy).await
+}
+
+#[tauri::command]
+async fn set_lab_faults(
+    launch: State<'_, Launch>,
+    faults: LabFaultsView,
+) -> Result<LabView, IpcError> {
+    commands::set_lab_faults(launch.state()?, faults).await
 }
 
 #[tauri::command]

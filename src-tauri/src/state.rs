@@ -23,7 +23,7 @@ use baton_store::keyring::{Keyring, KeyringIndex, KeyringSecrets, LazyOsKeyring}
 
 /// The demo workspace, seeded into an empty store: the demo collection, and a user's sign-in to
 /// the lab (kept in a folder of its own, so `baton run examples` does not run it unattended).
-const DEMOS: [(&str, &str); 3] = [
+const DEMOS: [(&str, &str); 4] = [
     (
         include_str!("../../examples/demo.baton.toml"),
         "examples/demo.baton.toml (built in)",
@@ -35,6 +35,10 @@ const DEMOS: [(&str, &str); 3] = [
     (
         include_str!("../../examples/sign-in/sign-in.baton.toml"),
         "examples/sign-in/sign-in.baton.toml (built in)",
+    ),
+    (
+        include_str!("../../examples/trade-offs.baton.toml"),
+        "examples/trade-offs.baton.toml (built in)",
     ),
 ];
 
@@ -103,7 +107,7 @@ impl Drop for ProbeRun<'_> {
 }
 
 /// The lab in use now, shared with the secret source that serves its demo credentials.
-type SharedLab = Arc<RwLock<Arc<StsHandle>>>;
+pub(crate) type SharedLab = Arc<RwLock<Arc<StsHandle>>>;
 
 #[derive(Debug, Clone)]
 pub struct LabPolicy {
@@ -163,9 +167,12 @@ impl AppState {
         // The app's lab is not deterministic: its tokens are judged at the real time.
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let sign_in = Arc::new(BrowserSignIn::default());
-        let engine = Engine::new(http.clone(), clock.clone()).with_interaction(sign_in.clone());
-        let store = Arc::new(Mutex::new(store));
         let lab: SharedLab = Arc::new(RwLock::new(Arc::new(lab)));
+        // `lab` steps change the lab running now (a restart replaces it).
+        let engine = Engine::new(http.clone(), clock.clone())
+            .with_interaction(sign_in.clone())
+            .with_lab_control(Arc::new(crate::lab_control::AppLab(lab.clone())));
+        let store = Arc::new(Mutex::new(store));
         let keyring_index = Arc::new(KeyringIndex::open(data_dir));
         let secrets = secrets(&store, &lab, &keyring, &keyring_index);
         Ok(AppState {

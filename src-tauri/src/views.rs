@@ -231,6 +231,55 @@ pub struct LabView {
     /// The security checks the policy switches off (`[checks]`), in a stable order: each one an
     /// attack the lab lets through on purpose. Empty for a lab that does all its checks.
     pub vulnerable: Vec<LabCheckView>,
+    /// The faults in force (failing on purpose); all off normally.
+    pub faults: LabFaultsView,
+    /// Each fault in force, in words; empty when none.
+    pub faults_in_force: Vec<String>,
+    /// Checks a scenario switched off on the running lab, on top of the policy's.
+    pub checks_off: Vec<String>,
+}
+
+/// The lab's faults, as the panel shows and sets them (the policy's `[faults]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LabFaultsView {
+    /// Connections refused.
+    pub down: bool,
+    /// Milliseconds before every answer.
+    #[ts(type = "number")]
+    pub latency_ms: u64,
+    /// Every request 503 with this `Retry-After` (seconds).
+    #[ts(type = "number | null")]
+    pub unavailable_retry_after: Option<u64>,
+    /// The share of requests answered 503, 0 to 1.
+    pub failure_rate: f64,
+    /// Seconds the lab's clock runs ahead (negative: behind).
+    #[ts(type = "number")]
+    pub clock_skew_secs: i64,
+}
+
+impl From<baton_sts::Faults> for LabFaultsView {
+    fn from(f: baton_sts::Faults) -> Self {
+        LabFaultsView {
+            down: f.down,
+            latency_ms: f.latency_ms,
+            unavailable_retry_after: f.unavailable_retry_after,
+            failure_rate: f.failure_rate,
+            clock_skew_secs: f.clock_skew_secs,
+        }
+    }
+}
+
+impl From<LabFaultsView> for baton_sts::Faults {
+    fn from(f: LabFaultsView) -> Self {
+        baton_sts::Faults {
+            down: f.down,
+            latency_ms: f.latency_ms,
+            unavailable_retry_after: f.unavailable_retry_after,
+            failure_rate: f.failure_rate,
+            clock_skew_secs: f.clock_skew_secs,
+        }
+    }
 }
 
 /// A lab security check that is switched off.
@@ -320,6 +369,13 @@ impl LabView {
                 .disabled_checks()
                 .into_iter()
                 .map(LabCheckView::from)
+                .collect(),
+            faults: lab.faults().into(),
+            faults_in_force: lab.faults().describe(),
+            checks_off: lab
+                .checks_off()
+                .iter()
+                .map(|c| c.name().to_string())
                 .collect(),
         }
     }

@@ -47,11 +47,12 @@ async fn a_new_workspace_is_seeded_with_the_demo_once() {
             .find(|c| c.name == name)
             .map(|c| c.scenario_count)
     };
-    assert_eq!(workspace.collections.len(), 3);
+    assert_eq!(workspace.collections.len(), 4);
     assert_eq!(count(DEMO), Some(7));
     // The user's sign-in and the two trust domains sit beside the demo; the demo opens.
     assert_eq!(count(SIGN_IN), Some(1));
     assert_eq!(count(CROSS_DOMAIN), Some(3));
+    assert_eq!(count("Baton trade-offs"), Some(2));
     assert_eq!(workspace.opens.as_deref(), Some(DEMO));
     assert!(dir.path().join("baton.sqlite").is_file());
     assert_eq!(workspace.data_dir, dir.path().display().to_string());
@@ -64,6 +65,7 @@ async fn a_new_workspace_is_seeded_with_the_demo_once() {
     commands::delete_collection(&state, DEMO).unwrap();
     commands::delete_collection(&state, SIGN_IN).unwrap();
     commands::delete_collection(&state, CROSS_DOMAIN).unwrap();
+    commands::delete_collection(&state, "Baton trade-offs").unwrap();
     drop(state);
     let again = start(dir.path()).await;
     assert_eq!(names(&again), ["Mine"]);
@@ -75,7 +77,7 @@ fn seeding_skips_a_store_that_has_collections() {
     let mut store = Store::open_in_memory().unwrap();
     assert_eq!(seed_demo(&mut store).unwrap().as_deref(), Some(DEMO));
     assert_eq!(seed_demo(&mut store).unwrap(), None);
-    assert_eq!(store.list_collections().unwrap().len(), 3);
+    assert_eq!(store.list_collections().unwrap().len(), 4);
 }
 
 /// Runs the three cross-domain scenarios in the app and checks each passes.

@@ -501,7 +501,30 @@ function readFakePolicy(text) {
   return { policy };
 }
 
-function fakeLabView(base, text, isDefault, restartedAt) {
+const NO_FAULTS = { down: false, latency_ms: 0, unavailable_retry_after: null, failure_rate: 0, clock_skew_secs: 0 };
+
+/** Each fault in force, in words, as baton-sts's `Faults::describe` says it. */
+function describeFaults(f) {
+  const out = [];
+  if (f.down) out.push("down: connections are refused");
+  if (f.latency_ms > 0) out.push(`slow: ${f.latency_ms} ms added before every answer`);
+  if (f.unavailable_retry_after !== null) out.push(`unavailable: every request gets 503 with Retry-After: ${f.unavailable_retry_after}`);
+  if (f.failure_rate > 0) out.push(`flaky: ${Math.round(f.failure_rate * 100)}% of requests get 503`);
+  if (f.clock_skew_secs !== 0) {
+    out.push(`clock skew: the lab's clock runs ${Math.abs(f.clock_skew_secs)} s ${f.clock_skew_secs > 0 ? "ahead" : "behind"}`);
+  }
+  return out;
+}
+
+/** The first out-of-bounds fault, in the lab's words (baton-sts, faults.rs), or null. */
+function faultProblem(f) {
+  if (!Number.isInteger(f.latency_ms) || f.latency_ms < 0 || f.latency_ms > 60000) return `latency_ms must be at most 60000, not ${f.latency_ms}`;
+  if (!(f.failure_rate >= 0 && f.failure_rate <= 1)) return `failure_rate must be between 0 and 1, not ${f.failure_rate}`;
+  if (Math.abs(f.clock_skew_secs) > 2592000) return `clock_skew_secs must be between -2592000 and 2592000, not ${f.clock_skew_secs}`;
+  return null;
+}
+
+function fakeLabView(base, text, isDefault, restartedAt, faults = NO_FAULTS) {
   const { policy } = readFakePolicy(text);
   const sub = (m) => (m && typeof m.sub === "string" ? m.sub : null);
   return {
@@ -525,6 +548,9 @@ function fakeLabView(base, text, isDefault, restartedAt) {
     vulnerable: Object.entries(FAKE_CHECKS)
       .filter(([name]) => policy.checks[name] === false)
       .map(([name, [risk, description]]) => ({ name, risk, description })),
+    faults: clone(faults),
+    faults_in_force: describeFaults(faults),
+    checks_off: [],
   };
 }
 
@@ -621,7 +647,8 @@ function createFakeLab(options, history) {
   let isDefault = true;
   let restartedAt = 1767225600000;
   const requests = clone(options.labRequests ?? FAKE_LAB_REQUESTS);
-  const view = () => fakeLabView(base, policy, isDefault, restartedAt);
+  let faults = clone(NO_FAULTS);
+  const view = () => fakeLabView(base, policy, isDefault, restartedAt, faults);
 
   return {
     lab_status: () => view(),
@@ -632,6 +659,13 @@ function createFakeLab(options, history) {
       policy = text;
       isDefault = text === (options.labPolicy ?? FAKE_LAB_POLICY);
       restartedAt += 1000;
+      faults = clone(NO_FAULTS);
+      return view();
+    },
+    set_lab_faults: ({ faults: wanted }) => {
+      const problem = faultProblem(wanted);
+      if (problem) return Promise.reject({ code: "invalid_input", message: `invalid lab faults: ${problem}`, detail: null, line: null });
+      faults = clone(wanted);
       return view();
     },
     reset_lab_policy: () => {

@@ -1,5 +1,5 @@
 import { call } from "./ipc";
-import type { LabRequestView, LabView } from "./types";
+import type { LabFaultsView, LabRequestView, LabView } from "./types";
 
 /** The lab token service as it runs now: its address, policy and the principals it knows. */
 export const labStatus = () => call<LabView>("lab_status");
@@ -13,3 +13,7 @@ export const applyLabPolicy = (policy: string) => call<LabView>("apply_lab_polic
 
 /** Restarts the lab with the built-in policy. */
 export const resetLabPolicy = () => call<LabView>("reset_lab_policy");
+
+/** Puts these faults in force on the running lab (all off: cleared). Out-of-bounds values reject
+ * with `invalid_input` and change nothing. */
+export const setLabFaults = (faults: LabFaultsView) => call<LabView>("set_lab_faults", { faults });

@@ -58,4 +58,8 @@ act_depth?: number | null,
 /**
  * No finding at or above this severity.
  */
-no_findings_at_or_above?: Severity | null, };
+no_findings_at_or_above?: Severity | null, 
+/**
+ * `true`: the request got no answer (the server could not be reached).
+ */
+unreachable?: boolean | null, };

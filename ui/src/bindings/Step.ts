@@ -3,14 +3,16 @@ import type { Assertion } from "./Assertion";
 import type { ExchangeStep } from "./ExchangeStep";
 import type { InspectStep } from "./InspectStep";
 import type { IntrospectStep } from "./IntrospectStep";
+import type { LabStep } from "./LabStep";
+import type { Retry } from "./Retry";
 import type { TokenStep } from "./TokenStep";
 
 /**
- * One step: exactly one action (`token`, `exchange`, `introspect` or `inspect`) and its
- * assertions.
+ * One step: exactly one action (`token`, `exchange`, `introspect`, `inspect` or `lab`) and
+ * its assertions.
  */
 export type Step = { id: string, name: string, 
 /**
  * Shown beside the step when it is presented.
  */
-notes?: string | null, token?: TokenStep | null, exchange?: ExchangeStep | null, introspect?: IntrospectStep | null, inspect?: InspectStep | null, assert?: Array<Assertion>, };
+notes?: string | null, token?: TokenStep | null, exchange?: ExchangeStep | null, introspect?: IntrospectStep | null, inspect?: InspectStep | null, lab?: LabStep | null, assert?: Array<Assertion>, retry?: Retry | null, };

@@ -5,6 +5,7 @@ import { applyLabPolicy, labStatus, resetLabPolicy } from "../../api/lab";
 import type { IpcError, LabView } from "../../api/types";
 import { useUnsavedGuard } from "../../app/unsavedChanges";
 import { ErrorBanner } from "../../shared/ErrorBanner";
+import { LabFaults } from "./LabFaults";
 import { LabClients, LabUsers } from "./LabPrincipals";
 import { PolicyEditor, type PolicyEditorHandle } from "./PolicyEditor";
 import { RecentRequests } from "./RecentRequests";
@@ -158,6 +159,13 @@ export function LabPanel({ onApplied }: { onApplied?: () => void }) {
         <>
           <LabSummary lab={lab} />
           <LabVulnerabilities lab={lab} />
+          <LabFaults
+            lab={lab}
+            onChanged={(view) => {
+              setLab(view);
+              void log.refresh();
+            }}
+          />
           <section aria-labelledby="lab-policy-heading" className="lab__policy">
             <div className="lab__policy-head">
               <h2 id="lab-policy-heading">

@@ -1,4 +1,4 @@
-import type { Collection, ExchangeStep, InspectStep, IntrospectStep, Step, TokenStep } from "../../api/types";
+import type { Collection, ExchangeStep, InspectStep, IntrospectStep, LabStep, Step, TokenStep } from "../../api/types";
 import { ListEditor } from "./ListEditor";
 import { ParamsEditor } from "./ParamsEditor";
 import { SelectField, TextField } from "./TextField";
@@ -91,6 +91,60 @@ export function InspectFields({ value, onChange, collection, earlier }: Ctx & { 
     <>
       <TokenField name="token" required value={value.token} earlier={earlier} onChange={(v) => set("token", v)} />
       <SelectField name="server" value={value.server ?? ""} options={servers} empty="decode only, do not verify" onChange={(v) => set("server", v)} />
+    </>
+  );
+}
+
+const TRISTATE = [
+  { value: "true", label: "down: connections refused" },
+  { value: "false", label: "up: connections accepted" },
+];
+
+/** Changes Baton's own lab (docs/collection-format.md#lab-steps): each field set changes that
+ * fault, the others stay; what a scenario changes is put back when it ends. */
+export function LabFields({ value, onChange }: { value: LabStep; onChange: (v: LabStep) => void }) {
+  const set = <K extends keyof LabStep>(key: K, v: LabStep[K]) => onChange({ ...value, [key]: v });
+  const numberText = (v: number | null | undefined) => (v === null || v === undefined ? "" : String(v));
+  const numberOf = (text: string): number | null => (text.trim() === "" || Number.isNaN(Number(text)) ? null : Number(text));
+  return (
+    <>
+      <SelectField
+        name="down"
+        value={value.down === true ? "true" : value.down === false ? "false" : ""}
+        options={TRISTATE}
+        empty="unchanged"
+        onChange={(v) => set("down", v === "" ? null : v === "true")}
+      />
+      <TextField name="latency_ms" mono value={numberText(value.latency_ms)} placeholder="unchanged (0: none)" onChange={(v) => set("latency_ms", numberOf(v))} />
+      <TextField
+        name="unavailable_retry_after"
+        mono
+        value={numberText(value.unavailable_retry_after)}
+        placeholder="unchanged; seconds of Retry-After with every 503"
+        onChange={(v) => set("unavailable_retry_after", numberOf(v))}
+      />
+      <TextField
+        name="failure_rate"
+        mono
+        value={numberText(value.failure_rate)}
+        placeholder="unchanged; 0 to 1, the share of requests answered 503"
+        onChange={(v) => set("failure_rate", numberOf(v))}
+      />
+      <TextField
+        name="clock_skew_secs"
+        mono
+        value={numberText(value.clock_skew_secs)}
+        placeholder="unchanged; seconds ahead, negative for behind"
+        onChange={(v) => set("clock_skew_secs", numberOf(v))}
+      />
+      <ListEditor name="checks_off" values={value.checks_off ?? []} placeholder="may_act_carried" onChange={(v) => set("checks_off", v)} />
+      <SelectField
+        name="clear"
+        value={value.clear ? "true" : ""}
+        options={[{ value: "true", label: "first put every fault and check back" }]}
+        empty="no"
+        onChange={(v) => set("clear", v === "true")}
+      />
     </>
   );
 }

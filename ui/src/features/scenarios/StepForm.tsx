@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from "react";
 
 import type { Collection, Step, StepKind } from "../../api/types";
 import { useUnsavedGuard } from "../../app/unsavedChanges";
-import { ExchangeFields, InspectFields, IntrospectFields, TokenFields } from "./ActionFields";
+import { ExchangeFields, InspectFields, IntrospectFields, LabFields, TokenFields } from "./ActionFields";
 import { AssertionEditor } from "../assertions/AssertionEditor";
 import { assertionsChanged, assertionsOf, draftOf } from "../assertions/assertionModel";
 import { TextField } from "./TextField";
@@ -38,7 +38,7 @@ export function StepForm({ collection, initial, earlier, isNew, onSave, onDelete
     if (next === kind) return;
     const client =
       draft.token?.client ?? draft.exchange?.client ?? draft.introspect?.client ?? collection.clients?.[0]?.id ?? "";
-    const { token: _t, exchange: _e, introspect: _i, inspect: _s, ...rest } = draft;
+    const { token: _t, exchange: _e, introspect: _i, inspect: _s, lab: _l, ...rest } = draft;
     setDraft({ ...rest, ...defaultAction(next, client) });
   };
 
@@ -83,6 +83,7 @@ export function StepForm({ collection, initial, earlier, isNew, onSave, onDelete
         <IntrospectFields {...ctx} value={draft.introspect} onChange={(introspect) => setDraft({ ...draft, introspect })} />
       ) : null}
       {draft.inspect ? <InspectFields {...ctx} value={draft.inspect} onChange={(inspect) => setDraft({ ...draft, inspect })} /> : null}
+      {draft.lab ? <LabFields value={draft.lab} onChange={(lab) => setDraft({ ...draft, lab })} /> : null}
       <AssertionEditor draft={asserts} onChange={setAsserts} runId={runId} stepId={initial.id} />
       {problems.length > 0 ? (
         <ul className="form-problems" role="alert">

@@ -1,4 +1,4 @@
-import type { Collection, ExchangeStep, InspectStep, IntrospectStep, Step, StepKind, TokenStep } from "../../api/types";
+import type { Collection, ExchangeStep, InspectStep, IntrospectStep, LabStep, Step, StepKind, TokenStep } from "../../api/types";
 
 /** The token types registered by RFC 8693 §3, with the aliases Baton's files accept for them. */
 export const REGISTERED_TOKEN_TYPES: ReadonlyArray<{ alias: string; uri: string }> = [
@@ -10,13 +10,14 @@ export const REGISTERED_TOKEN_TYPES: ReadonlyArray<{ alias: string; uri: string 
   { alias: "saml2", uri: "urn:ietf:params:oauth:token-type:saml2" },
 ];
 
-export const STEP_KINDS: readonly StepKind[] = ["token", "exchange", "introspect", "inspect"];
+export const STEP_KINDS: readonly StepKind[] = ["token", "exchange", "introspect", "inspect", "lab"];
 
 export function stepKind(step: Step): StepKind | null {
   if (step.token) return "token";
   if (step.exchange) return "exchange";
   if (step.introspect) return "introspect";
   if (step.inspect) return "inspect";
+  if (step.lab) return "lab";
   return null;
 }
 
@@ -40,6 +41,9 @@ export function defaultAction(kind: StepKind, client: string): Pick<Step, StepKi
       return { introspect: { client, token: "" } };
     case "inspect":
       return { inspect: { token: "" } };
+    case "lab":
+      // Changes Baton's own lab: an outage to begin with.
+      return { lab: { down: true } };
   }
 }
 
@@ -104,6 +108,19 @@ function cleanInspect(a: InspectStep): InspectStep {
   return compact({ token: a.token, server: text(a.server) });
 }
 
+function cleanLab(a: LabStep): LabStep {
+  const num = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? undefined : v);
+  return compact({
+    down: a.down ?? undefined,
+    latency_ms: num(a.latency_ms),
+    unavailable_retry_after: num(a.unavailable_retry_after),
+    failure_rate: num(a.failure_rate),
+    clock_skew_secs: num(a.clock_skew_secs),
+    checks_off: list(a.checks_off),
+    clear: a.clear ? true : undefined,
+  });
+}
+
 /** The step as the engine reads it (docs/collection-format.md#steps): `id`, `name`, `notes` when
  * set, exactly one action with its unset parameters left out, and `assert` when it has any. */
 export function cleanStep(step: Step): Step {
@@ -115,7 +132,9 @@ export function cleanStep(step: Step): Step {
     exchange: step.exchange ? cleanExchange(step.exchange) : undefined,
     introspect: step.introspect ? cleanIntrospect(step.introspect) : undefined,
     inspect: step.inspect ? cleanInspect(step.inspect) : undefined,
+    lab: step.lab ? cleanLab(step.lab) : undefined,
     assert: step.assert && step.assert.length > 0 ? step.assert : undefined,
+    retry: step.retry ?? undefined,
   });
 }
 
@@ -138,6 +157,7 @@ export function missingFields(step: Step): string[] {
     needs("token", step.introspect.token);
   }
   if (step.inspect) needs("token", step.inspect.token);
+  if (step.lab && Object.keys(cleanLab(step.lab)).length === 0) missing.push("a lab change");
   return missing;
 }
 
