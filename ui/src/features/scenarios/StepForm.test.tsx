@@ -6,6 +6,31 @@ import type { Collection } from "../../api/types";
 import { renderApp } from "../../test/fakeApp";
 
 describe("The step form", () => {
+  it("writes a lab step with only the changes set", async () => {
+    const user = userEvent.setup();
+    const { backend } = renderApp();
+    const tree = await screen.findByRole("tree", { name: "Collections" });
+    await user.click(await within(tree).findByText("Baton demo"));
+    await user.click(await within(tree).findByText(/three-hop act chain/));
+    await user.click(await screen.findByRole("button", { name: "Add step" }));
+
+    const form = await screen.findByRole("form", { name: /Edit step/ });
+    const f = within(form);
+    await user.selectOptions(f.getByLabelText("action"), "lab");
+    // A new lab step begins as an outage.
+    expect((f.getByLabelText(/^down/) as HTMLSelectElement).value).toBe("true");
+    await user.type(f.getByLabelText(/^latency_ms/), "800");
+    await user.click(f.getByRole("button", { name: "Add checks_off" }));
+    await user.type(f.getByLabelText("checks_off 1"), "may_act_carried");
+    await user.click(f.getByRole("button", { name: "Add step" }));
+
+    await waitFor(() => expect(backend.calls.some((c) => c.cmd === "save_collection")).toBe(true));
+    const saved = backend.calls.find((c) => c.cmd === "save_collection")!.args!.collection as Collection;
+    const step = saved.scenarios!.find((s) => s.id === "agent-chain")!.steps!.at(-1)!;
+    expect(step.lab).toEqual({ down: true, latency_ms: 800, checks_off: ["may_act_carried"] });
+    expect(step.exchange).toBeUndefined();
+  });
+
   it("saves exactly the Step JSON of an exchange with an actor, two audiences, a scope and an extra parameter", async () => {
     const user = userEvent.setup();
     const { backend } = renderApp();
