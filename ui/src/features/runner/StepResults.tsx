@@ -1,5 +1,6 @@
 import type { StepRecord } from "../../api/types";
 import { StatusBadge } from "../run/StatusBadge";
+import { StepAttempts } from "../run/StepAttempts";
 
 /** A finished scenario's steps: each step's status and error, and every assertion it checked,
  * passed or failed, in the backend's words. */
@@ -11,7 +12,8 @@ export function StepResults({ steps }: { steps: readonly StepRecord[] }) {
           <div className="runner-steps__head">
             <span className="runner-steps__name">{step.name}</span> <StatusBadge status={step.status} />
           </div>
-          {step.error ? <p className="runner-steps__error">{step.error}</p> : null}
+          {step.error && !(step.unreachable && step.status === "passed") ? <p className="runner-steps__error">{step.error}</p> : null}
+          <StepAttempts record={step} />
           {step.assertions.length > 0 ? (
             <ul className="assertions" aria-label={`Assertions of ${step.name}`}>
               {step.assertions.map((a, i) => (
