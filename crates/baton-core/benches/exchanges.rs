@@ -100,6 +100,9 @@ fn step(id: String, action: Action, assertions: Vec<Assertion>) -> Step {
         notes: None,
         action,
         assertions,
+        cache: None,
+        cache_margin_secs: None,
+        repeat: None,
     }
 }
 
@@ -175,6 +178,8 @@ fn one_scenario() -> Scenario {
         name: "1,000 exchanges of one login".into(),
         description: None,
         steps,
+        cache: false,
+        cache_margin_secs: None,
     }
 }
 
@@ -190,6 +195,8 @@ fn scenario_per_exchange() -> Vec<Scenario> {
                 "{{env.subject_token}}",
                 "{{env.actor_token}}",
             )],
+            cache: false,
+            cache_margin_secs: None,
         })
         .collect()
 }

@@ -92,6 +92,9 @@ fn steps() -> Vec<Step> {
         notes: (id == "token").then(|| "why this step".to_string()),
         action,
         assertions,
+        cache: None,
+        cache_margin_secs: None,
+        repeat: None,
     };
     vec![
         step(

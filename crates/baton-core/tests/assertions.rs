@@ -42,6 +42,7 @@ fn granted<'a>(token: &'a Jwt, subject: &'a Jwt, findings: &'a [Finding]) -> Obs
         token: Some(token),
         subject: Some(subject),
         findings,
+        round_trips: Some(1),
     }
 }
 
@@ -54,6 +55,7 @@ fn refused() -> Observed<'static> {
         token: None,
         subject: None,
         findings: &[],
+        round_trips: Some(1),
     }
 }
 

@@ -91,6 +91,8 @@ fn step(id: &str, name: &str, kind: StepKind) -> StepRecord {
         introspection: None,
         findings: Vec::new(),
         assertions: Vec::new(),
+        from_cache: false,
+        repeat: None,
     }
 }
 

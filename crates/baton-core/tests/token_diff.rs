@@ -70,6 +70,8 @@ fn exchange_step(subject: &str, issued: Option<&str>) -> StepRecord {
         introspection: None,
         findings: Vec::new(),
         assertions: Vec::new(),
+        from_cache: false,
+        repeat: None,
     }
 }
 

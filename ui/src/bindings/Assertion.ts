@@ -58,4 +58,8 @@ act_depth?: number | null,
 /**
  * No finding at or above this severity.
  */
-no_findings_at_or_above?: Severity | null, };
+no_findings_at_or_above?: Severity | null, 
+/**
+ * How many requests the step sent (a repeated step's round trips; 0 from the cache).
+ */
+round_trips?: number | null, };

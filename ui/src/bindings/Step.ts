@@ -3,6 +3,7 @@ import type { Assertion } from "./Assertion";
 import type { ExchangeStep } from "./ExchangeStep";
 import type { InspectStep } from "./InspectStep";
 import type { IntrospectStep } from "./IntrospectStep";
+import type { Repeat } from "./Repeat";
 import type { TokenStep } from "./TokenStep";
 
 /**
@@ -13,4 +14,4 @@ export type Step = { id: string, name: string,
 /**
  * Shown beside the step when it is presented.
  */
-notes?: string | null, token?: TokenStep | null, exchange?: ExchangeStep | null, introspect?: IntrospectStep | null, inspect?: InspectStep | null, assert?: Array<Assertion>, };
+notes?: string | null, token?: TokenStep | null, exchange?: ExchangeStep | null, introspect?: IntrospectStep | null, inspect?: InspectStep | null, assert?: Array<Assertion>, cache?: boolean | null, cache_margin_secs?: number | null, repeat?: Repeat | null, };

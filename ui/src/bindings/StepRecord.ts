@@ -3,6 +3,7 @@ import type { AssertionOutcome } from "./AssertionOutcome";
 import type { Finding } from "./Finding";
 import type { InputToken } from "./InputToken";
 import type { RecordedRequest } from "./RecordedRequest";
+import type { RepeatStats } from "./RepeatStats";
 import type { StepKind } from "./StepKind";
 import type { StepStatus } from "./StepStatus";
 import type { TokenRecord } from "./TokenRecord";
@@ -26,4 +27,12 @@ token: TokenRecord | null,
 /**
  * For an introspection, the response's members (RFC 7662 §2.2).
  */
-introspection: { [key in string]: JsonValue } | null, findings: Array<Finding>, assertions: Array<AssertionOutcome>, };
+introspection: { [key in string]: JsonValue } | null, findings: Array<Finding>, assertions: Array<AssertionOutcome>, 
+/**
+ * The token came from the engine's token cache: no request was sent for it.
+ */
+from_cache: boolean, 
+/**
+ * For a repeated step, every call's timing and the counts.
+ */
+repeat: RepeatStats | null, };

@@ -312,6 +312,9 @@ impl ProbeSession {
             introspect: None,
             inspect: None,
             assertions: Vec::new(),
+            cache: None,
+            cache_margin_secs: None,
+            repeat: None,
         };
         let step = Step::try_from(fields).map_err(|e| e.to_string())?;
         let scenario = Scenario {
@@ -319,6 +322,8 @@ impl ProbeSession {
             name: "The probes' subject token".into(),
             description: None,
             steps: vec![step],
+            cache: false,
+            cache_margin_secs: None,
         };
         let engine = Engine::new(self.http.clone(), self.clock.clone());
         let options = RunOptions {

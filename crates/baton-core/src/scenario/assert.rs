@@ -29,6 +29,8 @@ pub struct Observed<'a> {
     /// The subject token of an exchange.
     pub subject: Option<&'a Jwt>,
     pub findings: &'a [Finding],
+    /// How many requests the step sent (a repeated step's round trips; 0 from the cache).
+    pub round_trips: Option<u32>,
 }
 
 impl<'a> Observed<'a> {
@@ -58,6 +60,7 @@ impl<'a> Observed<'a> {
                 .find(|i| i.role == InputRole::Subject)
                 .and_then(|i| i.token.decoded.jwt()),
             findings: &step.findings,
+            round_trips: Some(round_trips(step)),
         }
     }
 }
@@ -294,6 +297,23 @@ fn evaluate(assertion: &Assertion, o: &Observed<'_>) -> (bool, String) {
                 )
             }
         }
+        Assertion::RoundTrips(expected) => match o.round_trips {
+            Some(n) if n == *expected => (true, format!("round trips: {n}")),
+            Some(n) => (false, format!("round trips: expected {expected}, got {n}")),
+            None => (
+                false,
+                format!("round trips: expected {expected}, got none recorded"),
+            ),
+        },
+    }
+}
+
+/// How many requests a recorded step sent.
+fn round_trips(step: &StepRecord) -> u32 {
+    match &step.repeat {
+        Some(stats) => stats.round_trips,
+        None if step.from_cache || step.request.is_none() => 0,
+        None => 1,
     }
 }
 

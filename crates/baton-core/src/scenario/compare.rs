@@ -149,6 +149,8 @@ pub fn variants(
         name: format!("{} (step {} as {mode})", scenario.name, step.id),
         description: scenario.description.clone(),
         steps,
+        cache: false,
+        cache_margin_secs: None,
     };
     Ok(CompareVariants {
         delegation: variant(delegation_steps, "delegation"),
@@ -176,6 +178,9 @@ fn compared(step: &Step, exchange: ExchangeStep) -> Step {
         notes: step.notes.clone(),
         action: Action::Exchange(exchange),
         assertions: Vec::new(),
+        cache: None,
+        cache_margin_secs: None,
+        repeat: None,
     }
 }
 
@@ -191,6 +196,9 @@ fn actor_step(id: &str, client: &str) -> Step {
             ..TokenStep::default()
         }),
         assertions: Vec::new(),
+        cache: None,
+        cache_margin_secs: None,
+        repeat: None,
     }
 }
 
@@ -235,6 +243,9 @@ mod tests {
             notes: None,
             action,
             assertions,
+            cache: None,
+            cache_margin_secs: None,
+            repeat: None,
         }
     }
 
@@ -284,6 +295,8 @@ mod tests {
             name: "S".into(),
             description: None,
             steps,
+            cache: false,
+            cache_margin_secs: None,
         }
     }
 

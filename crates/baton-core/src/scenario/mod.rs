@@ -12,6 +12,7 @@ pub mod record;
 pub mod reference;
 pub mod secrets;
 pub mod server;
+pub mod token_cache;
 pub mod token_diff;
 
 pub use assert::{ClaimPath, claim_paths, recheck};
@@ -23,9 +24,10 @@ pub use model::{
     FirstGrant, GivenToken, InspectStep, IntrospectStep, ProbeSubject, ProbeTarget, Scenario,
     Server, Step, StepFields, StepKind, TokenStep,
 };
+pub use model::{DEFAULT_CACHE_MARGIN_SECS, MAX_REPEAT_CONCURRENCY, MAX_REPEAT_TIMES, Repeat};
 pub use record::{
-    AssertionOutcome, InputRole, InputToken, RunOutcome, RunRecord, StepRecord, StepStatus,
-    TokenRecord, VerificationRecord,
+    AssertionOutcome, CallTiming, InputRole, InputToken, RepeatStats, RunOutcome, RunRecord,
+    StepRecord, StepStatus, TokenRecord, VerificationRecord, percentile,
 };
 pub use reference::ResolveError;
 pub use secrets::{Chain, EnvSecrets, MapSecrets, SecretSource};
