@@ -25,7 +25,12 @@ fn scenario(i: usize) -> Scenario {
                 server: None,
             }),
             assertions: vec![],
+            cache: None,
+            cache_margin_secs: None,
+            repeat: None,
         }],
+        cache: false,
+        cache_margin_secs: None,
     }
 }
 

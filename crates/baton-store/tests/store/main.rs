@@ -46,6 +46,9 @@ pub fn scenario(id: &str, name: &str, steps: usize) -> Scenario {
             params: BTreeMap::new(),
         }),
         assertions: vec![Assertion::Status(200)],
+        cache: None,
+        cache_margin_secs: None,
+        repeat: None,
     }];
     for i in 1..steps {
         all.push(Step {
@@ -68,6 +71,9 @@ pub fn scenario(id: &str, name: &str, steps: usize) -> Scenario {
                 path: "act.sub".into(),
                 check: ClaimCheck::Equals("web".into()),
             }],
+            cache: None,
+            cache_margin_secs: None,
+            repeat: None,
         });
     }
     all.truncate(steps);
@@ -76,6 +82,8 @@ pub fn scenario(id: &str, name: &str, steps: usize) -> Scenario {
         name: name.into(),
         description: Some(format!("{name}, described")),
         steps: all,
+        cache: false,
+        cache_margin_secs: None,
     }
 }
 
