@@ -159,6 +159,27 @@ impl RepeatStats {
     }
 }
 
+impl RepeatStats {
+    /// One line for a report: `100 calls: 1 round trip, 99 from cache, 0 failed; p50 0 ms, p90 0
+    /// ms, p99 2 ms, max 2 ms, total 5 ms`.
+    pub fn describe(&self) -> String {
+        let plural =
+            |n: u32, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        format!(
+            "{}: {}, {} from cache, {} failed; p50 {} ms, p90 {} ms, p99 {} ms, max {} ms, total {} ms",
+            plural(self.times, "call", "calls"),
+            plural(self.round_trips, "round trip", "round trips"),
+            self.from_cache,
+            self.failures,
+            self.p50_ms,
+            self.p90_ms,
+            self.p99_ms,
+            self.max_ms,
+            self.total_ms
+        )
+    }
+}
+
 /// The `p`th percentile of `sorted` (ascending) by the nearest-rank method: the smallest value
 /// at or below which at least `p`% of the values lie. 0 for no values.
 pub fn percentile(sorted: &[u32], p: u32) -> u32 {
@@ -289,5 +310,9 @@ mod tests {
         assert_eq!(stats.latencies_ms, [40, 1, 0, 9]);
         assert_eq!(stats.started_ms, [0, 40, 41, 41]);
         assert_eq!(stats.total_ms, 50);
+        assert_eq!(
+            stats.describe(),
+            "4 calls: 2 round trips, 2 from cache, 1 failed; p50 1 ms, p90 40 ms, p99 40 ms, max 40 ms, total 50 ms"
+        );
     }
 }
