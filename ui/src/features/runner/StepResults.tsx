@@ -1,4 +1,5 @@
 import type { StepRecord } from "../../api/types";
+import { FromCacheBadge, RepeatResult } from "../latency/RepeatResult";
 import { StatusBadge } from "../run/StatusBadge";
 
 /** A finished scenario's steps: each step's status and error, and every assertion it checked,
@@ -10,8 +11,10 @@ export function StepResults({ steps }: { steps: readonly StepRecord[] }) {
         <li key={step.id} className="runner-steps__step" data-step-result={step.id}>
           <div className="runner-steps__head">
             <span className="runner-steps__name">{step.name}</span> <StatusBadge status={step.status} />
+            {step.from_cache ? <FromCacheBadge /> : null}
           </div>
           {step.error ? <p className="runner-steps__error">{step.error}</p> : null}
+          {step.repeat ? <RepeatResult stats={step.repeat} /> : null}
           {step.assertions.length > 0 ? (
             <ul className="assertions" aria-label={`Assertions of ${step.name}`}>
               {step.assertions.map((a, i) => (

@@ -116,7 +116,17 @@ export function cleanStep(step: Step): Step {
     introspect: step.introspect ? cleanIntrospect(step.introspect) : undefined,
     inspect: step.inspect ? cleanInspect(step.inspect) : undefined,
     assert: step.assert && step.assert.length > 0 ? step.assert : undefined,
+    cache: step.cache ?? undefined,
+    cache_margin_secs: step.cache_margin_secs ?? undefined,
+    repeat: step.repeat ?? undefined,
   });
+}
+
+/** Whether a step sends a token request of its own, so `cache` and `repeat` apply to it. */
+export function sendsTokenRequest(step: Step): boolean {
+  if (step.exchange) return true;
+  const grant = step.token?.grant;
+  return grant !== undefined && grant !== "authorization_code" && grant !== "device_code";
 }
 
 /** What must be filled in before the step can be saved; the engine checks the rest. */
