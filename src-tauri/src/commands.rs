@@ -216,6 +216,15 @@ pub fn lab_status(state: &AppState) -> LabView {
     )
 }
 
+/// Forgets the tokens the engine cached for steps with `cache` on (they persist across runs
+/// within a session); says how many were forgotten.
+pub fn clear_token_cache(state: &AppState) -> usize {
+    let engine = state.engine();
+    let count = engine.token_cache_len();
+    engine.clear_token_cache();
+    count
+}
+
 /// The requests the lab answered, newest first.
 pub fn lab_requests(state: &AppState) -> Vec<LabRequestView> {
     state

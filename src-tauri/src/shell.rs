@@ -80,6 +80,7 @@ pub fn run() {
             compare_step,
             lab_status,
             lab_requests,
+            clear_token_cache,
             apply_lab_policy,
             reset_lab_policy,
             set_lab_faults,
@@ -309,6 +310,11 @@ async fn lab_status(launch: State<'_, Launch>) -> Result<LabView, IpcError> {
 #[tauri::command]
 async fn lab_requests(launch: State<'_, Launch>) -> Result<Vec<LabRequestView>, IpcError> {
     Ok(commands::lab_requests(launch.state()?))
+}
+
+#[tauri::command]
+async fn clear_token_cache(launch: State<'_, Launch>) -> Result<usize, IpcError> {
+    Ok(commands::clear_token_cache(launch.state()?))
 }
 
 #[tauri::command]

@@ -48,7 +48,7 @@ async fn a_new_workspace_is_seeded_with_the_demo_once() {
             .map(|c| c.scenario_count)
     };
     assert_eq!(workspace.collections.len(), 4);
-    assert_eq!(count(DEMO), Some(7));
+    assert_eq!(count(DEMO), Some(8));
     // The user's sign-in and the two trust domains sit beside the demo; the demo opens.
     assert_eq!(count(SIGN_IN), Some(1));
     assert_eq!(count(CROSS_DOMAIN), Some(3));
@@ -235,7 +235,7 @@ async fn delete_returns_the_collection_and_saving_it_undoes_the_delete() {
 
     let summary = commands::save_collection(&state, &deleted).unwrap();
     assert_eq!(summary.name, DEMO);
-    assert_eq!(summary.scenario_count, 7);
+    assert_eq!(summary.scenario_count, 8);
     assert_eq!(commands::load_collection(&state, DEMO).unwrap(), before);
 }
 
@@ -244,7 +244,7 @@ async fn rename_and_duplicate_refuse_a_taken_name() {
     let dir = TempDir::new().unwrap();
     let state = start(dir.path()).await;
     let copy = commands::duplicate_collection(&state, DEMO, "Copy").unwrap();
-    assert_eq!((copy.name.as_str(), copy.scenario_count), ("Copy", 7));
+    assert_eq!((copy.name.as_str(), copy.scenario_count), ("Copy", 8));
     let err = commands::rename_collection(&state, "Copy", DEMO).unwrap_err();
     assert_eq!(err.code, IpcErrorCode::Conflict);
     let err = commands::duplicate_collection(&state, DEMO, "Copy").unwrap_err();
@@ -490,4 +490,29 @@ grant = "client_credentials"
     let claims = &step.token.as_ref().unwrap().decoded.jwt().unwrap().claims;
     assert!(claims["cnf"]["jkt"].is_string(), "{claims:?}");
     assert!(step.findings.iter().all(|f| !f.id.starts_with("dpop.")));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_token_cache_outlives_a_run_and_clear_token_cache_empties_it() {
+    let dir = TempDir::new().unwrap();
+    let state = start(dir.path()).await;
+    let view = commands::run_scenario(&state, DEMO, "payments-100", None, &mut |_| {})
+        .await
+        .unwrap();
+    assert!(
+        view.record.passed(),
+        "{:#?}",
+        view.record.failures().collect::<Vec<_>>()
+    );
+    let cached = view
+        .record
+        .steps
+        .iter()
+        .find(|s| s.id == "cached")
+        .and_then(|s| s.repeat.clone())
+        .unwrap();
+    assert_eq!((cached.round_trips, cached.from_cache), (1, 99));
+    // The run's token is still cached after it: the engine lives with the app.
+    assert_eq!(commands::clear_token_cache(&state), 1);
+    assert_eq!(commands::clear_token_cache(&state), 0);
 }

@@ -653,6 +653,8 @@ function createFakeLab(options, history) {
   return {
     lab_status: () => view(),
     lab_requests: () => clone(requests),
+    // The fake engine caches nothing.
+    clear_token_cache: () => 0,
     apply_lab_policy: ({ policy: text }) => {
       const read = readFakePolicy(text ?? "");
       if (read.line) return Promise.reject({ code: "invalid_input", message: read.message, detail: null, line: read.line });

@@ -80,7 +80,7 @@ fn the_demo_collection_passes_with_junit_and_json_reports() {
         &dir.path().join("store.sqlite"),
     );
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.contains("12 passed, 0 failed (12 scenarios)"), "{out}");
+    assert!(out.contains("13 passed, 0 failed (13 scenarios)"), "{out}");
     assert!(out.contains("agent-chain"), "{out}");
 
     let xml = std::fs::read_to_string(&junit).expect("junit written");
@@ -91,7 +91,7 @@ fn the_demo_collection_passes_with_junit_and_json_reports() {
         .collect();
     assert_eq!(
         cases.len(),
-        12,
+        13,
         "the demo, the cross-domain and the trade-offs collection"
     );
     assert!(
@@ -104,7 +104,7 @@ fn the_demo_collection_passes_with_junit_and_json_reports() {
         serde_json::from_str(&std::fs::read_to_string(&json).expect("json written"))
             .expect("JSON report parses");
     let runs = report["runs"].as_array().expect("runs");
-    assert_eq!(runs.len(), 12);
+    assert_eq!(runs.len(), 13);
     let chain = runs
         .iter()
         .find(|r| r["record"]["scenario_id"] == "agent-chain")
@@ -114,6 +114,41 @@ fn the_demo_collection_passes_with_junit_and_json_reports() {
         edges.len(),
         6,
         "three exchanges, each with a subject and an actor"
+    );
+
+    // Scenario 8: the repeated steps' table, their stats in the JSON report and in JUnit.
+    let row = |name: &str| -> Vec<String> {
+        out.lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("no row for {name} in\n{out}"))
+            .split_whitespace()
+            .skip(3)
+            .map(str::to_owned)
+            .collect()
+    };
+    assert!(out.contains("repeated step"), "{out}");
+    assert_eq!(
+        row("payments-100 / every-time")[..4],
+        ["100", "100", "0", "0"]
+    );
+    assert_eq!(row("payments-100 / cached")[..4], ["100", "1", "99", "0"]);
+    let hundred = runs
+        .iter()
+        .find(|r| r["record"]["scenario_id"] == "payments-100")
+        .expect("payments-100");
+    let cached = hundred["record"]["steps"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["id"] == "cached"))
+        .expect("the cached step");
+    assert_eq!(cached["repeat"]["round_trips"], 1);
+    assert_eq!(cached["repeat"]["from_cache"], 99);
+    assert_eq!(
+        cached["repeat"]["latencies_ms"].as_array().map(Vec::len),
+        Some(100)
+    );
+    assert!(
+        xml.contains("repeated: 100 calls: 1 round trip, 99 from cache, 0 failed; p50"),
+        "{xml}"
     );
 }
 
@@ -306,12 +341,26 @@ fn unreadable_or_unresolvable_collections_exit_2_and_say_where() {
     );
 }
 
-/// Everything but timings: the `elapsed_ms` of runs and steps and each response's Date header.
+/// Everything but timings: the `elapsed_ms` of runs and steps, repeated steps' latencies and
+/// each response's Date header.
 fn without_timings(mut v: Value) -> Value {
     fn walk(v: &mut Value) {
         match v {
             Value::Object(map) => {
                 map.remove("elapsed_ms");
+                // A repeated step's latencies (its counts stay).
+                for timing in [
+                    "min_ms",
+                    "p50_ms",
+                    "p90_ms",
+                    "p99_ms",
+                    "max_ms",
+                    "total_ms",
+                    "latencies_ms",
+                    "started_ms",
+                ] {
+                    map.remove(timing);
+                }
                 if let Some(Value::Array(headers)) = map.get_mut("headers") {
                     headers.retain(|h| {
                         h.get(0)
@@ -562,7 +611,7 @@ fn import_export_round_trip_and_run_from_the_store() {
     let (code, out, err) = baton(&["import", path_str(&demo_file())], &store);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("Imported \"Baton demo\" (7 scenarios)"),
+        out.contains("Imported \"Baton demo\" (8 scenarios)"),
         "{out}"
     );
 
@@ -594,7 +643,7 @@ fn import_export_round_trip_and_run_from_the_store() {
     assert_eq!(code, 2);
     assert!(err.contains("broken.baton.toml:"), "{err}");
     let (_, list, _) = baton(&["export", "--list"], &store);
-    assert_eq!(list.trim(), "Baton demo\t7 scenarios");
+    assert_eq!(list.trim(), "Baton demo\t8 scenarios");
 }
 
 #[test]

@@ -101,6 +101,9 @@ fn step(id: String, action: Action, assertions: Vec<Assertion>) -> Step {
         action,
         assertions,
         retry: None,
+        cache: None,
+        cache_margin_secs: None,
+        repeat: None,
     }
 }
 
@@ -176,6 +179,8 @@ fn one_scenario() -> Scenario {
         name: "1,000 exchanges of one login".into(),
         description: None,
         steps,
+        cache: false,
+        cache_margin_secs: None,
     }
 }
 
@@ -191,6 +196,8 @@ fn scenario_per_exchange() -> Vec<Scenario> {
                 "{{env.subject_token}}",
                 "{{env.actor_token}}",
             )],
+            cache: false,
+            cache_margin_secs: None,
         })
         .collect()
 }

@@ -93,6 +93,9 @@ fn steps() -> Vec<Step> {
         action,
         assertions,
         retry: None,
+        cache: None,
+        cache_margin_secs: None,
+        repeat: None,
     };
     vec![
         step(

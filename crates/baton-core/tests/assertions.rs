@@ -43,6 +43,7 @@ fn granted<'a>(token: &'a Jwt, subject: &'a Jwt, findings: &'a [Finding]) -> Obs
         subject: Some(subject),
         findings,
         unreachable: false,
+        round_trips: Some(1),
     }
 }
 
@@ -56,6 +57,7 @@ fn refused() -> Observed<'static> {
         subject: None,
         findings: &[],
         unreachable: false,
+        round_trips: Some(1),
     }
 }
 

@@ -94,6 +94,8 @@ fn step(id: &str, name: &str, kind: StepKind) -> StepRecord {
         attempts: Vec::new(),
         unreachable: false,
         lab_changes: Vec::new(),
+        from_cache: false,
+        repeat: None,
     }
 }
 

@@ -73,6 +73,8 @@ fn exchange_step(subject: &str, issued: Option<&str>) -> StepRecord {
         attempts: Vec::new(),
         unreachable: false,
         lab_changes: Vec::new(),
+        from_cache: false,
+        repeat: None,
     }
 }
 

@@ -26,7 +26,12 @@ fn scenario(i: usize) -> Scenario {
             }),
             assertions: vec![],
             retry: None,
+            cache: None,
+            cache_margin_secs: None,
+            repeat: None,
         }],
+        cache: false,
+        cache_margin_secs: None,
     }
 }
 

@@ -185,6 +185,8 @@ mod tests {
                 name: format!("Scenario {i}"),
                 description: None,
                 steps: vec![],
+                cache: false,
+                cache_margin_secs: None,
             })
             .collect();
         store
@@ -207,6 +209,8 @@ mod tests {
                     name: "Added".into(),
                     description: None,
                     steps: vec![],
+                    cache: false,
+                    cache_margin_secs: None,
                 },
             )
             .unwrap();
@@ -218,6 +222,8 @@ mod tests {
                     name: "Renamed".into(),
                     description: None,
                     steps: vec![],
+                    cache: false,
+                    cache_margin_secs: None,
                 },
             )
             .unwrap();

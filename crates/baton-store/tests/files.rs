@@ -67,6 +67,9 @@ fn step(id: &str, name: &str, action: Action, assertions: Vec<Assertion>) -> Ste
         action,
         assertions,
         retry: None,
+        cache: None,
+        cache_margin_secs: None,
+        repeat: None,
     }
 }
 
@@ -246,12 +249,16 @@ fn delegation() -> Collection {
                         vec![],
                     ),
                 ],
+                cache: false,
+                cache_margin_secs: None,
             },
             Scenario {
                 id: "empty".into(),
                 name: "No steps yet".into(),
                 description: Some("".into()),
                 steps: vec![],
+                cache: false,
+                cache_margin_secs: None,
             },
         ],
     }
@@ -315,7 +322,16 @@ fn the_demo_collection_reads_and_round_trips() {
         Ok(c) => c,
         Err(e) => panic!("{e}"),
     };
-    assert_eq!(collection.scenarios.len(), 7);
+    assert_eq!(collection.scenarios.len(), 8);
+    // Scenario 8's cache and repeat survive the round trip below.
+    let cached = collection
+        .scenario("payments-100")
+        .and_then(|s| s.steps.iter().find(|s| s.id == "cached"))
+        .unwrap();
+    assert_eq!(
+        (cached.cache, cached.repeat.map(|r| r.times)),
+        (Some(true), Some(100))
+    );
     let text = write_collection(&collection);
     assert_eq!(
         parse_collection(&text, &demo).ok(),
@@ -831,7 +847,7 @@ fn a_bad_assertion_is_located() {
     let text = good_with("{ status = 200 }", "{ stauts = 200 }");
     assert_eq!(
         error(&text),
-        "f.baton.toml:26:13: unknown field `stauts`, expected one of `status`, `error`, `claim`, `equals`, `contains`, `matches`, `exists`, `scope_subset_of`, `scope_subset_of_subject`, `aud_contains`, `sub_preserved`, `act_chain`, `act_depth`, `no_findings_at_or_above`, `unreachable`"
+        "f.baton.toml:26:13: unknown field `stauts`, expected one of `status`, `error`, `claim`, `equals`, `contains`, `matches`, `exists`, `scope_subset_of`, `scope_subset_of_subject`, `aud_contains`, `sub_preserved`, `act_chain`, `act_depth`, `no_findings_at_or_above`, `unreachable`, `round_trips`"
     );
     let text = good_with("{ status = 200 }", "{}");
     assert!(
@@ -1274,6 +1290,9 @@ fn step_strategy() -> impl Strategy<Value = Step> {
             action,
             assertions,
             retry: None,
+            cache: None,
+            cache_margin_secs: None,
+            repeat: None,
         })
 }
 
@@ -1353,6 +1372,8 @@ fn collection() -> impl Strategy<Value = Collection> {
             name,
             description,
             steps,
+            cache: false,
+            cache_margin_secs: None,
         });
     (
         text(),

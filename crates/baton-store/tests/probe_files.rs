@@ -91,6 +91,8 @@ fn a_probe_target_is_written_in_a_stable_layout_before_the_scenarios() {
         name: "S".into(),
         description: None,
         steps: vec![],
+        cache: false,
+        cache_margin_secs: None,
     }];
     let text = write_collection(&c);
     let expected = r#"

@@ -37,6 +37,8 @@ export type { Severity } from "../bindings/Severity";
 export type { Step } from "../bindings/Step";
 export type { StepKind } from "../bindings/StepKind";
 export type { StepRecord } from "../bindings/StepRecord";
+export type { RepeatStats } from "../bindings/RepeatStats";
+export type { Repeat } from "../bindings/Repeat";
 export type { StepStatus } from "../bindings/StepStatus";
 export type { TokenDiff } from "../bindings/TokenDiff";
 export type { TokenNode } from "../bindings/TokenNode";

@@ -4,4 +4,13 @@ import type { Step } from "./Step";
 /**
  * An ordered list of steps that tells one story, with what each step must show.
  */
-export type Scenario = { id: string, name: string, description?: string | null, steps?: Array<Step>, };
+export type Scenario = { id: string, name: string, description?: string | null, steps?: Array<Step>, 
+/**
+ * Answer each exchange step from the engine's token cache while its token is fresh (a
+ * step's own `cache` decides for that step).
+ */
+cache?: boolean, 
+/**
+ * How long before its `exp` a cached token is no longer used; 30 s when not set.
+ */
+cache_margin_secs?: number | null, };

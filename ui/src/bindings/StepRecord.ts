@@ -4,6 +4,7 @@ import type { AttemptRecord } from "./AttemptRecord";
 import type { Finding } from "./Finding";
 import type { InputToken } from "./InputToken";
 import type { RecordedRequest } from "./RecordedRequest";
+import type { RepeatStats } from "./RepeatStats";
 import type { StepKind } from "./StepKind";
 import type { StepStatus } from "./StepStatus";
 import type { TokenRecord } from "./TokenRecord";
@@ -41,3 +42,10 @@ unreachable?: boolean,
  * A `lab` step: what it changed in the lab, in words.
  */
 lab_changes?: Array<string>, };
+ * The token came from the engine's token cache: no request was sent for it.
+ */
+from_cache: boolean, 
+/**
+ * For a repeated step, every call's timing and the counts.
+ */
+repeat: RepeatStats | null, };

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use baton_core::http::{HttpSettings, ReqwestClient};
 use baton_core::report::{RunReport, junit};
 use baton_core::scenario::{
-    Chain, Collection, Engine, EnvSecrets, MapSecrets, Progress, RunOptions, RunRecord,
-    SecretSource, StepRecord, StepStatus,
+    Chain, Collection, Engine, EnvSecrets, MapSecrets, Progress, RepeatStats, RunOptions,
+    RunRecord, SecretSource, StepRecord, StepStatus,
 };
 use baton_core::{Clock, FixedClock, SystemClock};
 use baton_store::{Store, StoreSecrets, files};
@@ -352,10 +352,11 @@ impl View {
                 scenario, record, ..
             } => {
                 let line = format!(
-                    "  {} {} / {}{}",
+                    "  {} {} / {}{}{}",
                     mark(record.status),
                     scenario.id,
                     record.id,
+                    calls_note(record),
                     step_detail(record)
                 );
                 match &self.bar {
@@ -465,6 +466,7 @@ pub fn summary(records: &[RunRecord], elapsed: Duration) -> String {
             if r.passed() { "passed" } else { "FAILED" }
         ));
     }
+    out.push_str(&calls_table(records));
     let failures: Vec<String> = records
         .iter()
         .flat_map(|r| {
@@ -494,6 +496,75 @@ pub fn summary(records: &[RunRecord], elapsed: Duration) -> String {
         records.len(),
         elapsed.as_secs_f64()
     ));
+    out
+}
+
+/// After a step's name: ` (from cache)`, or a repeated step's counts.
+fn calls_note(record: &StepRecord) -> String {
+    match &record.repeat {
+        Some(r) => format!(
+            " ({}×: {} round trips, {} from cache)",
+            r.times, r.round_trips, r.from_cache
+        ),
+        None if record.from_cache => " (from cache)".to_string(),
+        None => String::new(),
+    }
+}
+
+/// A table of the repeated steps (their calls, round trips and latencies) and a line for each
+/// step answered from the token cache. Empty when there are none.
+pub fn calls_table(records: &[RunRecord]) -> String {
+    let repeated: Vec<(String, &RepeatStats)> = records
+        .iter()
+        .flat_map(|r| {
+            r.steps.iter().filter_map(move |s| {
+                Some((format!("{} / {}", r.scenario_id, s.id), s.repeat.as_ref()?))
+            })
+        })
+        .collect();
+    let cached: Vec<String> = records
+        .iter()
+        .flat_map(|r| {
+            r.steps
+                .iter()
+                .filter(|s| s.from_cache && s.repeat.is_none())
+                .map(move |s| format!("{} / {}", r.scenario_id, s.id))
+        })
+        .collect();
+    let mut out = String::new();
+    if !repeated.is_empty() {
+        let width = repeated
+            .iter()
+            .map(|(name, _)| name.chars().count())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        out.push_str(&format!(
+            "\n{:<width$}  {:>5}  {:>11}  {:>10}  {:>6}  {:>7}  {:>7}  {:>7}  {:>7}  {:>8}\n",
+            "repeated step",
+            "times",
+            "round trips",
+            "from cache",
+            "failed",
+            "p50",
+            "p90",
+            "p99",
+            "max",
+            "total"
+        ));
+        for (name, r) in repeated {
+            out.push_str(&format!(
+                "{name:<width$}  {:>5}  {:>11}  {:>10}  {:>6}  {:>5}ms  {:>5}ms  {:>5}ms  {:>5}ms  {:>6}ms\n",
+                r.times, r.round_trips, r.from_cache, r.failures, r.p50_ms, r.p90_ms, r.p99_ms, r.max_ms, r.total_ms
+            ));
+        }
+    }
+    if !cached.is_empty() && out.is_empty() {
+        out.push('\n');
+    }
+    for name in cached {
+        out.push_str(&format!("{name}: from cache\n"));
+    }
     out
 }
 

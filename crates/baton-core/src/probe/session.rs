@@ -314,6 +314,9 @@ impl ProbeSession {
             lab: None,
             assertions: Vec::new(),
             retry: None,
+            cache: None,
+            cache_margin_secs: None,
+            repeat: None,
         };
         let step = Step::try_from(fields).map_err(|e| e.to_string())?;
         let scenario = Scenario {
@@ -321,6 +324,8 @@ impl ProbeSession {
             name: "The probes' subject token".into(),
             description: None,
             steps: vec![step],
+            cache: false,
+            cache_margin_secs: None,
         };
         let engine = Engine::new(self.http.clone(), self.clock.clone());
         let options = RunOptions {

@@ -165,11 +165,17 @@ fn summary(record: &RunRecord) -> String {
             }
         }
         let _ = write!(line, " {} ms", step.elapsed_ms);
+        if step.from_cache {
+            line.push_str(" from cache");
+        }
         if let Some(error) = &step.error {
             let _ = write!(line, ": {error}");
         }
         for a in step.assertions.iter().filter(|a| !a.passed) {
             let _ = write!(line, "\n    assertion failed: {}", a.message);
+        }
+        if let Some(stats) = &step.repeat {
+            let _ = write!(line, "\n    repeated: {}", stats.describe());
         }
         lines.push(line);
     }

@@ -31,6 +31,8 @@ pub struct Observed<'a> {
     pub findings: &'a [Finding],
     /// The request got no answer (the server could not be reached).
     pub unreachable: bool,
+    /// How many requests the step sent (a repeated step's round trips; 0 from the cache).
+    pub round_trips: Option<u32>,
 }
 
 impl<'a> Observed<'a> {
@@ -61,6 +63,7 @@ impl<'a> Observed<'a> {
                 .and_then(|i| i.token.decoded.jwt()),
             findings: &step.findings,
             unreachable: step.unreachable,
+            round_trips: Some(round_trips(step)),
         }
     }
 }
@@ -318,6 +321,23 @@ fn evaluate(assertion: &Assertion, o: &Observed<'_>) -> (bool, String) {
                     .to_owned(),
             ),
         },
+        Assertion::RoundTrips(expected) => match o.round_trips {
+            Some(n) if n == *expected => (true, format!("round trips: {n}")),
+            Some(n) => (false, format!("round trips: expected {expected}, got {n}")),
+            None => (
+                false,
+                format!("round trips: expected {expected}, got none recorded"),
+            ),
+        },
+    }
+}
+
+/// How many requests a recorded step sent.
+fn round_trips(step: &StepRecord) -> u32 {
+    match &step.repeat {
+        Some(stats) => stats.round_trips,
+        None if step.from_cache || step.request.is_none() => 0,
+        None => 1,
     }
 }
 

@@ -149,6 +149,8 @@ pub fn variants(
         name: format!("{} (step {} as {mode})", scenario.name, step.id),
         description: scenario.description.clone(),
         steps,
+        cache: false,
+        cache_margin_secs: None,
     };
     Ok(CompareVariants {
         delegation: variant(delegation_steps, "delegation"),
@@ -177,6 +179,9 @@ fn compared(step: &Step, exchange: ExchangeStep) -> Step {
         action: Action::Exchange(exchange),
         assertions: Vec::new(),
         retry: step.retry,
+        cache: None,
+        cache_margin_secs: None,
+        repeat: None,
     }
 }
 
@@ -193,6 +198,9 @@ fn actor_step(id: &str, client: &str) -> Step {
         }),
         assertions: Vec::new(),
         retry: None,
+        cache: None,
+        cache_margin_secs: None,
+        repeat: None,
     }
 }
 
@@ -238,6 +246,9 @@ mod tests {
             action,
             assertions,
             retry: None,
+            cache: None,
+            cache_margin_secs: None,
+            repeat: None,
         }
     }
 
@@ -287,6 +298,8 @@ mod tests {
             name: "S".into(),
             description: None,
             steps,
+            cache: false,
+            cache_margin_secs: None,
         }
     }
 

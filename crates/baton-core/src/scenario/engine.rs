@@ -22,6 +22,7 @@ use crate::request::{ExchangeParams, Grant, TokenRequest};
 use crate::response::{TokenResponse, parse_token_response};
 use crate::scenario::assert::recheck;
 use crate::scenario::lab::{self, LabControl, LabGuard};
+use crate::scenario::model::Repeat;
 use crate::scenario::model::{
     Action, Assertion, Client, Collection, ExchangeStep, FirstGrant, InspectStep, IntrospectStep,
     LabStep, MAX_RETRY_AFTER_MS, Retry, Scenario, Server, Step, TokenStep,
@@ -30,12 +31,14 @@ use crate::scenario::record::{
     AttemptRecord, InputRole, InputToken, RECORD_VERSION, RunOutcome, RunRecord, StepRecord,
     StepStatus, TokenRecord, VerificationRecord,
 };
+use crate::scenario::record::{CallTiming, RepeatStats};
 use crate::scenario::reference::{
     ResolveError, ResolvedEnv, Resolver, StepOutputs, Unavailable, check_scenario,
     resolve_environment,
 };
 use crate::scenario::secrets::SecretSource;
 use crate::scenario::server::ResolvedServerUrls as ResolvedServer;
+use crate::scenario::token_cache::{CacheKey, TokenCache, cache_key};
 use crate::signin::device::{self, Poll};
 use crate::signin::{self, Interaction, OpenWith, SignInEndpoints, SignInOptions, SignInRequest};
 use crate::token_type;
@@ -80,6 +83,9 @@ pub struct Engine {
     /// Baton's own lab, for `lab` steps; without it they fail with a message saying where to
     /// run them.
     lab: Option<Arc<dyn LabControl>>,
+    /// Token answers kept for steps with `cache` on, for as long as the engine (the app's
+    /// session, a CLI run), bounded. Never written anywhere.
+    token_cache: Arc<Mutex<TokenCache>>,
 }
 
 /// The most DPoP keys an engine keeps.
@@ -174,6 +180,7 @@ impl Engine {
             interaction: None,
             dpop_keys: Arc::new(Mutex::new(HashMap::new())),
             lab: None,
+            token_cache: Arc::new(Mutex::new(TokenCache::default())),
         }
     }
 
@@ -182,6 +189,16 @@ impl Engine {
     pub fn with_lab_control(mut self, lab: Arc<dyn LabControl>) -> Self {
         self.lab = Some(lab);
         self
+    }
+
+    /// Forgets every cached token: the next request of each cached step goes to its server.
+    pub fn clear_token_cache(&self) {
+        lock_cache(&self.token_cache).clear();
+    }
+
+    /// How many token answers the cache holds.
+    pub fn token_cache_len(&self) -> usize {
+        lock_cache(&self.token_cache).len()
     }
 
     /// Lets steps that sign a user in (authorization code, device code) ask `interaction`.
@@ -234,6 +251,8 @@ impl Engine {
             jwks: HashMap::new(),
             metadata: HashMap::new(),
             lab_guard: None,
+            policy: StepPolicy::default(),
+            calls: Calls::default(),
         };
         let mut steps = Vec::with_capacity(scenario.steps.len());
         for (index, step) in scenario.steps.iter().enumerate() {
@@ -242,6 +261,10 @@ impl Engine {
                 index,
                 step,
             });
+            run.policy = StepPolicy {
+                cache_margin: step.cache_margin(scenario),
+                repeat: step.repeat,
+            };
             let record = run.step(step).await;
             progress(Progress::StepFinished {
                 scenario,
@@ -286,6 +309,25 @@ struct ScenarioRun<'a> {
     metadata: HashMap<String, Result<Map<String, Json>, String>>,
     /// The lab as it was before the first `lab` step; put back when the run ends.
     lab_guard: Option<LabGuard>,
+    /// The current step's cache and repeat settings.
+    policy: StepPolicy,
+    /// What the current step's calls did, for its record.
+    calls: Calls,
+}
+
+/// How the current step's token request is made: from the cache (with this margin before
+/// `exp`) or not, once or repeated.
+#[derive(Debug, Clone, Copy, Default)]
+struct StepPolicy {
+    cache_margin: Option<u32>,
+    repeat: Option<Repeat>,
+}
+
+/// What a step's token requests did beyond the first call's answer.
+#[derive(Debug, Default)]
+struct Calls {
+    from_cache: bool,
+    repeat: Option<RepeatStats>,
 }
 
 impl ScenarioRun<'_> {
@@ -299,7 +341,8 @@ impl ScenarioRun<'_> {
         let elapsed_ms = millis(started);
         self.outputs
             .insert(step.id.clone(), produced.outputs.clone());
-        finish(step, produced, elapsed_ms)
+        let calls = std::mem::take(&mut self.calls);
+        with_calls(finish(step, produced, elapsed_ms), calls, &step.assertions)
     }
 
     async fn act(&mut self, action: &Action) -> Produced {
@@ -545,12 +588,78 @@ impl ScenarioRun<'_> {
         let warnings = preset
             .map(|p| p.check(&request, auth.method()))
             .unwrap_or_default();
-        let mut result = match self
-            .engine
-            .client
-            .execute_with(&endpoint, &auth, &request, dpop.as_ref())
-            .await
-        {
+        // The first call is made alone, so that with the cache on it fills the cache for the
+        // repeats; its answer is the step's.
+        let started = Instant::now();
+        let key = self
+            .policy
+            .cache_margin
+            .map(|_| cache_key(&endpoint, &auth, &request));
+        let cached = key
+            .as_ref()
+            .and_then(|k| lock_cache(&self.engine.token_cache).get(k, self.engine.clock.now()));
+        let from_cache = cached.is_some();
+        let first = match cached {
+            Some(hit) => Ok(hit),
+            None => {
+                self.engine
+                    .client
+                    .execute_with(&endpoint, &auth, &request, dpop.as_ref())
+                    .await
+            }
+        };
+        let mut first = first;
+        if let (Ok(result), false) = (&mut first, from_cache) {
+            if let Some(preset) = preset {
+                result
+                    .findings
+                    .extend(warnings.into_iter().map(|w| preset_finding(&w)));
+                if let Some(advice) = preset.explain(&result.response) {
+                    result.findings.push(Finding {
+                        id: "preset.advice".into(),
+                        severity: Severity::Info,
+                        message: advice.to_string(),
+                        reference: format!("{} (preset {})", advice.provider, advice.preset_id),
+                    });
+                }
+            }
+            // Kept before the repeats start, so they find it.
+            if let (Some(k), Some(margin)) = (key, self.policy.cache_margin) {
+                lock_cache(&self.engine.token_cache).insert(
+                    k,
+                    result,
+                    margin,
+                    self.engine.clock.now(),
+                );
+            }
+        }
+        let first_status = first.as_ref().ok().map(|r| r.response.status);
+        let first_call = CallTiming {
+            started_ms: 0,
+            latency_ms: millis_u32(started),
+            from_cache,
+            failed: first.is_err(),
+        };
+        self.calls.from_cache = from_cache;
+        if let Some(repeat) = self.policy.repeat {
+            let calls = Arc::new(RepeatCalls {
+                client: self.engine.client.clone(),
+                clock: self.engine.clock.clone(),
+                cache: self.engine.token_cache.clone(),
+                key,
+                margin: self.policy.cache_margin.unwrap_or(0),
+                endpoint: endpoint.clone(),
+                auth: auth.clone(),
+                request: request.clone(),
+                dpop: dpop.clone(),
+                first_status,
+                started,
+            });
+            let mut timings = vec![first_call];
+            timings.extend(calls.run(repeat).await);
+            self.calls.repeat = Some(RepeatStats::of(&timings, millis_u32(started)));
+        }
+        let result = match first {
             Ok(r) => r,
             Err(e) => {
                 let mut p = match &e {
@@ -561,18 +670,10 @@ impl ScenarioRun<'_> {
                 return p;
             }
         };
-        if let Some(preset) = preset {
-            result
-                .findings
-                .extend(warnings.into_iter().map(|w| preset_finding(&w)));
-            if let Some(advice) = preset.explain(&result.response) {
-                result.findings.push(Finding {
-                    id: "preset.advice".into(),
-                    severity: Severity::Info,
-                    message: advice.to_string(),
-                    reference: format!("{} (preset {})", advice.provider, advice.preset_id),
-                });
-            }
+        if from_cache {
+            let mut p = self.produced(&server, result, inputs).await;
+            p.request = None;
+            return p;
         }
         self.produced(&server, result, inputs).await
     }
@@ -1220,6 +1321,8 @@ fn finish(step: &Step, p: Produced, elapsed_ms: u64) -> StepRecord {
         attempts: p.attempts,
         unreachable: p.unreachable,
         lab_changes: p.lab_changes,
+        from_cache: false,
+        repeat: None,
     };
     // No answer, and the step says none was expected (an outage): it ran as it should.
     if record.status == StepStatus::Error
@@ -1233,6 +1336,153 @@ fn finish(step: &Step, p: Produced, elapsed_ms: u64) -> StepRecord {
         record.status = StepStatus::Failed;
     }
     record
+}
+
+/// The cache, even if a thread panicked while holding it (its map stays whole).
+fn lock_cache(cache: &Mutex<TokenCache>) -> std::sync::MutexGuard<'_, TokenCache> {
+    cache.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The repeats of a step's token request after its first call: everything a call needs, owned,
+/// so calls can run side by side.
+struct RepeatCalls {
+    client: TokenClient,
+    clock: Arc<dyn Clock>,
+    cache: Arc<Mutex<TokenCache>>,
+    /// Set when the cache is on for the step.
+    key: Option<CacheKey>,
+    margin: u32,
+    endpoint: String,
+    auth: ClientAuth,
+    request: TokenRequest,
+    dpop: Option<DpopKey>,
+    /// The first call's HTTP status: a repeat that answers otherwise (or not at all) failed.
+    first_status: Option<u16>,
+    /// When the first call started: each call's start is counted from it.
+    started: Instant,
+}
+
+impl RepeatCalls {
+    /// Makes calls 2 to `repeat.times`, at most `repeat.concurrency` at once, and returns their
+    /// timings in call order.
+    async fn run(self: Arc<Self>, repeat: Repeat) -> Vec<CallTiming> {
+        let remaining = repeat.times.saturating_sub(1);
+        let next = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let mut workers = tokio::task::JoinSet::new();
+        for _ in 0..repeat.concurrency.clamp(1, remaining.max(1)) {
+            let calls = self.clone();
+            let next = next.clone();
+            workers.spawn(async move {
+                let mut done = Vec::new();
+                // Each worker takes the next call until none is left: at most `remaining`.
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if i >= remaining {
+                        break;
+                    }
+                    done.push((i, calls.call().await));
+                }
+                done
+            });
+        }
+        let failed = CallTiming {
+            started_ms: 0,
+            latency_ms: 0,
+            from_cache: false,
+            failed: true,
+        };
+        let slots = usize::try_from(remaining).unwrap_or(0);
+        let mut timings = vec![failed; slots];
+        while let Some(joined) = workers.join_next().await {
+            // A worker that panicked leaves its calls counted as failed.
+            for (i, timing) in joined.unwrap_or_default() {
+                if let Some(slot) = usize::try_from(i).ok().and_then(|i| timings.get_mut(i)) {
+                    *slot = timing;
+                }
+            }
+        }
+        timings
+    }
+
+    /// One call: from the cache when it has the answer, else a request (whose answer the cache
+    /// then keeps, when it is on).
+    async fn call(&self) -> CallTiming {
+        let started_ms = millis_u32(self.started);
+        let began = Instant::now();
+        let now = self.clock.now();
+        if let Some(k) = &self.key
+            && lock_cache(&self.cache).get(k, now).is_some()
+        {
+            return CallTiming {
+                started_ms,
+                latency_ms: millis_u32(began),
+                from_cache: true,
+                failed: false,
+            };
+        }
+        let result = self
+            .client
+            .execute_with(
+                &self.endpoint,
+                &self.auth,
+                &self.request,
+                self.dpop.as_ref(),
+            )
+            .await;
+        let latency_ms = millis_u32(began);
+        let status = result.as_ref().ok().map(|r| r.response.status);
+        if let (Some(k), Ok(r)) = (self.key, &result) {
+            lock_cache(&self.cache).insert(k, r, self.margin, self.clock.now());
+        }
+        CallTiming {
+            started_ms,
+            latency_ms,
+            from_cache: false,
+            failed: status.is_none() || status != self.first_status,
+        }
+    }
+}
+
+/// A step's record with what its calls did: whether its token came from the cache, and a
+/// repeated step's stats. A repeated step fails when any call failed (its assertions are
+/// checked on the first call only; the others must answer as the first did).
+fn with_calls(
+    mut record: StepRecord,
+    calls: Calls,
+    assertions: &[crate::scenario::model::Assertion],
+) -> StepRecord {
+    record.from_cache = calls.from_cache;
+    record.repeat = calls.repeat;
+    // A step that ran is Passed or Failed by its assertions alone (an action that produced
+    // something is Passed), so checking them again with the calls known is the same judgement.
+    let ran = matches!(record.status, StepStatus::Passed | StepStatus::Failed);
+    if ran && (record.repeat.is_some() || record.from_cache) {
+        record.assertions = recheck(&record, assertions);
+        record.status = if record.assertions.iter().any(|a| !a.passed) {
+            StepStatus::Failed
+        } else {
+            StepStatus::Passed
+        };
+    }
+    if let Some(stats) = &record.repeat
+        && stats.failures > 0
+        && matches!(record.status, StepStatus::Passed | StepStatus::Failed)
+    {
+        record.status = StepStatus::Failed;
+        let first = match record.response.as_ref() {
+            Some(r) => format!("HTTP {}", r.status),
+            None => "no answer".to_owned(),
+        };
+        record.error = Some(format!(
+            "{} of {} calls did not answer as the first did ({first})",
+            stats.failures, stats.times
+        ));
+    }
+    record
+}
+
+fn millis_u32(started: Instant) -> u32 {
+    u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX)
 }
 
 fn token_record(

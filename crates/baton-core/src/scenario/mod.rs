@@ -13,6 +13,7 @@ pub mod record;
 pub mod reference;
 pub mod secrets;
 pub mod server;
+pub mod token_cache;
 pub mod token_diff;
 
 pub use assert::{ClaimPath, claim_paths, recheck};
@@ -26,9 +27,10 @@ pub use model::{
     MAX_RETRY_AFTER_MS, ProbeSubject, ProbeTarget, Retry, Scenario, Server, Step, StepFields,
     StepKind, TokenStep,
 };
+pub use model::{DEFAULT_CACHE_MARGIN_SECS, MAX_REPEAT_CONCURRENCY, MAX_REPEAT_TIMES, Repeat};
 pub use record::{
-    AssertionOutcome, AttemptRecord, InputRole, InputToken, RunOutcome, RunRecord, StepRecord,
-    StepStatus, TokenRecord, VerificationRecord,
+    AssertionOutcome, AttemptRecord, CallTiming, InputRole, InputToken, RepeatStats, RunOutcome,
+    RunRecord, StepRecord, StepStatus, TokenRecord, VerificationRecord, percentile,
 };
 pub use reference::ResolveError;
 pub use secrets::{Chain, EnvSecrets, MapSecrets, SecretSource};

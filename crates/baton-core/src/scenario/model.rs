@@ -166,6 +166,13 @@ pub struct Scenario {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<Step>,
+    /// Answer each exchange step from the engine's token cache while its token is fresh (a
+    /// step's own `cache` decides for that step).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cache: bool,
+    /// How long before its `exp` a cached token is no longer used; 30 s when not set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_margin_secs: Option<u32>,
 }
 
 /// One step: exactly one action (`token`, `exchange`, `introspect`, `inspect` or `lab`) and
@@ -183,6 +190,13 @@ pub struct Step {
     pub assertions: Vec<Assertion>,
     /// Send again after a connection failure, a 503 or a 429 (`retry = { attempts, backoff_ms }`).
     pub retry: Option<Retry>,
+    /// Answer from the engine's token cache while the token is fresh (`token` and `exchange`
+    /// steps); `None` follows the scenario's `cache`.
+    pub cache: Option<bool>,
+    /// How long before its `exp` a cached token is no longer used; the scenario's, or 30 s.
+    pub cache_margin_secs: Option<u32>,
+    /// Make the step's request many times and record the latencies.
+    pub repeat: Option<Repeat>,
 }
 
 /// How a step that sends a request retries: up to `attempts` tries in all, waiting `backoff_ms`
@@ -238,6 +252,29 @@ impl Retry {
             .min(MAX_BACKOFF_MS)
     }
 }
+
+/// `repeat = { times = 100, concurrency = 8 }`: a step's request made `times` times, at most
+/// `concurrency` at once. The first call is made alone (it fills the cache, when the cache is
+/// on); its token and response are the step's, and its assertions are checked on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export)]
+pub struct Repeat {
+    /// 1 to [`MAX_REPEAT_TIMES`].
+    pub times: u32,
+    /// 1 to [`MAX_REPEAT_CONCURRENCY`]; 1 when not set.
+    #[serde(default = "one")]
+    pub concurrency: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// The most calls a repeated step makes.
+pub const MAX_REPEAT_TIMES: u32 = 10_000;
+/// The most calls of a repeated step in flight at once.
+pub const MAX_REPEAT_CONCURRENCY: u32 = 64;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Action {
@@ -495,6 +532,9 @@ pub enum Assertion {
     /// The request got no answer: the server could not be reached (connection refused, a
     /// timeout). An outage expected, so the step passes.
     Unreachable,
+    /// How many requests the step sent: for a repeated step, its round trips; otherwise 1, or
+    /// 0 when its token came from the cache.
+    RoundTrips(u32),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -534,6 +574,11 @@ pub struct StepFields {
     pub assertions: Vec<Assertion>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<Retry>,
+    pub cache: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_margin_secs: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<Repeat>,
 }
 
 impl TryFrom<StepFields> for Step {
@@ -581,6 +626,7 @@ impl TryFrom<StepFields> for Step {
             }
             retry.check().map_err(|e| format!("step {:?}: {e}", f.id))?;
         }
+        check_cache_and_repeat(&f.id, &action, f.cache, f.repeat)?;
         Ok(Step {
             id: f.id,
             name: f.name,
@@ -588,6 +634,9 @@ impl TryFrom<StepFields> for Step {
             action,
             assertions: f.assertions,
             retry: f.retry,
+            cache: f.cache,
+            cache_margin_secs: f.cache_margin_secs,
+            repeat: f.repeat,
         })
     }
 }
@@ -605,6 +654,9 @@ impl From<Step> for StepFields {
             lab: None,
             assertions: s.assertions,
             retry: s.retry,
+            cache: s.cache,
+            cache_margin_secs: s.cache_margin_secs,
+            repeat: s.repeat,
         };
         match s.action {
             Action::Token(a) => f.token = Some(a),
@@ -615,6 +667,55 @@ impl From<Step> for StepFields {
         }
         f
     }
+}
+
+/// `cache` and `repeat` apply to a step that sends a token request of its own (`token` without
+/// a sign-in, `exchange`), and `repeat` stays within its bounds.
+fn check_cache_and_repeat(
+    id: &str,
+    action: &Action,
+    cache: Option<bool>,
+    repeat: Option<Repeat>,
+) -> Result<(), String> {
+    let sends_token_request = match action {
+        Action::Token(t) => !t.grant.is_interactive(),
+        Action::Exchange(_) => true,
+        Action::Introspect(_) | Action::Inspect(_) | Action::Lab(_) => false,
+    };
+    if !sends_token_request {
+        let what = match action {
+            Action::Token(t) => {
+                format!("a {} step (it needs a person to sign in)", t.grant.as_str())
+            }
+            Action::Lab(_) => "a lab step".to_owned(),
+            other => format!("an {} step", other.kind().as_str()),
+        };
+        if cache == Some(true) {
+            return Err(format!(
+                "step {id:?}: `cache` applies to token and exchange steps, not to {what}"
+            ));
+        }
+        if repeat.is_some() {
+            return Err(format!(
+                "step {id:?}: `repeat` applies to token and exchange steps, not to {what}"
+            ));
+        }
+    }
+    if let Some(r) = repeat {
+        if !(1..=MAX_REPEAT_TIMES).contains(&r.times) {
+            return Err(format!(
+                "step {id:?}: repeat.times is {}; it must be 1 to {MAX_REPEAT_TIMES}",
+                r.times
+            ));
+        }
+        if !(1..=MAX_REPEAT_CONCURRENCY).contains(&r.concurrency) {
+            return Err(format!(
+                "step {id:?}: repeat.concurrency is {}; it must be 1 to {MAX_REPEAT_CONCURRENCY}",
+                r.concurrency
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// How an assertion is written in a file, and sent over IPC: one small table, e.g.
@@ -669,11 +770,14 @@ pub struct AssertionFields {
     /// `true`: the request got no answer (the server could not be reached).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unreachable: Option<bool>,
+    /// How many requests the step sent (a repeated step's round trips; 0 from the cache).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round_trips: Option<u32>,
 }
 
 const ASSERTION_KINDS: &str = "status, error, claim (with equals, contains, matches or exists), \
      scope_subset_of, scope_subset_of_subject, aud_contains, sub_preserved, act_chain, act_depth, \
-     no_findings_at_or_above, unreachable";
+     no_findings_at_or_above, unreachable, round_trips";
 
 impl TryFrom<AssertionFields> for Assertion {
     type Error = String;
@@ -701,6 +805,7 @@ impl TryFrom<AssertionFields> for Assertion {
             f.no_findings_at_or_above
                 .map(Assertion::NoFindingsAtOrAbove),
         );
+        push("round_trips", f.round_trips.map(Assertion::RoundTrips));
         for (name, flag, assertion) in [
             (
                 "scope_subset_of_subject",
@@ -805,6 +910,7 @@ impl From<Assertion> for AssertionFields {
             Assertion::ActDepth(d) => f.act_depth = Some(d),
             Assertion::NoFindingsAtOrAbove(s) => f.no_findings_at_or_above = Some(s),
             Assertion::Unreachable => f.unreachable = Some(true),
+            Assertion::RoundTrips(n) => f.round_trips = Some(n),
         }
         f
     }
@@ -834,5 +940,25 @@ impl Step {
             Action::Introspect(i) => Some(&i.client),
             Action::Inspect(_) | Action::Lab(_) => None,
         }
+    }
+}
+
+/// How long before its `exp` a cached token stops being used, when nothing says otherwise.
+pub const DEFAULT_CACHE_MARGIN_SECS: u32 = 30;
+
+impl Step {
+    /// The margin (seconds before `exp`) of the token cache for this step in `scenario`, or
+    /// `None` when the cache is off for it: the step's `cache`, else the scenario's (which
+    /// covers its exchange steps).
+    pub fn cache_margin(&self, scenario: &Scenario) -> Option<u32> {
+        let on = match self.cache {
+            Some(on) => on,
+            None => scenario.cache && matches!(self.action, Action::Exchange(_)),
+        };
+        on.then(|| {
+            self.cache_margin_secs
+                .or(scenario.cache_margin_secs)
+                .unwrap_or(DEFAULT_CACHE_MARGIN_SECS)
+        })
     }
 }

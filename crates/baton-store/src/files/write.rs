@@ -5,8 +5,8 @@
 //! - servers, clients, environments, scenarios and steps are arrays of tables (`[[servers]]`),
 //!   and a step's action is a sub-table (`[scenarios.steps.exchange]`); since TOML puts a
 //!   table's own keys before its sub-tables, a step's `assert` comes before its action;
-//! - assertions, `params` and the probe target's `subject` are inline tables, short arrays stay
-//!   on one line and long ones get one item a line;
+//! - assertions, `params`, a step's `repeat` and the probe target's `subject` are inline
+//!   tables, short arrays stay on one line and long ones get one item a line;
 //! - `[probe]` comes before the scenarios, so the roles are read beside the clients they name;
 //! - `description` and `notes` with line breaks are multi-line strings;
 //! - maps are written sorted (the model keeps them in `BTreeMap`s; claim values are sorted here).
@@ -18,7 +18,7 @@ use super::FORMAT;
 use super::check::replace_literal_secrets;
 
 /// Keys whose values are written inline, wherever they are.
-const INLINE_KEYS: &[&str] = &["assert", "params"];
+const INLINE_KEYS: &[&str] = &["assert", "params", "repeat"];
 
 /// Keys whose text reads better kept in its lines.
 const PROSE_KEYS: &[&str] = &["description", "notes"];

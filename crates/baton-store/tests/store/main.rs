@@ -47,6 +47,9 @@ pub fn scenario(id: &str, name: &str, steps: usize) -> Scenario {
         }),
         assertions: vec![Assertion::Status(200)],
         retry: None,
+        cache: None,
+        cache_margin_secs: None,
+        repeat: None,
     }];
     for i in 1..steps {
         all.push(Step {
@@ -70,6 +73,9 @@ pub fn scenario(id: &str, name: &str, steps: usize) -> Scenario {
                 check: ClaimCheck::Equals("web".into()),
             }],
             retry: None,
+            cache: None,
+            cache_margin_secs: None,
+            repeat: None,
         });
     }
     all.truncate(steps);
@@ -78,6 +84,8 @@ pub fn scenario(id: &str, name: &str, steps: usize) -> Scenario {
         name: name.into(),
         description: Some(format!("{name}, described")),
         steps: all,
+        cache: false,
+        cache_margin_secs: None,
     }
 }
 

@@ -132,6 +132,13 @@ export function AssertionFields(props: FieldsProps) {
       );
     case "act_depth":
       return text("act depth", "2");
+    case "round_trips":
+      return (
+        <>
+          {text("round trips", "1")}
+          <p className="assertion-fields__hint muted">Requests the step sent: a repeated step's round trips, 0 when its token came from the cache.</p>
+        </>
+      );
     case "no_findings_at_or_above":
       return (
         <select aria-label={`${name} severity`} value={row.severity} onChange={(e) => onChange({ ...row, severity: e.target.value as Severity })}>

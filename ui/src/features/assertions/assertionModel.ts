@@ -14,6 +14,7 @@ export type AssertionKind =
   | "act_chain"
   | "act_depth"
   | "no_findings_at_or_above"
+  | "round_trips"
   | "json";
 
 export type ClaimOp = "equals" | "contains" | "matches" | "exists" | "absent";
@@ -41,6 +42,7 @@ export const KINDS: ReadonlyArray<{ kind: AssertionKind; label: string }> = [
   { kind: "act_chain", label: "act chain" },
   { kind: "act_depth", label: "act depth" },
   { kind: "no_findings_at_or_above", label: "no findings ≥ severity" },
+  { kind: "round_trips", label: "round trips" },
   { kind: "json", label: "other (JSON)" },
 ];
 
@@ -131,6 +133,7 @@ export function fromAssertion(a: Assertion): AssertionRow {
   if (only("sub_preserved") && a.sub_preserved === true) return { ...row, kind: "sub_preserved" };
   if (only("act_chain") && Array.isArray(a.act_chain)) return { ...row, kind: "act_chain", text: a.act_chain.join(", ") };
   if (only("act_depth") && typeof a.act_depth === "number") return { ...row, kind: "act_depth", text: String(a.act_depth) };
+  if (only("round_trips") && typeof a.round_trips === "number") return { ...row, kind: "round_trips", text: String(a.round_trips) };
   if (only("no_findings_at_or_above") && a.no_findings_at_or_above) return { ...row, kind: "no_findings_at_or_above", severity: a.no_findings_at_or_above };
   return { ...row, text: JSON.stringify(a) };
 }
@@ -182,6 +185,10 @@ export function toAssertion(row: AssertionRow): { assertion: Assertion; problem?
     }
     case "no_findings_at_or_above":
       return { assertion: { no_findings_at_or_above: row.severity } };
+    case "round_trips": {
+      const n = wholeNumber(row.text);
+      return n === null ? { problem: "the round trips must be a number, e.g. 1" } : { assertion: { round_trips: n } };
+    }
     case "json":
       break;
   }

@@ -1,4 +1,5 @@
 import type { StepRecord } from "../../api/types";
+import { FromCacheBadge, RepeatResult } from "../latency/RepeatResult";
 import { StatusBadge } from "../run/StatusBadge";
 import { StepAttempts } from "../run/StepAttempts";
 
@@ -11,9 +12,11 @@ export function StepResults({ steps }: { steps: readonly StepRecord[] }) {
         <li key={step.id} className="runner-steps__step" data-step-result={step.id}>
           <div className="runner-steps__head">
             <span className="runner-steps__name">{step.name}</span> <StatusBadge status={step.status} />
+            {step.from_cache ? <FromCacheBadge /> : null}
           </div>
           {step.error && !(step.unreachable && step.status === "passed") ? <p className="runner-steps__error">{step.error}</p> : null}
           <StepAttempts record={step} />
+          {step.repeat ? <RepeatResult stats={step.repeat} /> : null}
           {step.assertions.length > 0 ? (
             <ul className="assertions" aria-label={`Assertions of ${step.name}`}>
               {step.assertions.map((a, i) => (

@@ -15,6 +15,7 @@ import { CompareDialog } from "../compare/CompareDialog";
 import { ExportDiagramButton } from "../diagram/ExportDiagramButton";
 import { Presentation } from "../presentation/Presentation";
 import { usePresentKey } from "../presentation/usePresentKey";
+import { ClearCacheButton } from "../latency/ClearCacheButton";
 import { StepForm } from "./StepForm";
 import { StepList } from "./StepList";
 import { earlierSteps, newStep, withSteps } from "./stepModel";
@@ -162,6 +163,7 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
           >
             History
           </button>
+          <ClearCacheButton />
           <button
             type="button"
             className="button button--primary"

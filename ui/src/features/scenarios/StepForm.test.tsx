@@ -95,6 +95,37 @@ describe("The step form", () => {
     );
   });
 
+  it("keeps a step's cache and repeat when it is saved, and refuses a repeat out of bounds", async () => {
+    const user = userEvent.setup();
+    const { backend } = renderApp();
+    const tree = await screen.findByRole("tree", { name: "Collections" });
+    await user.click(await within(tree).findByText("Baton demo"));
+    await user.click(await within(tree).findByText(/100 calls to the payments API/));
+    await user.click(await screen.findByText("An exchange before each of 100 calls"));
+    const form = await screen.findByRole("form", { name: /Edit step every-time/ });
+    const f = within(form);
+    expect((f.getByLabelText(/^repeat times/) as HTMLInputElement).value).toBe("100");
+    expect((f.getByLabelText(/^at once/) as HTMLInputElement).value).toBe("4");
+    expect((f.getByLabelText(/^cache/) as HTMLInputElement).checked).toBe(false);
+
+    await user.click(f.getByLabelText(/^cache/));
+    const times = f.getByLabelText(/^repeat times/);
+    await user.clear(times);
+    await user.type(times, "20000");
+    await user.click(f.getByRole("button", { name: "Save step" }));
+    expect(await f.findByText("repeat times must be 1 to 10000")).toBeTruthy();
+    expect(backend.calls.some((c) => c.cmd === "save_collection")).toBe(false);
+
+    await user.clear(times);
+    await user.type(times, "50");
+    await user.click(f.getByRole("button", { name: "Save step" }));
+    await waitFor(() => expect(backend.calls.some((c) => c.cmd === "save_collection")).toBe(true));
+    const saved = backend.calls.find((c) => c.cmd === "save_collection")!.args!.collection as Collection;
+    const step = saved.scenarios!.find((s) => s.id === "payments-100")!.steps!.find((s) => s.id === "every-time")!;
+    expect(step.cache).toBe(true);
+    expect(step.repeat).toEqual({ times: 50, concurrency: 4 });
+  });
+
   it("offers only earlier steps' outputs as references, and registered token types with their URIs", async () => {
     const user = userEvent.setup();
     renderApp();

@@ -6,7 +6,8 @@ import { ExchangeFields, InspectFields, IntrospectFields, LabFields, TokenFields
 import { AssertionEditor } from "../assertions/AssertionEditor";
 import { assertionsChanged, assertionsOf, draftOf } from "../assertions/assertionModel";
 import { TextField } from "./TextField";
-import { STEP_KINDS, cleanStep, defaultAction, missingFields, stepKind } from "./stepModel";
+import { CallsFields, repeatProblems } from "./CallsFields";
+import { STEP_KINDS, cleanStep, defaultAction, missingFields, sendsTokenRequest, stepKind } from "./stepModel";
 
 type Props = {
   collection: Collection;
@@ -50,11 +51,15 @@ export function StepForm({ collection, initial, earlier, isNew, onSave, onDelete
     const missing = missingFields(draft);
     if (missing.length > 0) found.push(`fill in: ${missing.join(", ")}`);
     if (earlier.some((s) => s.id === draft.id.trim())) found.push(`an earlier step already has the id “${draft.id.trim()}”`);
+    const sends = sendsTokenRequest(draft);
+    if (sends) found.push(...repeatProblems(draft));
     setProblems(found);
     if (found.length > 0 || "problem" in parsed) return;
     setSaving(true);
     try {
-      await onSave(cleanStep({ ...draft, assert: parsed.assertions }));
+      // Cache and repeat apply only to a step that sends a token request of its own.
+      const calls = sends ? {} : { cache: undefined, cache_margin_secs: undefined, repeat: undefined };
+      await onSave(cleanStep({ ...draft, ...calls, assert: parsed.assertions }));
     } finally {
       setSaving(false);
     }
@@ -84,6 +89,7 @@ export function StepForm({ collection, initial, earlier, isNew, onSave, onDelete
       ) : null}
       {draft.inspect ? <InspectFields {...ctx} value={draft.inspect} onChange={(inspect) => setDraft({ ...draft, inspect })} /> : null}
       {draft.lab ? <LabFields value={draft.lab} onChange={(lab) => setDraft({ ...draft, lab })} /> : null}
+      {sendsTokenRequest(draft) ? <CallsFields step={draft} onChange={setDraft} /> : null}
       <AssertionEditor draft={asserts} onChange={setAsserts} runId={runId} stepId={initial.id} />
       {problems.length > 0 ? (
         <ul className="form-problems" role="alert">

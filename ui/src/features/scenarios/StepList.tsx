@@ -1,4 +1,5 @@
 import type { Step, StepRecord } from "../../api/types";
+import { FromCacheBadge, RepeatResult } from "../latency/RepeatResult";
 import { StatusBadge } from "../run/StatusBadge";
 import { StepFailure } from "../run/StepFailure";
 import type { LiveStatus } from "../run/useRun";
@@ -29,10 +30,12 @@ export function StepList({ steps, statuses, records, selectedId, onSelect, onAdd
                 <span className="step__name">{step.name}</span>
                 <span className="step__meta">
                   <span className="kind">{stepKind(step) ?? "?"}</span>
+                  {record?.from_cache ? <FromCacheBadge /> : null}
                   <StatusBadge status={status} />
                 </span>
               </button>
               {record && record.status !== "passed" ? <StepFailure record={record} /> : null}
+              {record?.repeat ? <RepeatResult stats={record.repeat} /> : null}
             </li>
           );
         })}

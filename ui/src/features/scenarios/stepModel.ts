@@ -135,7 +135,17 @@ export function cleanStep(step: Step): Step {
     lab: step.lab ? cleanLab(step.lab) : undefined,
     assert: step.assert && step.assert.length > 0 ? step.assert : undefined,
     retry: step.retry ?? undefined,
+    cache: step.cache ?? undefined,
+    cache_margin_secs: step.cache_margin_secs ?? undefined,
+    repeat: step.repeat ?? undefined,
   });
+}
+
+/** Whether a step sends a token request of its own, so `cache` and `repeat` apply to it. */
+export function sendsTokenRequest(step: Step): boolean {
+  if (step.exchange) return true;
+  const grant = step.token?.grant;
+  return grant !== undefined && grant !== "authorization_code" && grant !== "device_code";
 }
 
 /** What must be filled in before the step can be saved; the engine checks the rest. */
