@@ -475,7 +475,7 @@ fn import_export_round_trip_and_run_from_the_store() {
     let (code, out, err) = baton(&["import", path_str(&demo_file())], &store);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("Imported \"Baton demo\" (7 scenarios)"),
+        out.contains("Imported \"Baton demo\" (8 scenarios)"),
         "{out}"
     );
 
@@ -507,7 +507,7 @@ fn import_export_round_trip_and_run_from_the_store() {
     assert_eq!(code, 2);
     assert!(err.contains("broken.baton.toml:"), "{err}");
     let (_, list, _) = baton(&["export", "--list"], &store);
-    assert_eq!(list.trim(), "Baton demo\t7 scenarios");
+    assert_eq!(list.trim(), "Baton demo\t8 scenarios");
 }
 
 #[test]

@@ -314,7 +314,7 @@ fn the_demo_collection_reads_and_round_trips() {
         Ok(c) => c,
         Err(e) => panic!("{e}"),
     };
-    assert_eq!(collection.scenarios.len(), 7);
+    assert_eq!(collection.scenarios.len(), 8);
     let text = write_collection(&collection);
     assert_eq!(
         parse_collection(&text, &demo).ok(),

@@ -12,10 +12,11 @@ use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
 use roxmltree::{Document, Node, ParsingOptions};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as Json};
 use ts_rs::TS;
 
 pub use time::{format_instant, parse_instant};
-pub use verify::{SamlVerification, certificate_der, verify_saml};
+pub use verify::{SamlVerification, certificate_der, fetch_certificate, findings, verify_saml};
 
 pub const NS_ASSERTION: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
 pub const NS_DSIG: &str = "http://www.w3.org/2000/09/xmldsig#";
@@ -50,6 +51,10 @@ pub struct SamlAssertion {
     pub authn_context: Option<String>,
     pub attributes: Vec<SamlAttribute>,
     pub signature: Option<SamlSignature>,
+    /// The assertion as JWT-style claims, for assertions on it and for the graph: `iss`,
+    /// `sub`, `aud` (array), `iat`, `nbf`, `exp`, `jti` (ID), and each attribute (`scope`
+    /// space-separated; others a string, or an array when several values).
+    pub claims: Map<String, Json>,
     /// Bytes of XML.
     #[ts(type = "number")]
     pub length: usize,
@@ -189,6 +194,15 @@ pub(crate) fn the_assertion<'a, 'i>(doc: &'a Document<'i>) -> Result<Node<'a, 'i
     }
 }
 
+fn audiences_list(a: Node) -> Vec<String> {
+    child(a, NS_ASSERTION, "Conditions")
+        .into_iter()
+        .flat_map(|c| children(c, NS_ASSERTION, "AudienceRestriction"))
+        .flat_map(|r| children(r, NS_ASSERTION, "Audience"))
+        .filter_map(|n| text_of(Some(n)))
+        .collect()
+}
+
 /// Reads an assertion for display. Does not verify anything.
 pub fn decode_assertion(xml: &str) -> Result<SamlAssertion, String> {
     let doc = parse(xml)?;
@@ -201,12 +215,7 @@ pub fn decode_assertion(xml: &str) -> Result<SamlAssertion, String> {
             .and_then(|c| c.attribute(name))
             .and_then(|t| parse_instant(t).ok())
     };
-    let audiences = conditions
-        .into_iter()
-        .flat_map(|c| children(c, NS_ASSERTION, "AudienceRestriction"))
-        .flat_map(|r| children(r, NS_ASSERTION, "Audience"))
-        .filter_map(|n| text_of(Some(n)))
-        .collect();
+    let audiences = audiences_list(a);
     let authn = child(a, NS_ASSERTION, "AuthnStatement");
     let authn_context = authn
         .and_then(|s| child(s, NS_ASSERTION, "AuthnContext"))
@@ -240,10 +249,50 @@ pub fn decode_assertion(xml: &str) -> Result<SamlAssertion, String> {
                 .any(|n| n.has_tag_name((NS_DSIG, "X509Certificate"))),
         }
     });
+    let issue_instant = a.attribute("IssueInstant").map(str::to_owned);
+    let mut claims = Map::new();
+    let mut put = |k: &str, v: Option<Json>| {
+        if let Some(v) = v {
+            claims.insert(k.to_owned(), v);
+        }
+    };
+    put(
+        "iss",
+        text_of(child(a, NS_ASSERTION, "Issuer")).map(Json::from),
+    );
+    put("sub", text_of(name_id).map(Json::from));
+    put("aud", Some(Json::from(audiences_list(a))));
+    put(
+        "iat",
+        issue_instant
+            .as_deref()
+            .and_then(|t| parse_instant(t).ok())
+            .map(Json::from),
+    );
+    put("nbf", time("NotBefore").map(Json::from));
+    put("exp", time("NotOnOrAfter").map(Json::from));
+    put("jti", a.attribute("ID").map(Json::from));
+    for attr in children(a, NS_ASSERTION, "AttributeStatement")
+        .flat_map(|s| children(s, NS_ASSERTION, "Attribute"))
+    {
+        let name = attr.attribute("Name").unwrap_or_default();
+        let values: Vec<String> = children(attr, NS_ASSERTION, "AttributeValue")
+            .filter_map(|v| text_of(Some(v)))
+            .collect();
+        let value = match (name, values.as_slice()) {
+            ("scope", v) => Json::from(v.join(" ")),
+            (_, [one]) => Json::from(one.clone()),
+            (_, many) => Json::from(many.to_vec()),
+        };
+        if !name.is_empty() {
+            claims.entry(name.to_owned()).or_insert(value);
+        }
+    }
     Ok(SamlAssertion {
+        claims,
         id: a.attribute("ID").map(str::to_owned),
         version: a.attribute("Version").map(str::to_owned),
-        issue_instant: a.attribute("IssueInstant").map(str::to_owned),
+        issue_instant,
         issuer: text_of(child(a, NS_ASSERTION, "Issuer")),
         subject: text_of(name_id),
         subject_format: name_id

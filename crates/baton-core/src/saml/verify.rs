@@ -41,6 +41,39 @@ pub struct SamlVerification {
     pub problems: Vec<String>,
 }
 
+/// The certificate (PEM) at `url`, as DER: a lab's `/saml/certificate`.
+pub async fn fetch_certificate(
+    http: &dyn crate::http::HttpClient,
+    url: &str,
+) -> Result<Vec<u8>, String> {
+    let response = http
+        .send(&crate::http::HttpRequest::get(url))
+        .await
+        .map_err(|e| format!("the SAML certificate at {url} could not be fetched: {e}"))?;
+    if response.status != 200 {
+        return Err(format!(
+            "the SAML certificate at {url} could not be fetched: HTTP {}",
+            response.status
+        ));
+    }
+    let text = String::from_utf8_lossy(&response.body);
+    certificate_der(&text).map_err(|e| format!("the SAML certificate at {url}: {e}"))
+}
+
+/// A failed check of an assertion as findings: each problem an error, since a relying party
+/// must refuse such an assertion.
+pub fn findings(problems: &[String]) -> Vec<crate::findings::Finding> {
+    problems
+        .iter()
+        .map(|p| crate::findings::Finding {
+            id: "saml.verification".into(),
+            severity: crate::findings::Severity::Error,
+            message: format!("the SAML assertion does not verify: {p}"),
+            reference: "SAML 2.0 Core §2.5 and §5.4; XML Signature §3.2".into(),
+        })
+        .collect()
+}
+
 /// The DER of a certificate given as PEM (`-----BEGIN CERTIFICATE-----`) or bare base64.
 pub fn certificate_der(text: &str) -> Result<Vec<u8>, String> {
     let body: String = text
