@@ -80,7 +80,7 @@ fn the_demo_collection_passes_with_junit_and_json_reports() {
         &dir.path().join("store.sqlite"),
     );
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.contains("10 passed, 0 failed (10 scenarios)"), "{out}");
+    assert!(out.contains("11 passed, 0 failed (11 scenarios)"), "{out}");
     assert!(out.contains("agent-chain"), "{out}");
 
     let xml = std::fs::read_to_string(&junit).expect("junit written");
@@ -89,7 +89,7 @@ fn the_demo_collection_passes_with_junit_and_json_reports() {
         .descendants()
         .filter(|n| n.has_tag_name("testcase"))
         .collect();
-    assert_eq!(cases.len(), 10, "the demo and the cross-domain collection");
+    assert_eq!(cases.len(), 11, "the demo and the cross-domain collection");
     assert!(
         cases
             .iter()
@@ -100,7 +100,7 @@ fn the_demo_collection_passes_with_junit_and_json_reports() {
         serde_json::from_str(&std::fs::read_to_string(&json).expect("json written"))
             .expect("JSON report parses");
     let runs = report["runs"].as_array().expect("runs");
-    assert_eq!(runs.len(), 10);
+    assert_eq!(runs.len(), 11);
     let chain = runs
         .iter()
         .find(|r| r["record"]["scenario_id"] == "agent-chain")

@@ -39,22 +39,22 @@ describe("The collection runner", () => {
     await openRunner(user);
 
     const boxes = screen.getAllByRole("checkbox");
-    expect(boxes).toHaveLength(7);
+    expect(boxes).toHaveLength(8);
     expect(boxes.every((b) => (b as HTMLInputElement).checked)).toBe(true);
 
     await user.click(screen.getByRole("button", { name: "Run all" }));
     const tally = await screen.findByRole("status", { name: "Collection run outcome" }, LONG);
     expect(tally.textContent).toContain("1 passed");
     expect(tally.textContent).toContain("1 failed");
-    expect(tally.textContent).toContain("5 errors");
+    expect(tally.textContent).toContain("6 errors");
     expect(backend.calls.filter((c) => c.cmd === "run_collection")).toEqual([
       { cmd: "run_collection", args: { collection: "Baton demo", scenarioIds: null, environment: "lab" } },
     ]);
 
-    expect(rows()).toHaveLength(7);
+    expect(rows()).toHaveLength(8);
     expect(statusOf(CHAIN)).toBe("passed");
     expect(statusOf(REFUSALS)).toBe("failed");
-    expect(progress().getAttribute("aria-valuenow")).toBe("7");
+    expect(progress().getAttribute("aria-valuenow")).toBe("8");
 
     // The failed scenario opens on its failure: the assertion that did not hold, marked failed.
     const failed = within(row(REFUSALS)).getByRole("list", { name: /^Assertions of Scope escalation/ });
