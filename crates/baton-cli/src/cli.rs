@@ -463,10 +463,14 @@ pub struct InspectArgs {
     /// Verify against this JWKS: a URL or a file.
     #[arg(long, value_name = "URL|FILE")]
     pub jwks: Option<String>,
+    /// Verify a SAML 2.0 assertion against this certificate (PEM): a URL, such as the lab's
+    /// /saml/certificate, or a file.
+    #[arg(long, value_name = "URL|FILE")]
+    pub saml_certificate: Option<String>,
     /// With --jwks: the issuer the token must name.
     #[arg(long, value_name = "ISS")]
     pub issuer: Option<String>,
-    /// With --jwks: an audience the token must name.
+    /// With --jwks or --saml-certificate: an audience the token must name.
     #[arg(long, value_name = "AUD")]
     pub audience: Option<String>,
     /// Clock skew tolerated on exp and nbf, in seconds.

@@ -222,6 +222,22 @@ pub async fn load_jwks(client: &TokenClient, source: &str) -> Result<Jwks, CliEr
     })
 }
 
+/// A certificate (PEM) from a URL or a file, as DER.
+pub async fn load_saml_certificate(
+    client: &TokenClient,
+    source: &str,
+) -> Result<Vec<u8>, CliError> {
+    if source.starts_with("http://") || source.starts_with("https://") {
+        return baton_core::saml::fetch_certificate(client.http(), source)
+            .await
+            .map_err(CliError::Transport);
+    }
+    let text = std::fs::read_to_string(source)
+        .map_err(|e| usage(format!("cannot read the certificate {source}: {e}")))?;
+    baton_core::saml::certificate_der(&text)
+        .map_err(|e| usage(format!("the certificate {source}: {e}")))
+}
+
 pub fn verify_with(
     token: &str,
     jwks: &Jwks,

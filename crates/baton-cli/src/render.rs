@@ -90,6 +90,69 @@ pub fn decoded(out: &mut String, token: &DecodedToken, now: i64) {
             );
         }
         DecodedToken::Jwt(jwt) => jwt_summary(out, jwt, now),
+        DecodedToken::Saml(a) => saml_summary(out, a, now),
+    }
+}
+
+fn saml_summary(out: &mut String, a: &baton_core::saml::SamlAssertion, now: i64) {
+    let _ = writeln!(
+        out,
+        "\nToken: SAML 2.0 assertion ({} bytes of XML)",
+        a.length
+    );
+    let line = |out: &mut String, name: &str, value: Option<String>| {
+        if let Some(v) = value {
+            let _ = writeln!(out, "  {name:<9} {v}");
+        }
+    };
+    line(out, "id", a.id.clone());
+    line(out, "issuer", a.issuer.clone());
+    line(out, "subject", a.subject.clone());
+    line(
+        out,
+        "audience",
+        (!a.audiences.is_empty()).then(|| a.audiences.join(", ")),
+    );
+    let at = |t: i64| format!("{} ({})", utc(t), relative(t, now));
+    line(out, "notBefore", a.not_before.map(at));
+    line(out, "notAfter", a.not_on_or_after.map(at));
+    line(out, "authn", a.authn_instant.clone());
+    for attr in &a.attributes {
+        let _ = writeln!(
+            out,
+            "  attribute {} = {}",
+            attr.name,
+            attr.values.join(", ")
+        );
+    }
+    let signed = match &a.signature {
+        None => "no (no ds:Signature)".to_owned(),
+        Some(s) => format!(
+            "{}, reference {}{}",
+            a.signature_alg().unwrap_or_else(|| "?".to_owned()),
+            s.reference.as_deref().unwrap_or("none"),
+            if s.has_certificate {
+                ", certificate in KeyInfo"
+            } else {
+                ""
+            }
+        ),
+    };
+    line(out, "signed", Some(signed));
+}
+
+pub fn saml_verification(out: &mut String, v: &baton_core::saml::SamlVerification) {
+    if v.valid {
+        let _ = writeln!(
+            out,
+            "\nSignature: valid ({}, with the given certificate); conditions hold",
+            v.algorithm.as_deref().unwrap_or("?")
+        );
+    } else {
+        let _ = writeln!(out, "\nSignature or conditions: NOT VALID");
+        for p in &v.problems {
+            let _ = writeln!(out, "  - {p}");
+        }
     }
 }
 

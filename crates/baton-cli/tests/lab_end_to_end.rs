@@ -469,3 +469,62 @@ async fn n_a_token_type_for_an_id_token() {
     );
     lab.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn inspect_shows_a_saml_assertion_and_checks_it_with_the_labs_certificate() {
+    let lab = lab().await;
+    let iss = lab.issuer().to_string();
+    let alice = password_token(&iss, "hr-portal", "alice", "profile email", "hr-portal");
+    let (code, json) = exchange(
+        &iss,
+        "hr-portal",
+        &alice,
+        None,
+        &[
+            "--requested-token-type",
+            "saml2",
+            "--audience",
+            "legacy-hr-app",
+        ],
+    );
+    assert_eq!(code, 0, "{json:#}");
+    assert_eq!(
+        json["result"]["issued"]["decoded"]["kind"], "saml",
+        "{json:#}"
+    );
+    let assertion = token_of(&json);
+
+    let cert = lab.saml_certificate_uri();
+    let out = baton()
+        .args(["inspect", &assertion, "--saml-certificate", &cert])
+        .args(["--audience", "legacy-hr-app"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    for line in [
+        "Token: SAML 2.0 assertion",
+        &format!("issuer    {iss}"),
+        "subject   alice",
+        "audience  legacy-hr-app",
+        "attribute scope = profile, email",
+        "signed    ECDSA-SHA256, reference #saml_",
+        "Signature: valid (ECDSA-SHA256",
+    ] {
+        assert!(text.contains(line), "{line:?} not in:\n{text}");
+    }
+
+    // For another audience it does not hold, and the exit code says so.
+    let out = baton()
+        .args(["inspect", &assertion, "--saml-certificate", &cert])
+        .args(["--audience", "payroll"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_ne!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("its AudienceRestriction names \"legacy-hr-app\", not \"payroll\""),
+        "{text}"
+    );
+    lab.stop().await;
+}

@@ -80,7 +80,7 @@ fn the_demo_collection_passes_with_junit_and_json_reports() {
         &dir.path().join("store.sqlite"),
     );
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.contains("13 passed, 0 failed (13 scenarios)"), "{out}");
+    assert!(out.contains("14 passed, 0 failed (14 scenarios)"), "{out}");
     assert!(out.contains("agent-chain"), "{out}");
 
     let xml = std::fs::read_to_string(&junit).expect("junit written");
@@ -91,7 +91,7 @@ fn the_demo_collection_passes_with_junit_and_json_reports() {
         .collect();
     assert_eq!(
         cases.len(),
-        13,
+        14,
         "the demo, the cross-domain and the trade-offs collection"
     );
     assert!(
@@ -104,7 +104,7 @@ fn the_demo_collection_passes_with_junit_and_json_reports() {
         serde_json::from_str(&std::fs::read_to_string(&json).expect("json written"))
             .expect("JSON report parses");
     let runs = report["runs"].as_array().expect("runs");
-    assert_eq!(runs.len(), 13);
+    assert_eq!(runs.len(), 14);
     let chain = runs
         .iter()
         .find(|r| r["record"]["scenario_id"] == "agent-chain")

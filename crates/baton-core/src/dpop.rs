@@ -304,6 +304,7 @@ mod tests {
         match decode(&raw) {
             DecodedToken::Jwt(j) => *j,
             DecodedToken::Opaque(o) => panic!("{}", o.reason),
+            DecodedToken::Saml(_) => panic!("a SAML assertion, not a JWT"),
         }
     }
 

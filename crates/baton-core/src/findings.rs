@@ -738,6 +738,7 @@ mod id_jag_tests {
         match decode(&raw) {
             DecodedToken::Jwt(j) => *j,
             DecodedToken::Opaque(o) => panic!("{}", o.reason),
+            DecodedToken::Saml(_) => panic!("a SAML assertion, not a JWT"),
         }
     }
 

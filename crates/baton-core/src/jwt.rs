@@ -8,6 +8,7 @@ use serde_json::{Map, Value as Json};
 use ts_rs::TS;
 
 use crate::response::integer;
+use crate::saml::{SamlAssertion, assertion_xml, decode_assertion};
 
 /// `act` nesting deeper than this is reported as malformed rather than walked.
 pub const MAX_ACT_DEPTH: usize = 32;
@@ -17,6 +18,8 @@ pub const MAX_ACT_DEPTH: usize = 32;
 #[ts(export)]
 pub enum DecodedToken {
     Jwt(Box<Jwt>),
+    /// A SAML 2.0 assertion (RFC 8693 `saml2`: base64url of the XML).
+    Saml(Box<SamlAssertion>),
     Opaque(Opaque),
 }
 
@@ -24,7 +27,14 @@ impl DecodedToken {
     pub fn jwt(&self) -> Option<&Jwt> {
         match self {
             DecodedToken::Jwt(j) => Some(j.as_ref()),
-            DecodedToken::Opaque(_) => None,
+            DecodedToken::Saml(_) | DecodedToken::Opaque(_) => None,
+        }
+    }
+
+    pub fn saml(&self) -> Option<&SamlAssertion> {
+        match self {
+            DecodedToken::Saml(a) => Some(a.as_ref()),
+            DecodedToken::Jwt(_) | DecodedToken::Opaque(_) => None,
         }
     }
 }
@@ -156,7 +166,7 @@ pub fn split_scope(scope: &str) -> Vec<String> {
     scope.split_whitespace().map(str::to_string).collect()
 }
 
-/// Decodes a token for display. Does not verify anything.
+/// Decodes a token for display: a JWT, a SAML 2.0 assertion, or opaque. Does not verify anything.
 pub fn decode(token: &str) -> DecodedToken {
     let token = token.trim();
     let opaque = |reason: String| {
@@ -165,6 +175,12 @@ pub fn decode(token: &str) -> DecodedToken {
             length: token.len(),
         })
     };
+    if let Some(xml) = assertion_xml(token) {
+        return match decode_assertion(&xml) {
+            Ok(a) => DecodedToken::Saml(Box::new(a)),
+            Err(why) => opaque(format!("XML that is not a readable SAML assertion: {why}")),
+        };
+    }
     let parts: Vec<&str> = token.split('.').collect();
     match parts.len() {
         3 => {}
@@ -326,6 +342,7 @@ mod tests {
             match decode(token) {
                 DecodedToken::Opaque(o) => assert!(o.reason.contains(why), "{token}: {}", o.reason),
                 DecodedToken::Jwt(_) => panic!("{token} decoded as a JWT"),
+                DecodedToken::Saml(_) => panic!("{token} decoded as SAML"),
             }
         }
     }

@@ -18,6 +18,7 @@ pub mod probe;
 pub mod report;
 pub mod request;
 pub mod response;
+pub mod saml;
 pub mod scenario;
 pub mod secret;
 pub mod signin;

@@ -198,6 +198,15 @@ pub fn verify(token: &str, jwks: &Jwks, options: &VerifyOptions) -> Verification
         DecodedToken::Opaque(o) => {
             return Verification::failed(None, VerifyProblem::NotAJwt(o.reason));
         }
+        DecodedToken::Saml(_) => {
+            return Verification::failed(
+                None,
+                VerifyProblem::NotAJwt(
+                    "a SAML 2.0 assertion: its XML signature is checked against a certificate, not a JWKS"
+                        .into(),
+                ),
+            );
+        }
     };
     let Some(alg_name) = jwt.alg().map(str::to_string) else {
         return Verification::failed(None, VerifyProblem::NoAlg);
@@ -374,6 +383,7 @@ mod tests {
         match decode(&raw) {
             DecodedToken::Jwt(j) => *j,
             DecodedToken::Opaque(o) => panic!("{}", o.reason),
+            DecodedToken::Saml(_) => panic!("a SAML assertion, not a JWT"),
         }
     }
 

@@ -88,6 +88,47 @@ async fn the_three_hop_chain_records_every_actor_and_verifies() {
 }
 
 #[tokio::test]
+async fn the_saml_assertion_is_decoded_and_verified_with_the_labs_certificate() {
+    let lab = lab().await;
+    let collection = demo();
+    let records = run_all(&collection, &lab).await;
+    let run = records
+        .iter()
+        .find(|r| r.scenario_id == "legacy-saml")
+        .expect("legacy-saml ran");
+    let step = run
+        .steps
+        .iter()
+        .find(|s| s.id == "assertion")
+        .expect("assertion");
+    let token = step.token.as_ref().expect("an issued token");
+    assert_eq!(
+        token.token_type.as_deref(),
+        Some("urn:ietf:params:oauth:token-type:saml2")
+    );
+    let saml = token.decoded.saml().expect("read as a SAML assertion");
+    assert_eq!(saml.audiences, ["legacy-hr-app"]);
+    assert_eq!(saml.subject.as_deref(), Some("alice"));
+    assert_eq!(saml.issuer.as_deref(), Some(lab.issuer()));
+    let v = token.verification.as_ref().expect("checked");
+    assert!(v.valid, "{:?}", v.problems);
+    assert_eq!(v.jwks_uri, lab.saml_certificate_uri());
+    assert_eq!(v.alg.as_deref(), Some("ECDSA-SHA256"));
+    // In the graph it is a SAML node with its audience and subject, fed by alice's JWT.
+    let graph = baton_core::scenario::graph::Graph::of_run(run);
+    let node = graph
+        .nodes
+        .iter()
+        .find(|n| n.step_id == "assertion")
+        .expect("a node");
+    assert_eq!(node.token_type.as_deref(), Some("saml2"));
+    assert_eq!(node.aud, ["legacy-hr-app"]);
+    assert_eq!(node.scope, ["profile", "email"]);
+    assert_eq!(node.verified, Some(true));
+    assert!(!node.opaque);
+}
+
+#[tokio::test]
 async fn deterministic_runs_repeat_exactly_apart_from_timings() {
     // Each `baton run --sts` starts a fresh lab; the port is fixed so `iss` is the same.
     let first_lab = lab().await;

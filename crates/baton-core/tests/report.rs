@@ -917,7 +917,9 @@ fn identical_runs_apart_from_timings_and_token_strings_have_no_differences() {
 fn jwt_claims(step: &mut StepRecord) -> &mut serde_json::Map<String, Value> {
     match &mut step.token.as_mut().expect("a token").decoded {
         baton_core::jwt::DecodedToken::Jwt(j) => &mut j.claims,
-        baton_core::jwt::DecodedToken::Opaque(_) => panic!("a JWT"),
+        baton_core::jwt::DecodedToken::Opaque(_) | baton_core::jwt::DecodedToken::Saml(_) => {
+            panic!("a JWT")
+        }
     }
 }
 

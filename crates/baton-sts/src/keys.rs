@@ -36,6 +36,11 @@ pub(crate) struct SigningKey {
     kid: String,
     /// The public JWK as served at `/jwks`.
     public_jwk: Value,
+    /// The raw public key (an uncompressed EC point, a PKCS#1 RSA key or 32 Ed25519 bytes), for
+    /// the self-signed certificate of SAML signatures.
+    pub(crate) public_raw: Vec<u8>,
+    /// That certificate (DER), served at `/saml/certificate` and sent in each assertion's KeyInfo.
+    pub(crate) certificate: Vec<u8>,
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -48,7 +53,7 @@ impl SigningKey {
             alg: alg.as_str(),
             reason,
         };
-        let (jws_alg, encoding, public) = match alg {
+        let (jws_alg, encoding, public, public_raw) = match alg {
             SigningAlg::ES256 => {
                 use p256::pkcs8::EncodePrivateKey;
                 let secret = if deterministic {
@@ -69,6 +74,7 @@ impl SigningKey {
                     Algorithm::ES256,
                     EncodingKey::from_ec_der(der.as_bytes()),
                     public,
+                    point.as_bytes().to_vec(),
                 )
             }
             SigningAlg::EdDSA => {
@@ -85,6 +91,7 @@ impl SigningKey {
                     Algorithm::EdDSA,
                     EncodingKey::from_ed_der(der.as_bytes()),
                     public,
+                    x.to_vec(),
                 )
             }
             SigningAlg::RS256 => {
@@ -104,10 +111,14 @@ impl SigningKey {
                     "n": b64(&private.n().to_bytes_be()),
                     "e": b64(&private.e().to_bytes_be()),
                 });
+                let public_der =
+                    rsa::pkcs1::EncodeRsaPublicKey::to_pkcs1_der(&private.to_public_key())
+                        .map_err(|e| fail(e.to_string()))?;
                 (
                     Algorithm::RS256,
                     EncodingKey::from_rsa_der(der.as_bytes()),
                     public,
+                    public_der.as_bytes().to_vec(),
                 )
             }
         };
@@ -123,13 +134,40 @@ impl SigningKey {
             map.insert("alg".into(), Value::String(alg.as_str().to_owned()));
             map.insert("use".into(), Value::String("sig".to_owned()));
         }
-        Ok(SigningKey {
+        let mut key = SigningKey {
             alg: jws_alg,
             encoding,
             decoding,
             kid,
             public_jwk,
-        })
+            public_raw,
+            certificate: Vec::new(),
+        };
+        key.certificate = crate::saml::certificate::self_signed(&key)?;
+        Ok(key)
+    }
+
+    pub(crate) fn alg(&self) -> Algorithm {
+        self.alg
+    }
+
+    /// Signs `message` with the lab's key: ECDSA as `r || s` (as JWS and XML-DSig 1.1 want it),
+    /// RSA PKCS#1 v1.5 or Ed25519, each over SHA-256 (Ed25519 over the message).
+    pub(crate) fn sign_raw(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
+        let b64url = jsonwebtoken::crypto::sign(message, &self.encoding, self.alg)
+            .map_err(KeyError::Sign)?;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(b64url)
+            .map_err(|e| KeyError::Create {
+                alg: "signature",
+                reason: e.to_string(),
+            })
+    }
+
+    /// Checks a signature [`sign_raw`](Self::sign_raw) made.
+    pub(crate) fn verify_raw(&self, message: &[u8], signature: &[u8]) -> bool {
+        jsonwebtoken::crypto::verify(&b64(signature), message, &self.decoding, self.alg)
+            .unwrap_or(false)
     }
 
     pub(crate) fn public_jwk(&self) -> &Value {

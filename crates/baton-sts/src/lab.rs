@@ -14,12 +14,14 @@ use crate::policy::{Check, Checks, Policy};
 use crate::signin::state::SignInStores;
 use crate::store::{Admission, BoundedStore, STORE_CAPACITY};
 use crate::tls::LabTls;
-use crate::tokens::RefreshRecord;
+use crate::tokens::{OpaqueRecord, RefreshRecord};
 
 pub(crate) const TOKEN_PATH: &str = "/token";
 pub(crate) const INTROSPECTION_PATH: &str = "/introspect";
 pub(crate) const REVOCATION_PATH: &str = "/revoke";
 pub(crate) const JWKS_PATH: &str = "/jwks";
+/// The certificate of the key that signs SAML assertions (PEM), as a relying party trusts it.
+pub(crate) const SAML_CERTIFICATE_PATH: &str = "/saml/certificate";
 pub(crate) const METADATA_PATH: &str = "/.well-known/oauth-authorization-server";
 pub(crate) const OPENID_METADATA_PATH: &str = "/.well-known/openid-configuration";
 
@@ -34,6 +36,8 @@ pub(crate) struct Lab {
     pub(crate) log: Arc<RequestLog>,
     pub(crate) limits: Limits,
     refresh: Mutex<BoundedStore<String, RefreshRecord>>,
+    /// The claims of opaque access tokens (clients with `opaque_access_tokens`), until `exp`.
+    opaque: Mutex<BoundedStore<String, OpaqueRecord>>,
     /// `(client_id, jti)` of client assertions seen, until their `exp` (RFC 7523 §3 item 7).
     assertions: Mutex<BoundedStore<(String, String), ()>>,
     /// `jti` of revoked JWTs, until their `exp` (RFC 7009).
@@ -105,6 +109,7 @@ impl Lab {
             log,
             limits,
             refresh: Mutex::new(BoundedStore::new(STORE_CAPACITY)),
+            opaque: Mutex::new(BoundedStore::new(STORE_CAPACITY)),
             assertions: Mutex::new(BoundedStore::new(STORE_CAPACITY)),
             revoked: Mutex::new(BoundedStore::new(STORE_CAPACITY)),
             trusted,
@@ -191,6 +196,14 @@ impl Lab {
 
     pub(crate) fn jwks_uri(&self) -> String {
         format!("{}{JWKS_PATH}", self.base_url)
+    }
+
+    pub(crate) fn saml_certificate_uri(&self) -> String {
+        format!("{}{SAML_CERTIFICATE_PATH}", self.base_url)
+    }
+
+    pub(crate) fn opaque_tokens(&self) -> MutexGuard<'_, BoundedStore<String, OpaqueRecord>> {
+        lock(&self.opaque)
     }
 
     pub(crate) fn refresh_tokens(&self) -> MutexGuard<'_, BoundedStore<String, RefreshRecord>> {

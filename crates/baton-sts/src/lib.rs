@@ -60,6 +60,7 @@ mod policy;
 mod redirect;
 mod response;
 mod revoke;
+mod saml;
 mod secret;
 mod server;
 mod signin;

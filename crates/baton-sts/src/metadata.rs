@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use crate::dpop::DPOP_ALGS;
@@ -20,6 +20,8 @@ pub(crate) fn metadata_document(lab: &Lab) -> Value {
         "issuer": lab.issuer,
         "token_endpoint": lab.token_endpoint(),
         "jwks_uri": lab.jwks_uri(),
+        // Not registered in RFC 8414: where the certificate of the lab's SAML signatures is.
+        "saml_certificate_uri": lab.saml_certificate_uri(),
         "introspection_endpoint": lab.introspection_endpoint(),
         "grant_types_supported": [
             Grant::ClientCredentials.grant_type(),
@@ -99,6 +101,22 @@ pub(crate) async fn metadata_endpoint(State(lab): State<Arc<Lab>>, uri: Uri) -> 
 pub(crate) async fn jwks_endpoint(State(lab): State<Arc<Lab>>, uri: Uri) -> Response {
     log_served(&lab, uri.path());
     json(StatusCode::OK, &json!({ "keys": [lab.key.public_jwk()] }))
+}
+
+/// The certificate of the lab's signing key, in PEM: what a SAML relying party is configured to
+/// trust for the lab's assertions.
+pub(crate) async fn saml_certificate_endpoint(State(lab): State<Arc<Lab>>, uri: Uri) -> Response {
+    log_served(&lab, uri.path());
+    let pem = crate::saml::certificate::pem(&lab.key.certificate);
+    (
+        StatusCode::OK,
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/pem-certificate-chain",
+        )],
+        pem,
+    )
+        .into_response()
 }
 
 fn log_served(lab: &Lab, path: &str) {

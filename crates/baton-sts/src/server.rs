@@ -18,7 +18,7 @@ use crate::faults::Faults;
 use crate::keys::{JwkKey, SigningKey, client_key_from_pem, jwks_keys};
 use crate::lab::{
     INTROSPECTION_PATH, JWKS_PATH, Lab, METADATA_PATH, OPENID_METADATA_PATH, REVOCATION_PATH,
-    TOKEN_PATH,
+    SAML_CERTIFICATE_PATH, TOKEN_PATH,
 };
 use crate::log::{RequestLog, RequestLogEntry};
 use crate::policy::{Check, ClientAuth, Policy};
@@ -198,6 +198,10 @@ pub async fn spawn_with_limits(config: StsConfig, limits: Limits) -> Result<StsH
             get(metadata::jwks_endpoint).fallback(fallback::get_only),
         )
         .route(
+            SAML_CERTIFICATE_PATH,
+            get(metadata::saml_certificate_endpoint).fallback(fallback::get_only),
+        )
+        .route(
             TOKEN_PATH,
             post(grants::token_endpoint).fallback(fallback::post_only),
         )
@@ -273,6 +277,11 @@ impl StsHandle {
     /// The RFC 7009 revocation endpoint.
     pub fn revocation_endpoint(&self) -> String {
         self.lab.revocation_endpoint()
+    }
+
+    /// Where the certificate of the lab's SAML assertions is served (PEM).
+    pub fn saml_certificate_uri(&self) -> String {
+        format!("{}{}", self.base_url(), SAML_CERTIFICATE_PATH)
     }
 
     pub fn jwks_uri(&self) -> String {

@@ -12,6 +12,8 @@ pub(crate) const TYPE_ID_TOKEN: &str = "urn:ietf:params:oauth:token-type:id_toke
 pub(crate) const TYPE_JWT: &str = "urn:ietf:params:oauth:token-type:jwt";
 /// draft-ietf-oauth-identity-assertion-authz-grant: an Identity Assertion JWT Authorization Grant.
 pub(crate) const TYPE_ID_JAG: &str = "urn:ietf:params:oauth:token-type:id-jag";
+/// RFC 8693 §3: a base64url-encoded SAML 2.0 assertion.
+pub(crate) const TYPE_SAML2: &str = "urn:ietf:params:oauth:token-type:saml2";
 
 /// The JWT header `typ` of an ID-JAG.
 pub(crate) const TYP_ID_JAG: &str = "oauth-id-jag+jwt";
@@ -30,6 +32,7 @@ pub(crate) enum TokenKind {
     IdToken,
     RefreshToken,
     IdJag,
+    Saml2,
 }
 
 impl TokenKind {
@@ -40,6 +43,7 @@ impl TokenKind {
             TYPE_ID_TOKEN => Some(TokenKind::IdToken),
             TYPE_REFRESH_TOKEN => Some(TokenKind::RefreshToken),
             TYPE_ID_JAG => Some(TokenKind::IdJag),
+            TYPE_SAML2 => Some(TokenKind::Saml2),
             _ => None,
         }
     }
@@ -51,6 +55,7 @@ impl TokenKind {
             TokenKind::IdToken => TYPE_ID_TOKEN,
             TokenKind::RefreshToken => TYPE_REFRESH_TOKEN,
             TokenKind::IdJag => TYPE_ID_JAG,
+            TokenKind::Saml2 => TYPE_SAML2,
         }
     }
 
@@ -113,6 +118,12 @@ pub(crate) struct RefreshRecord {
     pub(crate) spec: TokenSpec,
     pub(crate) iat: u64,
     pub(crate) exp: u64,
+}
+
+/// What an opaque access token stands for: the claims its JWT would have had.
+#[derive(Debug, Clone)]
+pub(crate) struct OpaqueRecord {
+    pub(crate) claims: Map<String, Value>,
 }
 
 /// A JWT the lab verified: its own signature, its own issuer, not expired.
@@ -211,10 +222,28 @@ impl Lab {
         for (k, v) in &spec.extra {
             claims.entry(k.clone()).or_insert_with(|| v.clone());
         }
-        let token = self
-            .key
-            .sign(kind.jwt_typ(), &claims)
-            .map_err(|e| OAuthError::server_error(e.to_string()))?;
+        let opaque = kind == TokenKind::AccessToken
+            && self
+                .policy
+                .client(&spec.client_id)
+                .is_some_and(|c| c.opaque_access_tokens);
+        let token = if opaque {
+            // Bounded: expired ones go first, then the oldest (see `store`).
+            let token = self.ids.next("at");
+            self.opaque_tokens().insert(
+                token.clone(),
+                OpaqueRecord {
+                    claims: claims.clone(),
+                },
+                exp,
+                iat,
+            );
+            token
+        } else {
+            self.key
+                .sign(kind.jwt_typ(), &claims)
+                .map_err(|e| OAuthError::server_error(e.to_string()))?
+        };
         Ok(Issued {
             token,
             kind,
@@ -261,8 +290,20 @@ impl Lab {
 
     /// Verifies one of the lab's JWTs. The error says why, for a description naming `which`
     /// token (e.g. "subject_token is expired: …").
+    /// An opaque access token the lab issued is read from its store, as the JWT it stands for.
     pub(crate) fn verify_jwt(&self, token: &str) -> Result<Verified, String> {
-        let (header, claims) = self.key.verify(token)?;
+        let (header, claims) = if token.starts_with("at_") && !token.contains('.') {
+            let record = self
+                .opaque_tokens()
+                .get(token, self.clock.now())
+                .cloned()
+                .ok_or("it is not an access token the lab issued, or it has expired")?;
+            let mut header = jsonwebtoken::Header::new(self.key.alg());
+            header.typ = Some(TYP_ACCESS_TOKEN.to_owned());
+            (header, record.claims)
+        } else {
+            self.key.verify(token)?
+        };
         match claims.get("iss").and_then(Value::as_str) {
             Some(iss) if iss == self.issuer => {}
             Some(iss) => {

@@ -5,7 +5,7 @@ use baton_core::{DecodedToken, decode};
 use serde_json::json;
 
 use crate::cli::InspectArgs;
-use crate::connect::{load_jwks, plain_client, token_arg, verify_with};
+use crate::connect::{load_jwks, load_saml_certificate, plain_client, token_arg, verify_with};
 use crate::error::{CliError, usage};
 use crate::render;
 
@@ -23,7 +23,24 @@ pub async fn run(args: InspectArgs) -> Result<(), CliError> {
                 TokenRole::Unknown
             },
         ),
-        DecodedToken::Opaque(_) => Vec::new(),
+        DecodedToken::Saml(_) | DecodedToken::Opaque(_) => Vec::new(),
+    };
+    let saml_verification = match (&args.saml_certificate, decoded.saml()) {
+        (Some(source), Some(_)) => {
+            let der = load_saml_certificate(&client, source).await?;
+            Some(baton_core::saml::verify_saml(
+                &token,
+                &der,
+                now,
+                args.audience.as_deref(),
+            ))
+        }
+        (Some(_), None) => {
+            return Err(usage(
+                "--saml-certificate verifies a SAML assertion, and this token is not one",
+            ));
+        }
+        _ => None,
     };
     let verification = match &args.jwks {
         Some(source) if decoded.jwt().is_some() => {
@@ -43,7 +60,12 @@ pub async fn run(args: InspectArgs) -> Result<(), CliError> {
         _ => None,
     };
     if args.json {
-        let value = json!({ "token": decoded, "findings": findings, "verification": verification });
+        let value = match &saml_verification {
+            Some(v) => json!({ "token": decoded, "findings": findings, "verification": v }),
+            None => {
+                json!({ "token": decoded, "findings": findings, "verification": verification })
+            }
+        };
         println!(
             "{}",
             serde_json::to_string_pretty(&value).map_err(|e| usage(e.to_string()))?
@@ -53,6 +75,9 @@ pub async fn run(args: InspectArgs) -> Result<(), CliError> {
         render::decoded(&mut out, &decoded, now);
         if let Some(v) = &verification {
             render::verification(&mut out, v);
+        }
+        if let Some(v) = &saml_verification {
+            render::saml_verification(&mut out, v);
         }
         if decoded.jwt().is_some() {
             render::findings(&mut out, &findings);
@@ -68,7 +93,7 @@ pub async fn run(args: InspectArgs) -> Result<(), CliError> {
             o.reason
         )));
     }
-    if verification.is_some_and(|v| !v.valid) {
+    if verification.is_some_and(|v| !v.valid) || saml_verification.is_some_and(|v| !v.valid) {
         return Err(CliError::Refused("the token did not verify".into()));
     }
     Ok(())

@@ -62,6 +62,7 @@ pub enum Side {
 #[ts(export)]
 pub enum TokenForm {
     Jwt,
+    Saml,
     Opaque,
 }
 
@@ -287,6 +288,7 @@ fn passed(p: bool) -> &'static str {
 fn form(f: TokenForm) -> &'static str {
     match f {
         TokenForm::Jwt => "JWT",
+        TokenForm::Saml => "SAML 2.0 assertion",
         TokenForm::Opaque => "opaque",
     }
 }
@@ -394,6 +396,7 @@ fn compare_tokens(
     let form_of = |t: Option<&TokenRecord>| {
         t.map(|t| match t.decoded {
             DecodedToken::Jwt(_) => TokenForm::Jwt,
+            DecodedToken::Saml(_) => TokenForm::Saml,
             DecodedToken::Opaque(_) => TokenForm::Opaque,
         })
     };

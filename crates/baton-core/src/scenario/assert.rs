@@ -40,9 +40,17 @@ impl<'a> Observed<'a> {
     /// step ran, so a record read back is judged as it was judged then.
     pub fn of(step: &'a StepRecord) -> Self {
         let token = step.token.as_ref().and_then(|t| t.decoded.jwt());
+        // A SAML assertion is checked through its claims (issuer, subject, audience, attributes).
+        let saml = step
+            .token
+            .as_ref()
+            .and_then(|t| t.decoded.saml())
+            .map(|a| &a.claims);
         let refusal = step.response.as_ref().and_then(|r| r.error());
         let no_claims_because = match (&step.token, &step.response) {
-            (Some(_), _) if token.is_none() => Some("the token is opaque (not a JWT)"),
+            (Some(_), _) if token.is_none() && saml.is_none() => {
+                Some("the token is opaque (not a JWT)")
+            }
             (None, Some(_)) if refusal.is_some() => Some("the server refused; no token was issued"),
             (None, Some(_)) => Some("the response carried no token"),
             _ => None,
@@ -53,7 +61,8 @@ impl<'a> Observed<'a> {
             claims: step
                 .introspection
                 .as_ref()
-                .or_else(|| token.map(|j| &j.claims)),
+                .or_else(|| token.map(|j| &j.claims))
+                .or(saml),
             no_claims_because,
             token,
             subject: step
@@ -196,13 +205,12 @@ fn evaluate(assertion: &Assertion, o: &Observed<'_>) -> (bool, String) {
                 }
             },
         },
-        Assertion::AudContains(expected) => match token_or_reason(o) {
+        Assertion::AudContains(expected) => match audiences(o) {
             Err(why) => (
                 false,
                 format!("aud: expected to contain {expected:?}, but {why}"),
             ),
-            Ok(t) => {
-                let aud = t.aud();
+            Ok(aud) => {
                 if aud.iter().any(|a| a == expected) {
                     (true, format!("aud contains {expected:?}"))
                 } else {
@@ -346,6 +354,22 @@ fn chain(labels: &[String]) -> String {
         "no act".into()
     } else {
         format!("[{}]", labels.join(", "))
+    }
+}
+
+/// `aud` of the token, or of the claims checked (a SAML assertion's audiences).
+fn audiences(o: &Observed<'_>) -> Result<Vec<String>, String> {
+    if let Ok(t) = token_or_reason(o) {
+        return Ok(t.aud());
+    }
+    match o.claims.and_then(|c| c.get("aud")) {
+        Some(Json::String(one)) => Ok(vec![one.clone()]),
+        Some(Json::Array(many)) => Ok(many
+            .iter()
+            .filter_map(Json::as_str)
+            .map(str::to_owned)
+            .collect()),
+        _ => token_or_reason(o).map(|t| t.aud()),
     }
 }
 

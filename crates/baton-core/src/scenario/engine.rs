@@ -686,8 +686,14 @@ impl ScenarioRun<'_> {
         inputs: Vec<InputToken>,
     ) -> Produced {
         let mut token = None;
+        let mut result = result;
         if let Some(issued) = &result.issued {
             let verification = self.verification(server, &issued.token).await;
+            if let Some(v) = &verification
+                && issued.decoded.saml().is_some()
+            {
+                result.findings.extend(crate::saml::findings(&v.problems));
+            }
             token = Some(TokenRecord {
                 fingerprint: fingerprint(&issued.token),
                 token: issued.token.clone(),
@@ -874,12 +880,16 @@ impl ScenarioRun<'_> {
         ResolvedServer::resolve(server, &self.resolver()).map_err(|(_, reason)| reason)
     }
 
-    /// Verifies a JWT against its server's keys, when the server has a `jwks_uri`.
+    /// Verifies a JWT against its server's keys, when the server has a `jwks_uri`; a SAML
+    /// assertion against the certificate its server's metadata names (`saml_certificate_uri`).
     async fn verification(
         &mut self,
         server: &ResolvedServer,
         token: &str,
     ) -> Option<VerificationRecord> {
+        if decode(token).saml().is_some() {
+            return self.saml_verification(server, token).await;
+        }
         let uri = server.jwks_uri.clone()?;
         decode(token).jwt()?;
         let record = match self.jwks_at(&uri).await {
@@ -901,6 +911,49 @@ impl ScenarioRun<'_> {
                 kid: None,
                 alg: None,
                 problems: vec![format!("the keys could not be fetched: {e}")],
+            },
+        };
+        Some(record)
+    }
+
+    /// Checks a SAML assertion's signature and conditions with the certificate at the server's
+    /// `saml_certificate_uri` (read from its metadata, so the server needs an `issuer`).
+    async fn saml_verification(
+        &mut self,
+        server: &ResolvedServer,
+        token: &str,
+    ) -> Option<VerificationRecord> {
+        let uri = match self.discovered(server, "saml_certificate_uri").await {
+            Ok(Some(uri)) => uri,
+            Ok(None) => return None,
+            Err(e) => {
+                return Some(VerificationRecord {
+                    valid: false,
+                    jwks_uri: String::new(),
+                    kid: None,
+                    alg: None,
+                    problems: vec![format!("the server's metadata could not be read: {e}")],
+                });
+            }
+        };
+        let now = self.engine.clock.now();
+        let record = match crate::saml::fetch_certificate(self.engine.http.as_ref(), &uri).await {
+            Ok(der) => {
+                let v = crate::saml::verify_saml(token, &der, now, None);
+                VerificationRecord {
+                    valid: v.valid,
+                    jwks_uri: uri,
+                    kid: None,
+                    alg: v.algorithm,
+                    problems: v.problems,
+                }
+            }
+            Err(e) => VerificationRecord {
+                valid: false,
+                jwks_uri: uri,
+                kid: None,
+                alg: None,
+                problems: vec![e],
             },
         };
         Some(record)

@@ -170,12 +170,53 @@ fn role_name(role: EdgeRole) -> &'static str {
     }
 }
 
+/// A SAML assertion as a node: its NameID, audiences, `scope` attribute, Issuer and
+/// NotOnOrAfter; the act chain from its `act` attribute (current actor first).
+fn saml_node(
+    run: &RunRecord,
+    step: &StepRecord,
+    t: &TokenRecord,
+    a: &crate::saml::SamlAssertion,
+    issued: bool,
+) -> TokenNode {
+    let values = |name: &str| {
+        a.attribute(name)
+            .map(|attr| attr.values.clone())
+            .unwrap_or_default()
+    };
+    TokenNode {
+        id: node_id(run, t),
+        scenario_id: run.scenario_id.clone(),
+        step_id: step.id.clone(),
+        step_name: step.name.clone(),
+        issued,
+        sub: a.subject.clone(),
+        aud: a.audiences.clone(),
+        scope: values("scope"),
+        token_type: Some(
+            token_type::short_name(token_type::SAML2)
+                .unwrap_or("saml2")
+                .to_string(),
+        ),
+        issuer: a.issuer.clone(),
+        client_id: values("client_id").into_iter().next(),
+        act_chain: values("act"),
+        may_act: None,
+        exp: a.not_on_or_after,
+        opaque: false,
+        verified: t.verification.as_ref().map(|v| v.valid),
+    }
+}
+
 /// Node ids are scoped by scenario so the graphs of several runs can share one drawing.
 fn node_id(run: &RunRecord, t: &TokenRecord) -> String {
     format!("{}/{}", run.scenario_id, t.fingerprint)
 }
 
 fn node(run: &RunRecord, step: &StepRecord, t: &TokenRecord, issued: bool) -> TokenNode {
+    if let Some(saml) = t.decoded.saml() {
+        return saml_node(run, step, t, saml, issued);
+    }
     let jwt = t.decoded.jwt();
     let label = |p: &crate::jwt::Principal| p.label();
     TokenNode {

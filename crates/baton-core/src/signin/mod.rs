@@ -446,6 +446,12 @@ pub fn check_id_token(id_token: Option<&str>, checks: &IdTokenChecks<'_>) -> Vec
                 format!("the id_token is not a JWT: {}", o.reason),
             )];
         }
+        DecodedToken::Saml(_) => {
+            return vec![finding(
+                "id-token.not-jwt",
+                "the id_token is not a JWT: it is a SAML assertion".to_owned(),
+            )];
+        }
     };
     let mut found = Vec::new();
     if let Some(jwks) = checks.jwks {

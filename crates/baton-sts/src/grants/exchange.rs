@@ -11,11 +11,14 @@ use crate::lab::Lab;
 use crate::policy::Client;
 use crate::text::quoted;
 use crate::tokens::{
-    TYPE_ACCESS_TOKEN, TYPE_ID_JAG, TYPE_ID_TOKEN, TYPE_JWT, TokenKind, TokenSpec, Verified,
+    TYPE_ACCESS_TOKEN, TYPE_ID_JAG, TYPE_ID_TOKEN, TYPE_JWT, TYPE_SAML2, TokenKind, TokenSpec,
+    Verified,
 };
 
-/// Token types the lab accepts as subject or actor: all of them mean "one of the lab's JWTs".
+/// Token types the lab accepts as an actor: all of them mean "one of the lab's JWTs".
 const ACCEPTED_INPUT_TYPES: &[&str] = &[TYPE_ACCESS_TOKEN, TYPE_JWT, TYPE_ID_TOKEN];
+/// A subject token may also be one of the lab's SAML 2.0 assertions.
+const ACCEPTED_SUBJECT_TYPES: &[&str] = &[TYPE_ACCESS_TOKEN, TYPE_JWT, TYPE_ID_TOKEN, TYPE_SAML2];
 
 pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, OAuthError> {
     let subject_token = form.required("subject_token")?;
@@ -42,14 +45,14 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
         None => TokenKind::AccessToken,
         Some(uri) => TokenKind::from_uri(uri).ok_or_else(|| {
             OAuthError::invalid_request(format!(
-                "cannot issue requested_token_type {}: the lab issues access_token, jwt, id_token, refresh_token and id-jag",
+                "cannot issue requested_token_type {}: the lab issues access_token, jwt, id_token, refresh_token, id-jag and saml2",
                 quoted(uri)
             ))
         })?,
     };
-    check_input_type("subject_token_type", subject_type)?;
+    check_input_type("subject_token_type", subject_type, ACCEPTED_SUBJECT_TYPES)?;
     if let Some((_, kind)) = actor {
-        check_input_type("actor_token_type", kind)?;
+        check_input_type("actor_token_type", kind, ACCEPTED_INPUT_TYPES)?;
     }
 
     // Whether this client may exchange this way at all, before looking at the tokens.
@@ -66,7 +69,12 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
     }
 
     let checks = &lab.checks();
-    let subject = lab.verify_jwt(subject_token).map_err(|why| {
+    let subject = if subject_type == TYPE_SAML2 {
+        lab.verify_saml(subject_token)
+    } else {
+        lab.verify_jwt(subject_token)
+    }
+    .map_err(|why| {
         OAuthError::invalid_request(format!("subject_token is not acceptable: {why}"))
     })?;
     if checks.token_type_matches {
@@ -193,6 +201,11 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
             }
         }
     }
+    if requested_kind == TokenKind::Saml2 {
+        // A SAML relying party reads the user's attributes from the assertion itself.
+        spec.extra = user_claims(&subject.claims);
+        spec.may_act = None;
+    }
     if matches!(
         requested_kind,
         TokenKind::AccessToken | TokenKind::RefreshToken
@@ -201,6 +214,7 @@ pub(super) fn grant(lab: &Lab, client: &Client, form: &Form) -> Result<Granted, 
     }
     let token = match requested_kind {
         TokenKind::RefreshToken => lab.mint_refresh(&spec),
+        TokenKind::Saml2 => lab.mint_saml(&spec)?,
         kind => lab.mint_jwt(&spec, kind)?,
     };
     Ok(Granted {
@@ -246,14 +260,14 @@ fn check_cross_domain(lab: &Lab, aud: &[String], kind: TokenKind) -> Result<bool
     }
 }
 
-fn check_input_type(param: &str, uri: &str) -> Result<(), OAuthError> {
-    if ACCEPTED_INPUT_TYPES.contains(&uri) {
+fn check_input_type(param: &str, uri: &str, accepted: &[&str]) -> Result<(), OAuthError> {
+    if accepted.contains(&uri) {
         Ok(())
     } else {
         Err(OAuthError::invalid_request(format!(
-            "{param} {} is not supported: the lab accepts its own JWTs as {}",
+            "{param} {} is not supported: the lab accepts its own tokens as {}",
             quoted(uri),
-            ACCEPTED_INPUT_TYPES.join(", ")
+            accepted.join(", ")
         )))
     }
 }

@@ -341,6 +341,8 @@ struct ClientFile {
     tls_client_certificate_x5t_s256: Option<String>,
     #[serde(default, skip_serializing_if = "is_off")]
     tls_client_certificate_bound_access_tokens: bool,
+    #[serde(default, skip_serializing_if = "is_off")]
+    opaque_access_tokens: bool,
 }
 
 /// The mutual-TLS fields of a client entry, read into its [`ClientAuth`] (RFC 8705 §2).
@@ -629,6 +631,7 @@ fn from_file(f: PolicyFile) -> Result<Policy, Issue> {
             redirect_uris: c.redirect_uris,
             tls_client_certificate_bound_access_tokens: c
                 .tls_client_certificate_bound_access_tokens,
+            opaque_access_tokens: c.opaque_access_tokens,
         });
     }
     Ok(Policy {
@@ -802,6 +805,7 @@ pub(super) fn to_toml_string(p: &Policy) -> String {
                     },
                     tls_client_certificate_bound_access_tokens: c
                         .tls_client_certificate_bound_access_tokens,
+                    opaque_access_tokens: c.opaque_access_tokens,
                 }
             })
             .collect(),

@@ -135,6 +135,9 @@ pub struct Client {
     /// RFC 8705 §3: the client's access tokens are bound to the TLS client certificate of the
     /// request (`cnf.x5t#S256`); every token request must come with one.
     pub tls_client_certificate_bound_access_tokens: bool,
+    /// The client's access tokens are opaque strings, understood only through introspection
+    /// (RFC 7662), instead of JWTs it could read.
+    pub opaque_access_tokens: bool,
 }
 
 /// How a client authenticates at the token and introspection endpoints.

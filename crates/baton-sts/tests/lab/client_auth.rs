@@ -23,6 +23,7 @@ fn client(id: &str, auth: ClientAuth) -> Client {
         dpop: false,
         redirect_uris: Vec::new(),
         tls_client_certificate_bound_access_tokens: false,
+        opaque_access_tokens: false,
     }
 }
 

@@ -286,9 +286,10 @@ async fn refusals() {
         "order-service",
         &subject,
         Some(&actor),
+        // saml2 it issues (tests/lab/saml.rs), SAML 1.1 it does not.
         &[(
             "requested_token_type",
-            "urn:ietf:params:oauth:token-type:saml2",
+            "urn:ietf:params:oauth:token-type:saml1",
         )],
     )
     .await;

@@ -19,5 +19,6 @@ mod metadata;
 mod mtls;
 mod policy_file;
 mod revocation;
+mod saml;
 mod signin;
 mod signin_common;

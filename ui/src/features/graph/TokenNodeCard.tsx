@@ -32,7 +32,7 @@ function TokenNodeCardInner({ data, selected }: NodeProps<TokenFlowNode>) {
         <span className="token-node__step" title={t.step_name}>
           {t.step_name}
         </span>
-        <span className="token-node__type">{t.opaque ? "opaque" : (t.token_type ?? "token")}</span>
+        <span className="token-node__type">{t.opaque ? "opaque" : t.token_type === "saml2" ? "SAML 2.0 assertion" : (t.token_type ?? "token")}</span>
       </div>
       <Line label="sub" value={t.sub} />
       <Line label="aud" value={t.aud.join(", ")} />

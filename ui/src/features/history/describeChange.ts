@@ -1,4 +1,5 @@
 import type { Change } from "../../api/types";
+import type { TokenForm } from "../../bindings/TokenForm";
 
 type JsonLike = unknown;
 
@@ -45,8 +46,8 @@ export function describeChange(change: Change): string {
   }
 }
 
-function tokenForm(form: "jwt" | "opaque" | null) {
-  return form === "jwt" ? "JWT" : form === "opaque" ? "opaque" : "none";
+function tokenForm(form: TokenForm | null) {
+  return form === "jwt" ? "JWT" : form === "saml" ? "SAML 2.0 assertion" : form === "opaque" ? "opaque" : "none";
 }
 
 function seconds(s: number | null) {

@@ -7,6 +7,7 @@ import { FindingsList } from "./FindingsList";
 import { HttpExchange } from "./HttpExchange";
 import { inspect, type Selection } from "./lookup";
 import { PrincipalChain } from "./PrincipalChain";
+import { SamlAssertionView } from "./SamlAssertionView";
 import { TokenDiffView } from "./TokenDiffView";
 import { VerificationStatus } from "./VerificationStatus";
 
@@ -24,6 +25,12 @@ export function Inspector({ view, selection, onClose }: { view: RunView; selecti
   const { step, token, stepView } = found;
   const now = Math.floor(Date.now() / 1000);
   const jwt = token?.decoded.kind === "jwt" ? token.decoded : null;
+  const saml = token?.decoded.kind === "saml" ? token.decoded : null;
+  // An opaque token says what it is only through introspection: the step that introspected it.
+  const introspected =
+    token?.decoded.kind === "opaque"
+      ? view.record.steps.find((s) => s.introspection && s.inputs.some((i) => i.token.fingerprint === token.fingerprint))
+      : undefined;
   const title = found.node?.sub ? `Token about ${found.node.sub}` : step ? step.name : "Token";
   const showsStep = selection.kind === "step" || found.role === "issued" || found.role === "inspected";
 
@@ -64,6 +71,16 @@ export function Inspector({ view, selection, onClose }: { view: RunView; selecti
                 <ClaimsTable title="Claims" members={jwt.claims} now={now} />
               </section>
             </>
+          ) : null}
+          {saml ? <SamlAssertionView assertion={saml} now={now} /> : null}
+          {introspected?.introspection && introspected !== step ? (
+            <section className="inspector__section" aria-label="Introspection">
+              <ClaimsTable
+                title={`Introspection response (step ${introspected.id})`}
+                members={introspected.introspection}
+                now={now}
+              />
+            </section>
           ) : null}
         </>
       ) : (

@@ -7,7 +7,11 @@ export function VerificationStatus({ token }: { token: TokenRecord }) {
     return <p className="verification verification--none">Opaque token: {token.decoded.reason}</p>;
   }
   if (!v) {
-    return <p className="verification verification--none">Signature not checked (no JWKS for this server).</p>;
+    const why =
+      token.decoded.kind === "saml"
+        ? "no SAML certificate: the server's metadata names no saml_certificate_uri"
+        : "no JWKS for this server";
+    return <p className="verification verification--none">Signature not checked ({why}).</p>;
   }
   return (
     <div className={`verification ${v.valid ? "verification--ok" : "verification--bad"}`}>
@@ -15,7 +19,8 @@ export function VerificationStatus({ token }: { token: TokenRecord }) {
         <strong>{v.valid ? "Signature verified" : "Signature did not verify"}</strong>{" "}
         <span className="muted">
           {v.alg ?? "?"}
-          {v.kid ? `, kid ${v.kid}` : ""} against <span className="mono">{v.jwks_uri}</span>
+          {v.kid ? `, kid ${v.kid}` : ""} against {token.decoded.kind === "saml" ? "the certificate at " : ""}
+          <span className="mono">{v.jwks_uri}</span>
         </span>
       </p>
       {v.problems.length > 0 ? (

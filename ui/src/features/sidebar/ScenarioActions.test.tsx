@@ -65,10 +65,10 @@ describe("Scenario actions", () => {
     const saved = backend.store.get("Baton demo") as Collection;
     const all = ids(saved);
     expect(new Set(all).size).toBe(all.length);
-    const at = demoIds.indexOf("refusals") + 1;
-    expect(all).toEqual([...demoIds.slice(0, at), "refusals-copy", "refusals-copy-copy", ...demoIds.slice(at)]);
+    const after = demoIds.indexOf("refusals") + 1;
+    expect(all).toEqual([...demoIds.slice(0, after), "refusals-copy", "refusals-copy-copy", ...demoIds.slice(after)]);
     const original = demoCollection.scenarios!.find((s) => s.id === "refusals")!;
-    expect(saved.scenarios![at]!.steps).toEqual(original.steps);
+    expect(saved.scenarios![after]!.steps).toEqual(original.steps);
   });
 
   it("deletes a scenario, and Undo puts it back in its place", async () => {
