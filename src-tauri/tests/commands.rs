@@ -48,7 +48,7 @@ async fn a_new_workspace_is_seeded_with_the_demo_once() {
             .map(|c| c.scenario_count)
     };
     assert_eq!(workspace.collections.len(), 4);
-    assert_eq!(count(DEMO), Some(8));
+    assert_eq!(count(DEMO), Some(9));
     // The user's sign-in and the two trust domains sit beside the demo; the demo opens.
     assert_eq!(count(SIGN_IN), Some(1));
     assert_eq!(count(CROSS_DOMAIN), Some(3));
@@ -235,7 +235,7 @@ async fn delete_returns_the_collection_and_saving_it_undoes_the_delete() {
 
     let summary = commands::save_collection(&state, &deleted).unwrap();
     assert_eq!(summary.name, DEMO);
-    assert_eq!(summary.scenario_count, 8);
+    assert_eq!(summary.scenario_count, 9);
     assert_eq!(commands::load_collection(&state, DEMO).unwrap(), before);
 }
 
@@ -244,7 +244,7 @@ async fn rename_and_duplicate_refuse_a_taken_name() {
     let dir = TempDir::new().unwrap();
     let state = start(dir.path()).await;
     let copy = commands::duplicate_collection(&state, DEMO, "Copy").unwrap();
-    assert_eq!((copy.name.as_str(), copy.scenario_count), ("Copy", 8));
+    assert_eq!((copy.name.as_str(), copy.scenario_count), ("Copy", 9));
     let err = commands::rename_collection(&state, "Copy", DEMO).unwrap_err();
     assert_eq!(err.code, IpcErrorCode::Conflict);
     let err = commands::duplicate_collection(&state, DEMO, "Copy").unwrap_err();

@@ -240,7 +240,7 @@ async fn a_collection_run_reports_each_scenario_and_saves_its_runs() {
     .await
     .unwrap();
     assert!(!view.cancelled);
-    assert_eq!(view.results.len(), 8);
+    assert_eq!(view.results.len(), 9);
     let failed: Vec<_> = view
         .results
         .iter()

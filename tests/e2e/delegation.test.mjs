@@ -30,7 +30,7 @@ test("a fresh start seeds the demo workspace into the empty data directory", asy
   const scenario = await browser.$("//*[@role='treeitem' and contains(., '1. Microservices')]");
   await scenario.waitForExist({ timeout: TIMEOUT });
   const items = await browser.$$("//*[@role='treeitem']//ul//*[@role='treeitem']");
-  assert.equal(items.length, 8, "the eight demo scenarios");
+  assert.equal(items.length, 9, "the nine demo scenarios");
   assert.ok(existsSync(path.join(dataDir, "baton.sqlite")), "the store is in BATON_DATA_DIR");
 });
 

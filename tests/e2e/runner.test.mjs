@@ -53,7 +53,7 @@ test("a collection run reports the one failing assertion, and the run is in the 
   await progress.waitForExist({ timeout: TIMEOUT });
   const done = await browser.$("[role='status'][aria-label='Collection run outcome']");
   await done.waitForExist({ timeout: TIMEOUT });
-  assert.equal(await progress.getAttribute("aria-valuenow"), "8");
+  assert.equal(await progress.getAttribute("aria-valuenow"), "9");
 
   const failed = await browser.$$("[data-testid='scenario-result'][data-status='failed']");
   const passed = await browser.$$("[data-testid='scenario-result'][data-status='passed']");

@@ -611,7 +611,7 @@ fn import_export_round_trip_and_run_from_the_store() {
     let (code, out, err) = baton(&["import", path_str(&demo_file())], &store);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("Imported \"Baton demo\" (8 scenarios)"),
+        out.contains("Imported \"Baton demo\" (9 scenarios)"),
         "{out}"
     );
 

@@ -44,7 +44,7 @@ fn explain(record: &RunRecord) -> String {
 async fn the_demo_collection_passes_against_the_lab() {
     let lab = lab().await;
     let collection = demo();
-    assert_eq!(collection.scenarios.len(), 8);
+    assert_eq!(collection.scenarios.len(), 9);
     for record in run_all(&collection, &lab).await {
         assert!(
             record.passed(),

@@ -322,7 +322,7 @@ fn the_demo_collection_reads_and_round_trips() {
         Ok(c) => c,
         Err(e) => panic!("{e}"),
     };
-    assert_eq!(collection.scenarios.len(), 8);
+    assert_eq!(collection.scenarios.len(), 9);
     // Scenario 8's cache and repeat survive the round trip below.
     let cached = collection
         .scenario("payments-100")

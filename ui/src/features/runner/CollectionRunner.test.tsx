@@ -39,7 +39,7 @@ describe("The collection runner", () => {
     await openRunner(user);
 
     const boxes = screen.getAllByRole("checkbox");
-    expect(boxes).toHaveLength(8);
+    expect(boxes).toHaveLength(9);
     expect(boxes.every((b) => (b as HTMLInputElement).checked)).toBe(true);
 
     await user.click(screen.getByRole("button", { name: "Run all" }));
@@ -51,10 +51,10 @@ describe("The collection runner", () => {
       { cmd: "run_collection", args: { collection: "Baton demo", scenarioIds: null, environment: "lab" } },
     ]);
 
-    expect(rows()).toHaveLength(8);
+    expect(rows()).toHaveLength(9);
     expect(statusOf(CHAIN)).toBe("passed");
     expect(statusOf(REFUSALS)).toBe("failed");
-    expect(progress().getAttribute("aria-valuenow")).toBe("8");
+    expect(progress().getAttribute("aria-valuenow")).toBe("9");
 
     // The failed scenario opens on its failure: the assertion that did not hold, marked failed.
     const failed = within(row(REFUSALS)).getByRole("list", { name: /^Assertions of Scope escalation/ });
