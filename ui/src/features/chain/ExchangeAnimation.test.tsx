@@ -1,9 +1,10 @@
-import { render, screen } from "@testing-library/react";
+import { act, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import type { Step, StepRecord } from "../../api/types";
+import type { LiveStatus } from "../run/useRun";
 import { agentChainRun, demoCollection } from "../../test/fakeApp";
-import { ExchangeAnimation } from "./ExchangeAnimation";
+import { ExchangeAnimation, useLiveMotion } from "./ExchangeAnimation";
 import { liveMotion, motionFromRecord } from "./exchangeMotion";
 
 const steps = demoCollection.scenarios!.find((s) => s.id === "agent-chain")!.steps! as Step[];
@@ -18,7 +19,14 @@ function reducedMotion(reduce: boolean) {
   }));
 }
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
+
+function Live({ statuses, done }: { statuses: Record<string, LiveStatus>; done: Record<string, StepRecord> }) {
+  return <ExchangeAnimation motion={useLiveMotion(steps, statuses, done)} />;
+}
 
 describe("ExchangeAnimation", () => {
   it("shows the running exchange's subject and actor going into the token service", () => {
@@ -54,6 +62,24 @@ describe("ExchangeAnimation", () => {
     const motion = liveMotion(steps, { "hop-1": "running" }, {}, null);
     expect(motion).not.toBeNull();
     render(<ExchangeAnimation motion={motion} />);
+    expect(screen.queryByTestId("exchange-animation")).toBeNull();
+  });
+
+  it("follows a run: in flight, then issued for about a second, then gone", () => {
+    reducedMotion(false);
+    vi.useFakeTimers();
+    const before = { bob: records.bob!, planner: records.planner! };
+    const { rerender } = render(<Live statuses={{ bob: "passed", planner: "passed", "hop-1": "running" }} done={before} />);
+    expect(screen.getByTestId("exchange-animation").getAttribute("data-outcome")).toBe("pending");
+
+    const after = { ...before, "hop-1": records["hop-1"]! };
+    rerender(<Live statuses={{ bob: "passed", planner: "passed", "hop-1": "passed" }} done={after} />);
+    expect(screen.getByTestId("exchange-animation").getAttribute("data-outcome")).toBe("issued");
+    // The next step starting (not an exchange) does not cut it short.
+    rerender(<Live statuses={{ bob: "passed", planner: "passed", "hop-1": "passed", flight: "running" }} done={after} />);
+    expect(screen.getByTestId("exchange-animation").getAttribute("data-outcome")).toBe("issued");
+
+    act(() => void vi.advanceTimersByTime(2000));
     expect(screen.queryByTestId("exchange-animation")).toBeNull();
   });
 });

@@ -65,6 +65,7 @@ export function useLiveMotion(
   records: Record<string, StepRecord>,
 ): ExchangeMotion | null {
   const previous = useRef(statuses);
+  const timer = useRef<number | undefined>(undefined);
   const [justFinished, setJustFinished] = useState<string | null>(null);
   useEffect(() => {
     const before = previous.current;
@@ -72,8 +73,10 @@ export function useLiveMotion(
     const finished = Object.keys(statuses).filter((id) => before[id] === "running" && statuses[id] !== "running" && statuses[id] !== "idle");
     if (finished.length === 0) return;
     setJustFinished(finished[finished.length - 1]!);
-    const timer = window.setTimeout(() => setJustFinished(null), FINISHED_MS);
-    return () => window.clearTimeout(timer);
+    // The timer outlives later status changes (the next step starting, the run's result).
+    window.clearTimeout(timer.current);
+    timer.current = window.setTimeout(() => setJustFinished(null), FINISHED_MS);
   }, [statuses]);
+  useEffect(() => () => window.clearTimeout(timer.current), []);
   return liveMotion(steps, statuses, records, justFinished);
 }

@@ -78,7 +78,9 @@ export function liveMotion(
   justFinished: string | null,
 ): ExchangeMotion | null {
   const running = steps.find((s) => statuses[s.id] === "running");
-  if (running) return motionFromStep(running, records);
+  const inFlight = running ? motionFromStep(running, records) : null;
+  if (inFlight) return inFlight;
+  // A step that is no exchange (a first token, an inspection) leaves the last one showing.
   const done = justFinished ? records[justFinished] : undefined;
   return done ? motionFromRecord(done) : null;
 }
