@@ -1,5 +1,7 @@
 import "./chain.css";
 
+import { useEffect, useRef } from "react";
+
 import type { ChainHop, ChainPrincipal, DelegationChain, Graph } from "../../api/types";
 
 type Props = {
@@ -42,8 +44,14 @@ function chainHolds(chain: DelegationChain, selectedId: string | null): boolean 
  * act — each hop labelled with its kind, audience and scope. Large type, for a projector. */
 export function ChainView({ graph, selectedId, onSelect, emptyText }: Props) {
   const chains = graph.chains ?? [];
+  // The selection's place in a long chain scrolls into view.
+  const root = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const current = root.current?.querySelector<HTMLElement>('[aria-current="true"]');
+    current?.scrollIntoView?.({ block: "nearest", inline: "nearest" });
+  }, [selectedId, graph]);
   return (
-    <section className="chain-view" aria-label="Delegation chain">
+    <section ref={root} className="chain-view" aria-label="Delegation chain">
       {chains.length === 0 ? (
         <p className="chain-view__empty muted">{emptyText ?? "No exchanges yet: the chain appears when a token is exchanged."}</p>
       ) : (
