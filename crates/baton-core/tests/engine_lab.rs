@@ -5,7 +5,7 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
-use baton_core::scenario::{Collection, Progress, RunRecord, StepStatus};
+use baton_core::scenario::{Collection, ExchangeKind, Graph, Progress, RunRecord, StepStatus};
 use baton_sts::{Policy, StsConfig, StsHandle};
 
 use common::{demo, engine, lab, lab_options as options};
@@ -81,6 +81,23 @@ async fn the_three_hop_chain_records_every_actor_and_verifies() {
     assert_eq!(
         subject.token.fingerprint,
         hop2.token.as_ref().expect("hop-2 token").fingerprint
+    );
+    // The chain view reads the act claims the lab wrote: Bob, then each agent as it joined.
+    let graph = Graph::of_run(chain);
+    let lines: Vec<Vec<&str>> = graph
+        .chains
+        .iter()
+        .map(|c| c.principals.iter().map(|p| p.name.as_str()).collect())
+        .collect();
+    assert_eq!(
+        lines,
+        [["bob", "planner-agent", "flight-agent", "payment-agent"]]
+    );
+    let hops = &graph.chains[0].hops;
+    assert!(hops.iter().all(|h| h.kind == ExchangeKind::Delegation));
+    assert_eq!(
+        hops.iter().map(|h| h.audience.clone()).collect::<Vec<_>>(),
+        [["flight-agent"], ["payment-agent"], ["payments-api"]]
     );
     // The client secret never reaches the record.
     let recorded = serde_json::to_string(&hop3.request).expect("serialises");

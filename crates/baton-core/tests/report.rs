@@ -346,9 +346,26 @@ fn graph() -> Graph {
 #[test]
 fn the_fixture_graph_has_the_expected_shape() {
     let g = graph();
-    // agents: user, 3 agent tokens, 3 hops; gateway: pasted + backend; refusals: the user's.
+    // agents: user, 3 agent tokens, 3 hops; gateway: pasted + backend; refusals: the user's,
+    // and the refused escalation its subject edge leads into.
     assert_eq!(g.nodes.len(), 10);
-    assert_eq!(g.edges.len(), 7);
+    assert_eq!(g.edges.len(), 8);
+    assert_eq!(g.refusals.len(), 1);
+    assert_eq!(g.refusals[0].error.as_deref(), Some("invalid_target"));
+    let refused: Vec<&ExchangeEdge> = g
+        .edges
+        .iter()
+        .filter(|e| e.kind == ExchangeKind::Refused)
+        .collect();
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].to, g.refusals[0].id);
+    // One chain per line of exchanges: the agents' three hops, the gateway's swap, the refusal.
+    let chains: Vec<(&str, usize)> = g
+        .chains
+        .iter()
+        .map(|c| (c.scenario_id.as_str(), c.hops.len()))
+        .collect();
+    assert_eq!(chains, [("agents", 3), ("gateway", 1), ("refusals", 1)]);
     assert_eq!(
         g.edges.iter().filter(|e| e.role == EdgeRole::Actor).count(),
         3
@@ -427,12 +444,17 @@ fn svg_draws_each_token_once_and_each_exchange_once_with_dashed_actors() {
         .descendants()
         .filter(|n| n.has_tag_name("g") && has_class(n, "token"))
         .collect();
-    assert_eq!(tokens.len(), g.nodes.len());
+    assert_eq!(tokens.len(), g.nodes.len() + g.refusals.len());
     let drawn: BTreeSet<&str> = tokens
         .iter()
         .filter_map(|t| t.attribute("data-node"))
         .collect();
-    let expected: BTreeSet<&str> = g.nodes.iter().map(|n| n.id.as_str()).collect();
+    let expected: BTreeSet<&str> = g
+        .nodes
+        .iter()
+        .map(|n| n.id.as_str())
+        .chain(g.refusals.iter().map(|r| r.id.as_str()))
+        .collect();
     assert_eq!(drawn, expected);
     let ids: BTreeSet<&str> = tokens.iter().filter_map(|t| t.attribute("id")).collect();
     assert_eq!(ids.len(), tokens.len(), "element ids are unique");
@@ -454,7 +476,7 @@ fn svg_draws_each_token_once_and_each_exchange_once_with_dashed_actors() {
         let dashed = e.attribute("stroke-dasharray").is_some();
         assert_eq!(
             dashed,
-            has_class(e, "actor"),
+            has_class(e, "actor") || has_class(e, "refused"),
             "{:?}",
             e.attribute("data-edge")
         );
@@ -462,6 +484,8 @@ fn svg_draws_each_token_once_and_each_exchange_once_with_dashed_actors() {
         assert!(e.attribute("marker-end").is_some(), "an arrowhead");
         let kind = if has_class(e, "delegation") {
             "delegation"
+        } else if has_class(e, "refused") {
+            "refused"
         } else {
             "impersonation"
         };
@@ -470,7 +494,19 @@ fn svg_draws_each_token_once_and_each_exchange_once_with_dashed_actors() {
             .or_default()
             .insert(e.attribute("stroke").expect("stroke"));
     }
-    assert_eq!(stroke_by_kind.len(), 2);
+    assert_eq!(stroke_by_kind.len(), 3);
+    assert_ne!(stroke_by_kind["refused"], stroke_by_kind["impersonation"]);
+    let refusal = doc
+        .descendants()
+        .find(|n| n.has_tag_name("g") && has_class(n, "refusal"))
+        .expect("the refusal is drawn");
+    let said: String = refusal
+        .descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(said.contains("invalid_target"), "{said}");
+    assert!(said.contains("audience not allowed"), "{said}");
     assert_eq!(stroke_by_kind["delegation"].len(), 1);
     assert_ne!(
         stroke_by_kind["delegation"],
@@ -569,10 +605,7 @@ fn svg_marks_issued_and_outside_tokens_and_the_chain_reads_left_to_right() {
 
 #[test]
 fn an_empty_graph_is_still_a_drawing() {
-    let text = svg(&Graph {
-        nodes: Vec::new(),
-        edges: Vec::new(),
-    });
+    let text = svg(&Graph::default());
     let doc = roxmltree::Document::parse(&text).expect("well-formed");
     assert!(text.contains("No tokens"));
     assert_eq!(
@@ -669,7 +702,11 @@ fn big_graph() -> Graph {
         }
     }
     assert_eq!(nodes.len(), 300);
-    Graph { nodes, edges }
+    Graph {
+        nodes,
+        edges,
+        ..Graph::default()
+    }
 }
 
 #[test]
@@ -745,7 +782,12 @@ fn dot_declares_every_token_and_draws_actor_edges_dashed() {
             nodes.insert(first);
         }
     }
-    let expected: BTreeSet<String> = g.nodes.iter().map(|n| n.id.clone()).collect();
+    let expected: BTreeSet<String> = g
+        .nodes
+        .iter()
+        .map(|n| n.id.clone())
+        .chain(g.refusals.iter().map(|r| r.id.clone()))
+        .collect();
     assert_eq!(nodes, expected);
     assert_eq!(edges.len(), g.edges.len());
     for ((from, to, attrs), e) in edges.iter().zip(&g.edges) {
@@ -760,7 +802,12 @@ fn dot_declares_every_token_and_draws_actor_edges_dashed() {
         .iter()
         .filter_map(|(_, _, a)| a.split("color=\"").nth(1)?.split('"').next())
         .collect();
-    assert_eq!(colours.len(), 2, "delegation and impersonation differ");
+    assert_eq!(
+        colours.len(),
+        3,
+        "delegation, impersonation and refusal differ"
+    );
+    assert!(text.contains("label=\"✗ no token [refused]\\lerror: invalid_target"));
 }
 
 #[test]
@@ -770,7 +817,7 @@ fn mermaid_uses_safe_ids_and_dotted_actor_links() {
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("flowchart LR"));
     let mut nodes = BTreeSet::new();
-    let (mut solid, mut dotted) = (0, 0);
+    let (mut solid, mut dotted, mut refused) = (0, 0, 0);
     for line in text.lines().map(str::trim) {
         let words: Vec<&str> = line.split_whitespace().collect();
         if let Some((id, label)) = line.split_once("[\"") {
@@ -783,22 +830,24 @@ fn mermaid_uses_safe_ids_and_dotted_actor_links() {
                 );
                 nodes.insert(id.to_string());
             }
-        } else if words.len() == 3 && (words[1] == "-->" || words[1] == "-.->") {
+        } else if words.len() == 3 && ["-->", "-.->", "-.-x"].contains(&words[1]) {
             assert!(
                 nodes.contains(words[0]) && nodes.contains(words[2]),
                 "{line}"
             );
-            if words[1] == "-->" {
-                solid += 1;
-            } else {
-                dotted += 1;
+            match words[1] {
+                "-->" => solid += 1,
+                "-.->" => dotted += 1,
+                _ => refused += 1,
             }
         }
     }
-    assert_eq!(nodes.len(), g.nodes.len());
+    assert_eq!(nodes.len(), g.nodes.len() + g.refusals.len());
     let actors = g.edges.iter().filter(|e| e.role == EdgeRole::Actor).count();
+    assert_eq!(refused, 1, "the refused escalation ends in x");
     assert_eq!(dotted, actors);
-    assert_eq!(solid, g.edges.len() - actors);
+    assert_eq!(solid, g.edges.len() - actors - refused);
+    assert!(text.contains("classDef refused"));
     assert!(text.contains("classDef delegation"));
     assert!(text.contains("classDef impersonation"));
     assert!(text.contains("o'brien #60;ops#62; #38; #34;co#34;"));

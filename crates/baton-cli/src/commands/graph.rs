@@ -33,10 +33,10 @@ pub fn run(args: &GraphArgs) -> Result<(), CliError> {
                 .unwrap_or_default()
         )));
     }
-    let graph = Graph {
-        nodes: runs.iter().flat_map(|r| r.graph.nodes.clone()).collect(),
-        edges: runs.iter().flat_map(|r| r.graph.edges.clone()).collect(),
-    };
+    let mut graph = Graph::default();
+    for run in &runs {
+        graph.extend(run.graph.clone());
+    }
     let drawing = if args.png {
         png(&graph).map_err(|e| usage(format!("the PNG could not be drawn: {e}")))?
     } else if args.dot {

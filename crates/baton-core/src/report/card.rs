@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::scenario::graph::{ExchangeKind, Graph, TokenNode};
+use crate::scenario::graph::{ExchangeKind, Graph, RefusalNode, TokenNode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Tone {
@@ -47,6 +47,7 @@ impl Origin {
             Origin::Exchanged(ExchangeKind::Delegation) => "delegation",
             Origin::Exchanged(ExchangeKind::Impersonation) => "impersonation",
             Origin::Exchanged(ExchangeKind::Grant) => "grant",
+            Origin::Exchanged(ExchangeKind::Refused) => "refused",
         }
     }
 }
@@ -122,6 +123,42 @@ pub(crate) fn lines(node: &TokenNode) -> Vec<Line> {
     let step = if node.issued { "step:" } else { "used in:" };
     push(Tone::Muted, step, std::slice::from_ref(&node.step_name), "");
     lines
+}
+
+/// A refusal's box: the error code, what the server said (or why nothing came), the step.
+pub(crate) fn refusal_lines(r: &RefusalNode) -> Vec<Line> {
+    let line = |tone, label, value: &str| Line {
+        tone,
+        label,
+        parts: vec![one_line(value)],
+        sep: "",
+    };
+    let mut lines = Vec::new();
+    match (&r.error, r.status) {
+        (Some(code), _) => lines.push(line(Tone::Warn, "error:", code)),
+        (None, Some(status)) => lines.push(line(Tone::Warn, "status:", &status.to_string())),
+        (None, None) => lines.push(line(Tone::Warn, "error:", "no answer")),
+    }
+    if let Some(d) = &r.description {
+        lines.push(line(Tone::Ink, "why:", d));
+    }
+    lines.push(line(Tone::Muted, "step:", &r.step_name));
+    lines
+}
+
+/// Everything about a refusal, for a tooltip.
+pub(crate) fn refusal_details(r: &RefusalNode) -> String {
+    let mut t = vec![format!("refused: step {:?} issued no token", r.step_name)];
+    if let Some(status) = r.status {
+        t.push(format!("HTTP status: {status}"));
+    }
+    if let Some(code) = &r.error {
+        t.push(format!("error: {code}"));
+    }
+    if let Some(d) = &r.description {
+        t.push(d.clone());
+    }
+    t.join("\n")
 }
 
 /// Between actors of a chain, the current actor first: each acted after the one to its right.

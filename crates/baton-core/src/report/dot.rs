@@ -11,7 +11,8 @@ pub fn dot(graph: &Graph) -> String {
     let origins = card::origins(graph);
     let mut out = String::new();
     out.push_str("// Baton: token exchanges. Solid: subject -> issued; dashed: actor -> issued;\n");
-    out.push_str("// blue: delegation (the issued token has act); orange: impersonation.\n");
+    out.push_str("// blue: delegation (the issued token has act); orange: impersonation;\n");
+    out.push_str("// red dotted: into an exchange that was refused.\n");
     out.push_str("digraph baton {\n");
     out.push_str("  rankdir=LR;\n");
     out.push_str("  graph [fontname=\"Helvetica\", fontsize=12, nodesep=0.3, ranksep=0.7];\n");
@@ -22,9 +23,14 @@ pub fn dot(graph: &Graph) -> String {
     out.push_str("  edge [penwidth=1.4, arrowsize=0.8];\n");
 
     let mut scenarios: Vec<&str> = Vec::new();
-    for node in &graph.nodes {
-        if !scenarios.contains(&node.scenario_id.as_str()) {
-            scenarios.push(&node.scenario_id);
+    let band_of = graph
+        .nodes
+        .iter()
+        .map(|n| n.scenario_id.as_str())
+        .chain(graph.refusals.iter().map(|r| r.scenario_id.as_str()));
+    for scenario in band_of {
+        if !scenarios.contains(&scenario) {
+            scenarios.push(scenario);
         }
     }
     let mut declared = std::collections::BTreeSet::new();
@@ -50,6 +56,7 @@ pub fn dot(graph: &Graph) -> String {
                 Origin::Exchanged(ExchangeKind::Delegation) => ("#dbeafe", "rounded,filled"),
                 Origin::Exchanged(ExchangeKind::Impersonation) => ("#ffedd5", "rounded,filled"),
                 Origin::Exchanged(ExchangeKind::Grant) => ("#ede9fe", "rounded,filled"),
+                Origin::Exchanged(ExchangeKind::Refused) => ("#fef2f2", "rounded,filled,dashed"),
             };
             let _ = writeln!(
                 out,
@@ -58,17 +65,35 @@ pub fn dot(graph: &Graph) -> String {
                 quote(&card::details(node, origin)),
             );
         }
+        for refusal in graph.refusals.iter().filter(|r| r.scenario_id == *scenario) {
+            if !declared.insert(refusal.id.as_str()) {
+                continue;
+            }
+            let mut label = String::from("✗ no token [refused]\\l");
+            for line in card::refusal_lines(refusal) {
+                let _ = write!(label, "{} {}\\l", line.label, escape(&line.value()));
+            }
+            let _ = writeln!(
+                out,
+                "    {} [label=\"{label}\", style=\"rounded,filled,dashed\", color=\"#b91c1c\", \
+                 fillcolor=\"#fef2f2\", tooltip={}];",
+                quote(&refusal.id),
+                quote(&card::refusal_details(refusal)),
+            );
+        }
         out.push_str("  }\n");
     }
     for edge in &graph.edges {
-        let style = match edge.role {
-            EdgeRole::Subject => "solid",
-            EdgeRole::Actor => "dashed",
+        let style = match (edge.role, edge.kind) {
+            (_, ExchangeKind::Refused) => "dotted",
+            (EdgeRole::Subject, _) => "solid",
+            (EdgeRole::Actor, _) => "dashed",
         };
         let (colour, kind) = match edge.kind {
             ExchangeKind::Delegation => ("#2563eb", "delegation"),
             ExchangeKind::Impersonation => ("#ea580c", "impersonation"),
             ExchangeKind::Grant => ("#7c3aed", "JWT grant"),
+            ExchangeKind::Refused => ("#b91c1c", "refused, no token"),
         };
         let role = match edge.role {
             EdgeRole::Subject => "subject",

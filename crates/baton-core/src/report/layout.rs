@@ -104,7 +104,8 @@ pub struct Layout {
     pub width: i32,
     pub height: i32,
     pub bands: Vec<Band>,
-    /// Per `graph.nodes` index; `None` for a repeated node id (the first one is drawn).
+    /// Per `graph.nodes` index, then per `graph.refusals` index; `None` for a repeated node id
+    /// (the first one is drawn).
     pub nodes: Vec<Option<Rect>>,
     /// One per edge whose ends are both drawn, in edge order.
     pub routes: Vec<Route>,
@@ -119,22 +120,34 @@ const DEFAULT_SIZE: Size = Size {
 /// How many ordering sweeps to try; more rarely helps.
 const SWEEPS: usize = 8;
 
-/// Lays the graph out; `sizes[i]` is the size of `graph.nodes[i]`'s box.
+/// Lays the graph out; `sizes[i]` is the size of `graph.nodes[i]`'s box, then of the refusals'.
 pub fn layout(graph: &Graph, sizes: &[Size], spacing: &Spacing) -> Layout {
     let size = |i: usize| sizes.get(i).copied().unwrap_or(DEFAULT_SIZE);
     // Bands in order of first appearance; a repeated node id is drawn once.
     let mut first: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut band_of: Vec<usize> = vec![usize::MAX; graph.nodes.len()];
+    // Refusals are boxes like tokens, after them.
+    let boxes: Vec<(&str, &str)> = graph
+        .nodes
+        .iter()
+        .map(|n| (n.id.as_str(), n.scenario_id.as_str()))
+        .chain(
+            graph
+                .refusals
+                .iter()
+                .map(|r| (r.id.as_str(), r.scenario_id.as_str())),
+        )
+        .collect();
+    let mut band_of: Vec<usize> = vec![usize::MAX; boxes.len()];
     let mut bands: Vec<(&str, Vec<usize>)> = Vec::new();
-    for (i, node) in graph.nodes.iter().enumerate() {
-        if first.contains_key(node.id.as_str()) {
+    for (i, &(id, scenario_id)) in boxes.iter().enumerate() {
+        if first.contains_key(id) {
             continue;
         }
-        first.insert(&node.id, i);
-        let b = match bands.iter().position(|(s, _)| *s == node.scenario_id) {
+        first.insert(id, i);
+        let b = match bands.iter().position(|(s, _)| *s == scenario_id) {
             Some(b) => b,
             None => {
-                bands.push((&node.scenario_id, Vec::new()));
+                bands.push((scenario_id, Vec::new()));
                 bands.len() - 1
             }
         };
@@ -164,7 +177,7 @@ pub fn layout(graph: &Graph, sizes: &[Size], spacing: &Spacing) -> Layout {
         .iter()
         .map(|e| e.role == EdgeRole::Subject)
         .collect();
-    let mut rects: Vec<Option<Rect>> = vec![None; graph.nodes.len()];
+    let mut rects: Vec<Option<Rect>> = vec![None; boxes.len()];
     let mut routes: Vec<Route> = Vec::new();
     let mut out_bands = Vec::new();
     let mut top = spacing.margin + spacing.top;
@@ -736,7 +749,11 @@ mod tests {
             edge("s/hop1", "s/hop2", EdgeRole::Subject),
             edge("s/agent2", "s/hop2", EdgeRole::Actor),
         ];
-        let graph = Graph { nodes, edges };
+        let graph = Graph {
+            nodes,
+            edges,
+            ..Graph::default()
+        };
         let l = layout(&graph, &sizes(4), &Spacing::default());
         let r: Vec<Rect> = l.nodes.iter().flatten().copied().collect();
         let (user, hop1, agent2, hop2) = (r[0], r[1], r[2], r[3]);
@@ -760,7 +777,11 @@ mod tests {
             edge("s/c", "s/d", EdgeRole::Subject),
             edge("s/a", "s/d", EdgeRole::Actor),
         ];
-        let graph = Graph { nodes, edges };
+        let graph = Graph {
+            nodes,
+            edges,
+            ..Graph::default()
+        };
         let l = layout(&graph, &sizes(4), &Spacing::default());
         let long = l.routes.iter().find(|r| r.edge == 3).expect("routed");
         // Through the columns of b and c: two points in each.
@@ -788,7 +809,11 @@ mod tests {
             edge("s/a", "t/x", EdgeRole::Subject),
             edge("s/a", "nowhere", EdgeRole::Subject),
         ];
-        let graph = Graph { nodes, edges };
+        let graph = Graph {
+            nodes,
+            edges,
+            ..Graph::default()
+        };
         let l = layout(&graph, &sizes(5), &Spacing::default());
         assert_eq!(l.nodes.iter().flatten().count(), 4);
         assert!(l.nodes[3].is_none(), "a repeated id is drawn once");
@@ -796,14 +821,7 @@ mod tests {
         let routed: Vec<usize> = l.routes.iter().map(|r| r.edge).collect();
         assert_eq!(routed, [0, 1, 2, 3, 4]);
         assert_apart(&l);
-        let empty = layout(
-            &Graph {
-                nodes: Vec::new(),
-                edges: Vec::new(),
-            },
-            &[],
-            &Spacing::default(),
-        );
+        let empty = layout(&Graph::default(), &[], &Spacing::default());
         assert!(empty.bands.is_empty() && empty.width > 0 && empty.height > 0);
     }
 }

@@ -14,13 +14,19 @@ pub fn mermaid(graph: &Graph) -> String {
     let mut ids: BTreeMap<&str, String> = BTreeMap::new();
     let mut out = String::from("flowchart LR\n");
     out.push_str(
-        "  %% Baton: token exchanges. Solid: subject -> issued; dotted: actor -> issued.\n",
+        "  %% Baton: token exchanges. Solid: subject -> issued; dotted: actor -> issued;\n  \
+         %% ending in x: into a refused exchange.\n",
     );
 
     let mut scenarios: Vec<&str> = Vec::new();
-    for node in &graph.nodes {
-        if !scenarios.contains(&node.scenario_id.as_str()) {
-            scenarios.push(&node.scenario_id);
+    let band_of = graph
+        .nodes
+        .iter()
+        .map(|n| n.scenario_id.as_str())
+        .chain(graph.refusals.iter().map(|r| r.scenario_id.as_str()));
+    for scenario in band_of {
+        if !scenarios.contains(&scenario) {
+            scenarios.push(scenario);
         }
     }
     let mut classes: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -43,6 +49,19 @@ pub fn mermaid(graph: &Graph) -> String {
             let _ = writeln!(out, "    {id}[\"{label}\"]");
             classes.entry(origin.tag()).or_default().push(id);
         }
+        for refusal in graph.refusals.iter().filter(|r| r.scenario_id == *scenario) {
+            if ids.contains_key(refusal.id.as_str()) {
+                continue;
+            }
+            let id = format!("n{}", ids.len());
+            ids.insert(&refusal.id, id.clone());
+            let mut label = String::from("<b>✗ no token</b> · refused");
+            for line in card::refusal_lines(refusal) {
+                let _ = write!(label, "<br/>{} {}", line.label, escape(&line.value()));
+            }
+            let _ = writeln!(out, "    {id}[\"{label}\"]");
+            classes.entry("refused").or_default().push(id);
+        }
         out.push_str("  end\n");
     }
 
@@ -53,15 +72,17 @@ pub fn mermaid(graph: &Graph) -> String {
         else {
             continue;
         };
-        let arrow = match edge.role {
-            EdgeRole::Subject => "-->",
-            EdgeRole::Actor => "-.->",
+        let arrow = match (edge.role, edge.kind) {
+            (_, ExchangeKind::Refused) => "-.-x",
+            (EdgeRole::Subject, _) => "-->",
+            (EdgeRole::Actor, _) => "-.->",
         };
         let _ = writeln!(out, "  {from} {arrow} {to}");
         let kind = match edge.kind {
             ExchangeKind::Delegation => "delegation",
             ExchangeKind::Impersonation => "impersonation",
             ExchangeKind::Grant => "grant",
+            ExchangeKind::Refused => "refused",
         };
         links.entry(kind).or_default().push(count);
         count += 1;
@@ -70,6 +91,9 @@ pub fn mermaid(graph: &Graph) -> String {
     out.push_str("  classDef delegation fill:#dbeafe,stroke:#2563eb,color:#1e293b\n");
     out.push_str("  classDef impersonation fill:#ffedd5,stroke:#ea580c,color:#1e293b\n");
     out.push_str("  classDef grant fill:#ede9fe,stroke:#7c3aed,color:#1e293b\n");
+    out.push_str(
+        "  classDef refused fill:#fef2f2,stroke:#b91c1c,stroke-dasharray:4 3,color:#1e293b\n",
+    );
     out.push_str("  classDef issued fill:#ffffff,stroke:#334155,color:#1e293b\n");
     out.push_str(
         "  classDef outside fill:#f1f5f9,stroke:#94a3b8,stroke-dasharray:4 3,color:#1e293b\n",
@@ -81,6 +105,7 @@ pub fn mermaid(graph: &Graph) -> String {
         let colour = match *kind {
             "delegation" => "#2563eb",
             "grant" => "#7c3aed",
+            "refused" => "#b91c1c",
             _ => "#ea580c",
         };
         let list: Vec<String> = indices.iter().map(usize::to_string).collect();

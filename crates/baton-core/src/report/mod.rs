@@ -107,13 +107,9 @@ impl RunReport {
 
     /// Every run's graph in one, for drawing a whole report.
     pub fn graph(&self) -> Graph {
-        let mut graph = Graph {
-            nodes: Vec::new(),
-            edges: Vec::new(),
-        };
+        let mut graph = Graph::default();
         for run in &self.runs {
-            graph.nodes.extend(run.graph.nodes.iter().cloned());
-            graph.edges.extend(run.graph.edges.iter().cloned());
+            graph.extend(run.graph.clone());
         }
         graph
     }

@@ -8,7 +8,7 @@ use std::fmt::Write;
 use crate::report::card::{self, Line, Origin, Tone};
 use crate::report::layout::{Layout, Point, Rect, Size, Spacing, layout};
 use crate::report::xml;
-use crate::scenario::graph::{EdgeRole, ExchangeEdge, ExchangeKind, Graph, TokenNode};
+use crate::scenario::graph::{EdgeRole, ExchangeEdge, ExchangeKind, Graph, RefusalNode, TokenNode};
 
 const FONT: &str = "ui-monospace, SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', monospace";
 const FONT_SIZE: i32 = 12;
@@ -41,6 +41,7 @@ pub fn svg(graph: &Graph) -> String {
             let origin = origins.get(n.id.as_str()).copied();
             Card::new(n, origin.unwrap_or(Origin::Outside))
         })
+        .chain(graph.refusals.iter().map(Card::refusal))
         .collect();
     let width = cards
         .iter()
@@ -123,9 +124,14 @@ pub fn svg(graph: &Graph) -> String {
     let _ = writeln!(out, "</g>");
     let _ = writeln!(out, "<g class=\"tokens\">");
     let mut ids = Ids::default();
-    for ((node, card), rect) in graph.nodes.iter().zip(&cards).zip(&placed.nodes) {
+    let boxes = graph
+        .nodes
+        .iter()
+        .map(|n| (n.id.as_str(), n.issued))
+        .chain(graph.refusals.iter().map(|r| (r.id.as_str(), true)));
+    for (((node_id, issued), card), rect) in boxes.zip(&cards).zip(&placed.nodes) {
         if let Some(rect) = rect {
-            write_node(&mut out, node, card, *rect, &ids.next(&node.id));
+            write_node(&mut out, node_id, issued, card, *rect, &ids.next(node_id));
         }
     }
     let _ = writeln!(out, "</g>");
@@ -158,6 +164,16 @@ impl Card {
             origin,
             rows,
             tooltip: card::details(node, origin),
+        }
+    }
+
+    fn refusal(r: &RefusalNode) -> Self {
+        let origin = Origin::Exchanged(ExchangeKind::Refused);
+        Card {
+            title: "✗ no token".to_string(),
+            origin,
+            rows: card::refusal_lines(r).iter().flat_map(rows).collect(),
+            tooltip: card::refusal_details(r),
         }
     }
 
@@ -263,6 +279,7 @@ fn colour(kind: ExchangeKind) -> &'static str {
         ExchangeKind::Delegation => DELEGATION,
         ExchangeKind::Impersonation => IMPERSONATION,
         ExchangeKind::Grant => GRANT,
+        ExchangeKind::Refused => WARN,
     }
 }
 
@@ -271,6 +288,7 @@ fn kind_name(kind: ExchangeKind) -> &'static str {
         ExchangeKind::Delegation => "delegation",
         ExchangeKind::Impersonation => "impersonation",
         ExchangeKind::Grant => "grant",
+        ExchangeKind::Refused => "refused",
     }
 }
 
@@ -280,6 +298,7 @@ fn write_defs(out: &mut String) {
         ExchangeKind::Delegation,
         ExchangeKind::Impersonation,
         ExchangeKind::Grant,
+        ExchangeKind::Refused,
     ] {
         let _ = writeln!(
             out,
@@ -300,12 +319,13 @@ fn legend_width() -> i32 {
         .sum()
 }
 
-const LEGEND_ITEMS: [(&str, &str); 7] = [
+const LEGEND_ITEMS: [(&str, &str); 8] = [
     ("subject", "subject → issued"),
     ("actor", "actor → issued"),
     ("delegation", "delegation (act)"),
     ("impersonation", "impersonation (no act)"),
     ("grant", "JWT grant (RFC 7523)"),
+    ("refused", "✗ refused"),
     ("issued", "issued in the run"),
     ("outside", "from outside"),
 ];
@@ -324,10 +344,11 @@ fn write_legend(out: &mut String, x0: i32, y0: i32) {
                 "<line x1=\"{x}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{INK}\" stroke-width=\"1.6\" stroke-dasharray=\"6 4\"/>",
                 x + 32
             ),
-            "delegation" | "impersonation" | "grant" => {
+            "delegation" | "impersonation" | "grant" | "refused" => {
                 let kind = match what {
                     "delegation" => ExchangeKind::Delegation,
                     "grant" => ExchangeKind::Grant,
+                    "refused" => ExchangeKind::Refused,
                     _ => ExchangeKind::Impersonation,
                 };
                 format!(
@@ -381,12 +402,16 @@ fn write_bands(out: &mut String, placed: &Layout, total_width: i32, spacing: &Sp
 }
 
 fn write_edge(out: &mut String, edge: &ExchangeEdge, points: &[Point], step: &str) {
-    let (role, dash) = match edge.role {
-        EdgeRole::Subject => ("subject", ""),
-        EdgeRole::Actor => ("actor", " stroke-dasharray=\"6 4\""),
+    let (role, dash) = match (edge.role, edge.kind) {
+        (_, ExchangeKind::Refused) => (role_name(edge.role), " stroke-dasharray=\"3 3\""),
+        (EdgeRole::Subject, _) => ("subject", ""),
+        (EdgeRole::Actor, _) => ("actor", " stroke-dasharray=\"6 4\""),
     };
     let kind = kind_name(edge.kind);
-    let title = format!("{role} → issued, by {kind}, in step {step:?}");
+    let title = match edge.kind {
+        ExchangeKind::Refused => format!("✗ {role} → refused, in step {step:?}: no token issued"),
+        _ => format!("{role} → issued, by {kind}, in step {step:?}"),
+    };
     let _ = writeln!(
         out,
         "<path class=\"edge {role} {kind}\" data-edge=\"{}\" data-from=\"{}\" data-to=\"{}\" d=\"{}\" \
@@ -430,11 +455,20 @@ fn path_data(points: &[Point]) -> String {
     d
 }
 
-fn write_node(out: &mut String, node: &TokenNode, card: &Card, r: Rect, id: &str) {
-    let (fill, stroke, dash) = if node.issued {
-        ("#ffffff", "#334155", "")
-    } else {
-        ("#f1f5f9", "#94a3b8", " stroke-dasharray=\"4 3\"")
+fn role_name(role: EdgeRole) -> &'static str {
+    match role {
+        EdgeRole::Subject => "subject",
+        EdgeRole::Actor => "actor",
+    }
+}
+
+fn write_node(out: &mut String, node_id: &str, issued: bool, card: &Card, r: Rect, id: &str) {
+    let (fill, stroke, dash) = match (card.origin, issued) {
+        (Origin::Exchanged(ExchangeKind::Refused), _) => {
+            ("#fef2f2", WARN, " stroke-dasharray=\"4 3\"")
+        }
+        (_, true) => ("#ffffff", "#334155", ""),
+        (_, false) => ("#f1f5f9", "#94a3b8", " stroke-dasharray=\"4 3\""),
     };
     let class = match card.origin {
         Origin::Outside => "outside",
@@ -442,12 +476,13 @@ fn write_node(out: &mut String, node: &TokenNode, card: &Card, r: Rect, id: &str
         Origin::Exchanged(ExchangeKind::Delegation) => "issued delegation",
         Origin::Exchanged(ExchangeKind::Impersonation) => "issued impersonation",
         Origin::Exchanged(ExchangeKind::Grant) => "issued grant",
+        Origin::Exchanged(ExchangeKind::Refused) => "refusal",
     };
     let _ = writeln!(
         out,
         "<g class=\"token {class}\" id=\"{}\" data-node=\"{}\">",
         xml::attr(id),
-        xml::attr(&node.id)
+        xml::attr(node_id)
     );
     let _ = writeln!(out, "<title>{}</title>", xml::text(&card.tooltip));
     let _ = writeln!(
@@ -462,6 +497,7 @@ fn write_node(out: &mut String, node: &TokenNode, card: &Card, r: Rect, id: &str
         Origin::Exchanged(ExchangeKind::Delegation) => (Some("#dbeafe"), DELEGATION),
         Origin::Exchanged(ExchangeKind::Impersonation) => (Some("#ffedd5"), IMPERSONATION),
         Origin::Exchanged(ExchangeKind::Grant) => (Some("#ede9fe"), GRANT),
+        Origin::Exchanged(ExchangeKind::Refused) => (Some("#fee2e2"), WARN),
     };
     if let Some(header_fill) = header_fill {
         // The header strip, inside the border: rounded at the top like the box, square below.

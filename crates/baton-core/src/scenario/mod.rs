@@ -19,7 +19,10 @@ pub mod token_diff;
 pub use assert::{ClaimPath, claim_paths, recheck};
 pub use compare::{CompareError, CompareVariants, compare_tokens, variants};
 pub use engine::{Engine, Progress, RunOptions};
-pub use graph::{EdgeRole, ExchangeEdge, ExchangeKind, Graph, TokenNode};
+pub use graph::{
+    ChainHop, ChainPrincipal, DelegationChain, EdgeRole, ExchangeEdge, ExchangeKind, Graph,
+    PrincipalKind, RefusalNode, TokenNode,
+};
 pub use lab::{LabControl, LabFaults, LabFuture};
 pub use model::{
     Action, Assertion, AssertionFields, ClaimCheck, Client, Collection, Environment, ExchangeStep,

@@ -59,8 +59,10 @@ function impersonationRefused(): CompareView {
     },
   };
   run.graph = {
+    ...run.graph,
     nodes: run.graph.nodes.filter((n) => n.step_id !== step.id),
     edges: run.graph.edges.filter((e) => e.step_id !== step.id),
+    chains: (run.graph.chains ?? []).filter((c) => !c.hops.some((h) => h.step_id === step.id)),
   };
   view.differences = null;
   return view;

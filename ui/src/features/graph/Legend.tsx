@@ -26,6 +26,9 @@ export function Legend() {
         <span className="legend-swatch legend-swatch--grant" aria-hidden="true" />
         JWT grant (another domain)
       </span>
+      <span className="graph-legend__item">
+        <span className="legend-swatch legend-swatch--refused" aria-hidden="true" />✗ refused (no token)
+      </span>
     </div>
   );
 }

@@ -13,10 +13,11 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import type { Graph } from "../../api/types";
 import { layoutGraph } from "./layout";
 import { Legend } from "./Legend";
-import { toFlowEdges, toFlowNodes } from "./toFlow";
-import { TokenNodeCard, type TokenFlowNode } from "./TokenNodeCard";
+import { RefusalNodeCard } from "./RefusalNodeCard";
+import { toFlowEdges, toFlowNodes, type GraphFlowNode } from "./toFlow";
+import { TokenNodeCard } from "./TokenNodeCard";
 
-const NODE_TYPES: NodeTypes = { token: TokenNodeCard };
+const NODE_TYPES: NodeTypes = { token: TokenNodeCard, refusal: RefusalNodeCard };
 
 type Props = {
   graph: Graph;
@@ -39,7 +40,7 @@ export function TokenGraph(props: Props) {
 }
 
 function TokenGraphCanvas({ graph, emptyText, selectedId, onSelect, actions }: Props) {
-  const [laidOut, setLaidOut] = useState<{ graph: Graph; nodes: TokenFlowNode[]; edges: Edge[] } | null>(null);
+  const [laidOut, setLaidOut] = useState<{ graph: Graph; nodes: GraphFlowNode[]; edges: Edge[] } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const flow = useReactFlow();
 
@@ -83,7 +84,7 @@ function TokenGraphCanvas({ graph, emptyText, selectedId, onSelect, actions }: P
   );
 
   const onNodesChange = useCallback(
-    (changes: NodeChange<TokenFlowNode>[]) => {
+    (changes: NodeChange<GraphFlowNode>[]) => {
       for (const change of changes) if (change.type === "select" && change.selected) onSelect(change.id);
     },
     [onSelect],
@@ -93,7 +94,7 @@ function TokenGraphCanvas({ graph, emptyText, selectedId, onSelect, actions }: P
   return (
     <section ref={section} className="graph" aria-label="Delegation graph" data-ready={ready ? "true" : "false"}>
       {problem ? <p className="graph__problem" role="alert">The graph could not be laid out: {problem}</p> : null}
-      {graph.nodes.length === 0 ? <p className="graph__empty muted">{emptyText ?? "No tokens yet: run the scenario to draw its graph."}</p> : null}
+      {graph.nodes.length === 0 && (graph.refusals ?? []).length === 0 ? <p className="graph__empty muted">{emptyText ?? "No tokens yet: run the scenario to draw its graph."}</p> : null}
       <ReactFlow
         nodes={nodes}
         edges={laidOut?.edges ?? []}

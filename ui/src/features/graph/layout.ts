@@ -41,13 +41,15 @@ const LAYOUT_OPTIONS = {
 /** Where each token goes: a layered drawing, left to right, in the order the run met them.
  * The structure is the Rust graph builder's; this only places it. */
 export async function layoutGraph(graph: Graph): Promise<Positions> {
-  if (graph.nodes.length === 0) return new Map();
+  // Refusals are boxes like tokens, after them.
+  const boxes = [...graph.nodes, ...(graph.refusals ?? [])];
+  if (boxes.length === 0) return new Map();
   const engine = await getElk();
-  const ids = new Set(graph.nodes.map((n) => n.id));
+  const ids = new Set(boxes.map((n) => n.id));
   const laid = await engine.layout({
     id: "root",
     layoutOptions: LAYOUT_OPTIONS,
-    children: graph.nodes.map((n) => ({ id: n.id, width: NODE_WIDTH, height: NODE_HEIGHT })),
+    children: boxes.map((n) => ({ id: n.id, width: NODE_WIDTH, height: NODE_HEIGHT })),
     edges: graph.edges
       .filter((e) => ids.has(e.from) && ids.has(e.to))
       .map((e) => ({ id: e.id, sources: [e.from], targets: [e.to] })),

@@ -2,6 +2,10 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import type { IpcError, RunView, Scenario } from "../../api/types";
 import { ErrorBanner } from "../../shared/ErrorBanner";
+import { ChainView } from "../chain/ChainView";
+import { ExchangeAnimation } from "../chain/ExchangeAnimation";
+import { motionFromRecord } from "../chain/exchangeMotion";
+import { refusalOfStep } from "../chain/selection";
 import { TokenGraph } from "../graph/TokenGraph";
 import { inspect } from "../inspector/lookup";
 import type { LiveStatus } from "../run/useRun";
@@ -65,7 +69,11 @@ export function Presentation({ scenario, view, running, statuses, error, onRun, 
   const graph = useMemo(() => (view ? revealedGraph(view.graph, shownIds) : null), [view, shownIds]);
   const step = steps[index];
   // The current step's token stands out in the graph.
-  const current = view && step ? (inspect(view, { kind: "step", id: step.id }).node?.id ?? null) : null;
+  const current =
+    view && step ? (inspect(view, { kind: "step", id: step.id }).node?.id ?? refusalOfStep(view.graph, step.id)?.id ?? null) : null;
+  // Stepping onto an exchange shows it made: its tokens into the token service, the answer out.
+  const record = view && step ? view.record.steps.find((s) => s.id === step.id) : undefined;
+  const motion = useMemo(() => (record ? motionFromRecord(record) : null), [record]);
   const done = steps.filter((s) => statuses[s.id] && statuses[s.id] !== "idle" && statuses[s.id] !== "running").length;
 
   return (
@@ -112,7 +120,11 @@ export function Presentation({ scenario, view, running, statuses, error, onRun, 
         </section>
         <div className="presentation__graph" data-tokens={graph?.nodes.length ?? 0} data-exchanges={graph?.edges.length ?? 0}>
           {graph ? (
-            <TokenGraph graph={graph} emptyText="No tokens yet at this step." selectedId={current} onSelect={ignoreSelection} />
+            <div className="drawing drawing--both">
+              <ChainView graph={graph} selectedId={current} onSelect={ignoreSelection} emptyText="No exchange yet at this step." />
+              <TokenGraph graph={graph} emptyText="No tokens yet at this step." selectedId={current} onSelect={ignoreSelection} />
+              <ExchangeAnimation motion={motion} />
+            </div>
           ) : running ? (
             <p className="presentation__running" role="status">
               Running the scenario… {done} of {steps.length} steps done

@@ -3,6 +3,10 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import type { Collection, Graph, Step } from "../../api/types";
 import type { WorkspaceApi } from "../../app/useWorkspace";
 import { ErrorBanner } from "../../shared/ErrorBanner";
+import { ChainView } from "../chain/ChainView";
+import { DrawingSwitch, useDrawing } from "../chain/DrawingSwitch";
+import { ExchangeAnimation, useLiveMotion } from "../chain/ExchangeAnimation";
+import { refusalById, refusalOfStep } from "../chain/selection";
 import { TokenGraph } from "../graph/TokenGraph";
 import { Inspector } from "../inspector/Inspector";
 import { inspect, type Selection } from "../inspector/lookup";
@@ -20,7 +24,7 @@ import { StepForm } from "./StepForm";
 import { StepList } from "./StepList";
 import { earlierSteps, newStep, withSteps } from "./stepModel";
 
-const EMPTY_GRAPH: Graph = { nodes: [], edges: [] };
+const EMPTY_GRAPH: Graph = { nodes: [], edges: [], refusals: [], chains: [] };
 const IS_MAC = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 export const RUN_SHORTCUT = IS_MAC ? "⌘+Enter" : "Ctrl+Enter";
 
@@ -50,6 +54,7 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
   const [comparing, setComparing] = useState<Step | null>(null);
   const [presenting, setPresenting] = useState(false);
   const [diagramError, setDiagramError] = useState<IpcError | null>(null);
+  const [drawing, setDrawing] = useDrawing();
   const closeCompare = useCallback(() => setComparing(null), []);
   usePresentKey(() => setPresenting(true), !presenting && comparing === null && scenario !== undefined);
 
@@ -82,10 +87,17 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
     setPanel(run.view?.record.steps.some((s) => s.id === step.id) ? "inspect" : "edit");
   };
 
-  const selectNode = useCallback((id: string) => {
-    setSelection({ kind: "node", id });
-    setPanel("inspect");
-  }, []);
+  // A refusal has no token to inspect: selecting it selects its step.
+  const shownGraph = (history.shown ?? run.view)?.graph ?? EMPTY_GRAPH;
+  const selectNode = useCallback(
+    (id: string) => {
+      const refusal = refusalById(shownGraph, id);
+      setSelection(refusal ? { kind: "step", id: refusal.step_id } : { kind: "node", id });
+      setPanel("inspect");
+    },
+    [shownGraph],
+  );
+  const motion = useLiveMotion(steps, run.statuses, run.records);
 
   const addStep = () => {
     const step = newStep(collection, steps, "exchange");
@@ -128,7 +140,11 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
   const panelOpen = selection !== null || editing !== null || panel === "history";
   // A selected step shows its token selected in the graph too.
   const graphSelected =
-    selection?.kind === "node" ? selection.id : selection && view ? (inspect(view, selection).node?.id ?? null) : null;
+    selection?.kind === "node"
+      ? selection.id
+      : selection && view
+        ? (inspect(view, selection).node?.id ?? refusalOfStep(view.graph, selection.id)?.id ?? null)
+        : null;
 
   return (
     <div className="scenario">
@@ -152,6 +168,7 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
           >
             Compare
           </button>
+          <DrawingSwitch value={drawing} onChange={setDrawing} />
           <button type="button" className="button" onClick={() => setPresenting(true)} title="Present the scenario step by step (P)" aria-keyshortcuts="P">
             Present
           </button>
@@ -189,13 +206,26 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
           onSelect={selectStep}
           onAdd={addStep}
         />
-        <TokenGraph
-          graph={view?.graph ?? EMPTY_GRAPH}
-          emptyText={running ? "Running… the graph is drawn when the run ends." : undefined}
-          selectedId={graphSelected}
-          onSelect={selectNode}
-          actions={<ExportDiagramButton runId={view?.run_id ?? null} name={scenario.name} onError={setDiagramError} />}
-        />
+        <div className={`drawing drawing--${drawing}`}>
+          {drawing !== "graph" ? (
+            <ChainView
+              graph={view?.graph ?? EMPTY_GRAPH}
+              selectedId={graphSelected}
+              onSelect={selectNode}
+              emptyText={running ? "Running… the chain is drawn when the run ends." : undefined}
+            />
+          ) : null}
+          {drawing !== "chain" ? (
+            <TokenGraph
+              graph={view?.graph ?? EMPTY_GRAPH}
+              emptyText={running ? "Running… the graph is drawn when the run ends." : undefined}
+              selectedId={graphSelected}
+              onSelect={selectNode}
+              actions={<ExportDiagramButton runId={view?.run_id ?? null} name={scenario.name} onError={setDiagramError} />}
+            />
+          ) : null}
+          {history.shown ? null : <ExchangeAnimation motion={motion} />}
+        </div>
         {panelOpen ? (
           <div className="panel">
             <div className="tabs" role="tablist" aria-label="Panel">
