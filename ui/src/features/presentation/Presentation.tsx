@@ -23,6 +23,8 @@ type Props = {
 };
 
 const ignoreSelection = () => {};
+/** A card's smallest text on a projector, at the graph's opening zoom (a 1920×1080 screen). */
+const PRESENTED_TEXT_PX = 20;
 
 /** The scenario for an audience: full screen, large type, high contrast, one step at a time with
  * its notes, and the graph growing with each step. */
@@ -112,7 +114,13 @@ export function Presentation({ scenario, view, running, statuses, error, onRun, 
         </section>
         <div className="presentation__graph" data-tokens={graph?.nodes.length ?? 0} data-exchanges={graph?.edges.length ?? 0}>
           {graph ? (
-            <TokenGraph graph={graph} emptyText="No tokens yet at this step." selectedId={current} onSelect={ignoreSelection} />
+            <TokenGraph
+              graph={graph}
+              emptyText="No tokens yet at this step."
+              selectedId={current}
+              onSelect={ignoreSelection}
+              readablePx={PRESENTED_TEXT_PX}
+            />
           ) : running ? (
             <p className="presentation__running" role="status">
               Running the scenario… {done} of {steps.length} steps done

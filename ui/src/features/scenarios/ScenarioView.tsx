@@ -6,6 +6,7 @@ import { ErrorBanner } from "../../shared/ErrorBanner";
 import { TokenGraph } from "../graph/TokenGraph";
 import { Inspector } from "../inspector/Inspector";
 import { inspect, type Selection } from "../inspector/lookup";
+import { DRAWER_PX, usePanelPlacement } from "../inspector/panelPlacement";
 import { useRun } from "../run/useRun";
 import { HistoryPanel } from "../history/HistoryPanel";
 import { PastRunBanner } from "../history/PastRunBanner";
@@ -49,6 +50,7 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
   const [comparing, setComparing] = useState<Step | null>(null);
   const [presenting, setPresenting] = useState(false);
   const [diagramError, setDiagramError] = useState<IpcError | null>(null);
+  const [placement, setPlacement] = usePanelPlacement();
   const closeCompare = useCallback(() => setComparing(null), []);
   usePresentKey(() => setPresenting(true), !presenting && comparing === null && scenario !== undefined);
 
@@ -178,7 +180,7 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
       {diagramError ? <ErrorBanner error={diagramError} onDismiss={() => setDiagramError(null)} /> : null}
       {history.error ? <ErrorBanner error={history.error} onDismiss={history.dismissError} /> : null}
       {history.shown ? <PastRunBanner view={history.shown} onBack={history.back} /> : null}
-      <div className={`scenario__body ${panelOpen ? "scenario__body--panel" : ""}`}>
+      <div className={`scenario__body ${panelOpen && placement === "beside" ? "scenario__body--panel" : ""}`}>
         <StepList
           steps={steps}
           statuses={shownSteps.statuses}
@@ -193,9 +195,11 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
           selectedId={graphSelected}
           onSelect={selectNode}
           actions={<ExportDiagramButton runId={view?.run_id ?? null} name={scenario.name} onError={setDiagramError} />}
+          coveredRight={panelOpen && placement === "drawer" ? DRAWER_PX : 0}
         />
         {panelOpen ? (
-          <div className="panel">
+          <div className={`panel panel--${placement}`}>
+            <div className="panel__bar">
             <div className="tabs" role="tablist" aria-label="Panel">
               <button type="button" role="tab" aria-selected={panel === "inspect"} className="tab" onClick={() => setPanel("inspect")}>
                 Inspect
@@ -212,6 +216,20 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
               </button>
               <button type="button" role="tab" aria-selected={panel === "history"} className="tab" onClick={() => setPanel("history")}>
                 History
+              </button>
+            </div>
+              <button
+                type="button"
+                className="button panel__placement"
+                aria-pressed={placement === "beside"}
+                onClick={() => setPlacement(placement === "beside" ? "drawer" : "beside")}
+                title={
+                  placement === "beside"
+                    ? "Show this panel as a drawer over the graph: the graph keeps its full width"
+                    : "Show this panel in a column beside the graph: the graph narrows to make room"
+                }
+              >
+                Beside graph
               </button>
             </div>
             {panel === "history" ? (
