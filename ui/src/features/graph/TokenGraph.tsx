@@ -25,6 +25,7 @@ const NODE_TYPES: NodeTypes = { token: TokenNodeCard };
 /** Below this zoom a card's text would be under 5 px on screen: cards are drawn as outlines. */
 const FAR_ZOOM = 5 / CARD.minFontPx;
 const farSelector = (s: ReactFlowState) => s.transform[2] < FAR_ZOOM;
+const storedSelector = (s: ReactFlowState) => s.nodeLookup.size;
 const PAN_MS = 300;
 /** Graphs up to this size have every card in the page (for the keyboard and find-in-page); larger
  * ones only the cards in view. */
@@ -84,6 +85,9 @@ function draw(graph: Graph, last: Drawing | null): Drawing {
 function TokenGraphCanvas({ graph, emptyText, selectedId, onSelect, actions, readablePx = 12, coveredRight = 0 }: Props) {
   const flow = useReactFlow();
   const far = useStore(farSelector);
+  // React Flow takes new nodes in after a render: until then it still holds the old ones, which
+  // must not all be drawn (a big graph replaced by an empty one while a run goes).
+  const stored = useStore(storedSelector);
   const section = useRef<HTMLElement>(null);
   const lastDrawing = useRef<Drawing | null>(null);
   const drawing = useMemo(() => (graph.nodes.length === 0 ? null : draw(graph, lastDrawing.current)), [graph]);
@@ -222,7 +226,7 @@ function TokenGraphCanvas({ graph, emptyText, selectedId, onSelect, actions, rea
           onNodesChange={onNodesChange}
           onNodeClick={onNodeClick}
           onMoveStart={onMoveStart}
-          onlyRenderVisibleElements={graph.nodes.length > ALL_DRAWN_UP_TO}
+          onlyRenderVisibleElements={Math.max(stored, nodes.length) > ALL_DRAWN_UP_TO}
           nodesDraggable={false}
           nodesConnectable={false}
           edgesFocusable={false}

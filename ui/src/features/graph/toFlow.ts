@@ -1,9 +1,12 @@
-import { MarkerType, type Edge } from "@xyflow/react";
+import { MarkerType, Position, type Edge } from "@xyflow/react";
 
 import type { ExchangeKind, Graph } from "../../api/types";
 import { CARD, cardModel, type CardModel } from "./cardModel";
 import type { Positions } from "./layout";
 import type { TokenFlowNode } from "./TokenNodeCard";
+
+/** React Flow's handle, 6 px square (its CSS), centred on the card's side. */
+const HANDLE = 6;
 
 const EDGE_COLORS: Record<ExchangeKind, string> = {
   delegation: "#2f6fdf",
@@ -22,9 +25,17 @@ export function toFlowNodes(graph: Graph, positions: Positions, cards: ReadonlyM
       id: token.id,
       type: "token",
       position: positions.get(token.id) ?? { x: 0, y: 0 },
-      // The size is known (the CSS draws it so): React Flow need not measure a card.
+      // The size is known (the CSS draws it so): React Flow need not measure a card to place it,
+      // fit it in view or tell whether it is in view.
       width: CARD.width,
       height: card.height,
+      measured: { width: CARD.width, height: card.height },
+      // Where the edges attach, known beforehand: React Flow then need not draw every card once
+      // to find its handles, and a big graph only ever draws the cards in view.
+      handles: [
+        { type: "target", position: Position.Left, x: -HANDLE / 2, y: card.height / 2 - HANDLE / 2, width: HANDLE, height: HANDLE },
+        { type: "source", position: Position.Right, x: CARD.width - HANDLE / 2, y: card.height / 2 - HANDLE / 2, width: HANDLE, height: HANDLE },
+      ],
       data: { token, card, issuedBy: issuedBy.get(token.id) ?? null },
       draggable: false,
       connectable: false,
