@@ -1,5 +1,5 @@
 import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
-import { createContext, memo, useContext } from "react";
+import { createContext, Fragment, memo, useContext } from "react";
 
 import type { ExchangeKind, TokenNode } from "../../api/types";
 import type { CardModel } from "./cardModel";
@@ -40,12 +40,14 @@ function TokenNodeCardInner({ data, selected }: NodeProps<TokenFlowNode>) {
         <div key={f.key} className="token-node__field" data-field={f.key}>
           <span className="token-node__key">{f.key}</span>
           <span className="token-node__value">
+            {/* A space between lines, for copying and screen readers (a flex column draws none). */}
             {f.lines.map((line, i) => (
-              <span key={i} className="token-node__line">
-                {line}
-              </span>
+              <Fragment key={i}>
+                {i > 0 ? " " : null}
+                <span className="token-node__line">{line}</span>
+              </Fragment>
             ))}
-            {f.more > 0 ? <span className="token-node__more">+{f.more} more</span> : null}
+            {f.more > 0 ? <span className="token-node__more"> +{f.more} more</span> : null}
           </span>
         </div>
       ))}
