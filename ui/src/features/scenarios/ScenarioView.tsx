@@ -200,24 +200,24 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
         {panelOpen ? (
           <div className={`panel panel--${placement}`}>
             <div className="panel__bar">
-            <div className="tabs" role="tablist" aria-label="Panel">
-              <button type="button" role="tab" aria-selected={panel === "inspect"} className="tab" onClick={() => setPanel("inspect")}>
-                Inspect
-              </button>
-              <button
-                type="button"
-                role="tab"
-                aria-selected={panel === "edit"}
-                className="tab"
-                disabled={!editing}
-                onClick={() => setPanel("edit")}
-              >
-                Edit step
-              </button>
-              <button type="button" role="tab" aria-selected={panel === "history"} className="tab" onClick={() => setPanel("history")}>
-                History
-              </button>
-            </div>
+              <div className="tabs" role="tablist" aria-label="Panel">
+                <button type="button" role="tab" aria-selected={panel === "inspect"} className="tab" onClick={() => setPanel("inspect")}>
+                  Inspect
+                </button>
+                <button
+                  type="button"
+                  role="tab"
+                  aria-selected={panel === "edit"}
+                  className="tab"
+                  disabled={!editing}
+                  onClick={() => setPanel("edit")}
+                >
+                  Edit step
+                </button>
+                <button type="button" role="tab" aria-selected={panel === "history"} className="tab" onClick={() => setPanel("history")}>
+                  History
+                </button>
+              </div>
               <button
                 type="button"
                 className="button panel__placement"
