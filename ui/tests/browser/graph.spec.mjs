@@ -1,4 +1,5 @@
 import { equal, includes, ok } from "./assert.mjs";
+import { smallestCardText } from "./graphText.mjs";
 import { graphDrawn, openScenario } from "./helpers.mjs";
 
 const CHAIN = /three-hop act chain/;
@@ -40,7 +41,7 @@ export const tests = [
 
       // The node of the last hop shows its act chain, sub, aud, scope, type and issuer.
       const last = page.locator('.react-flow__node:has-text("Payment agent → payments API")');
-      const text = await last.innerText();
+      const text = (await last.innerText()).replace(/\s+/g, " ");
       includes(text, "payment-agent ← flight-agent ← planner-agent", "act chain on the node");
       includes(text, "payments-api", "aud on the node");
       includes(text, "payments:charge", "scope on the node");
@@ -94,6 +95,76 @@ export const tests = [
         true,
         "hop-1's token is selected in the graph",
       );
+    },
+  },
+  {
+    name: "at 1280×800 the three-hop graph opens readable: no card text under 12 px on screen, the chain's end in view",
+    config: { history: ["agent-chain"] },
+    async run({ page }) {
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await openScenario(page, CHAIN);
+      await graphDrawn(page, 7);
+      const text = await smallestCardText(page, ".scenario");
+      ok(text.smallestPx >= 12, `smallest card text ${text.smallestPx.toFixed(2)} px (${text.where}) at zoom ${text.zoom.toFixed(3)}`);
+
+      // The last hop's card, with its whole act chain, is in view and not under the legend.
+      const graph = await page.locator(".graph").boundingBox();
+      const last = await page.locator('.react-flow__node:has-text("Payment agent → payments API")').boundingBox();
+      ok(last.x >= graph.x && last.x + last.width <= graph.x + graph.width, `last card within the graph's width: ${JSON.stringify({ last, graph })}`);
+      ok(last.y >= graph.y && last.y + last.height <= graph.y + graph.height, "last card within the graph's height");
+      // Every card's text fits it: no line is wider than its card, no card's content taller than it.
+      const overflow = await page.locator(".token-node").evaluateAll((cards) =>
+        cards
+          .filter((c) => {
+            const card = c.getBoundingClientRect();
+            const text = [...c.querySelectorAll(".token-node__step, .token-node__line, .token-node__more, .token-node__foot > *")];
+            const outside = text.some((t) => {
+              const r = t.getBoundingClientRect();
+              return r.right > card.right + 0.5 || r.bottom > card.bottom + 0.5 || t.scrollWidth > t.clientWidth + 1;
+            });
+            return outside || c.scrollHeight > c.clientHeight + 1;
+          })
+          .map((c) => c.innerText.split("\n")[0]),
+      );
+      equal(overflow, [], "cards whose content overflows");
+
+      // "Fit all" shows every token; "Readable view" brings the opening view back.
+      await page.getByRole("button", { name: "Fit all" }).click();
+      await page.waitForTimeout(500);
+      const boxes = await page.locator(".react-flow__node").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()));
+      for (const b of boxes) ok(b.left >= graph.x - 1 && b.right <= graph.x + graph.width + 1, "every card in view after Fit all");
+      await page.getByRole("button", { name: "Readable view" }).click();
+      await page.waitForTimeout(100);
+      ok((await smallestCardText(page, ".scenario")).smallestPx >= 12, "readable again");
+    },
+  },
+  {
+    name: "the inspector opens as a drawer over the graph (the graph keeps its width), or beside it, as chosen and remembered",
+    config: { history: ["agent-chain"] },
+    async run({ page }) {
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await openScenario(page, CHAIN);
+      await graphDrawn(page, 7);
+      const before = await page.locator(".graph").boundingBox();
+      await page.locator('.react-flow__node:has-text("Payment agent → payments API")').click();
+      await page.getByRole("complementary", { name: "Inspector" }).waitFor();
+      const drawer = await page.locator(".graph").boundingBox();
+      equal(drawer.width, before.width, "graph width with the drawer open");
+      // The selected card is not hidden under the drawer.
+      await page.waitForTimeout(450);
+      const panel = await page.locator(".panel").boundingBox();
+      const card = await page.locator('.react-flow__node:has-text("Payment agent → payments API")').boundingBox();
+      ok(card.x + card.width <= panel.x, `selected card left of the drawer: ${card.x + card.width} ≤ ${panel.x}`);
+
+      await page.getByRole("button", { name: "Beside graph" }).click();
+      const beside = await page.locator(".graph").boundingBox();
+      ok(beside.width < before.width - 200, `graph narrower with the panel beside: ${beside.width}`);
+      await page.reload();
+      await openScenario(page, CHAIN);
+      await graphDrawn(page, 7);
+      await page.locator('.react-flow__node:has-text("Payment agent → payments API")').click();
+      await page.getByRole("complementary", { name: "Inspector" }).waitFor();
+      equal(await page.getByRole("button", { name: "Beside graph" }).getAttribute("aria-pressed"), "true", "placement remembered");
     },
   },
 ];

@@ -35,7 +35,7 @@ export const tests = [
     config: { history: ["agent-chain"] },
     async run({ page }) {
       await openScenario(page, /three-hop act chain/);
-      await page.getByText("Flight agent → payment agent").click();
+      await page.getByRole("region", { name: "Steps" }).getByText("Flight agent → payment agent").click();
       await page.getByRole("tab", { name: "Edit step" }).click();
       const form = page.getByRole("form", { name: /Edit step hop-2/ });
       await form.getByRole("button", { name: "Add assertion" }).click();

@@ -1,4 +1,5 @@
 import { equal, includes, ok } from "./assert.mjs";
+import { smallestCardText } from "./graphText.mjs";
 import { graphDrawn, ipcCalls, openScenario } from "./helpers.mjs";
 
 const CHAIN = /three-hop act chain/;
@@ -54,7 +55,7 @@ export const tests = [
       await presentedGraph(page, 7, 6);
       includes(await presentation.innerText(), "The act chain reads payment-agent, then flight-agent, then planner-agent", "hop-3's notes");
       includes(
-        await page.locator('.presentation .react-flow__node:has-text("Payment agent → payments API")').innerText(),
+        (await page.locator('.presentation .react-flow__node:has-text("Payment agent → payments API")').innerText()).replace(/\s+/g, " "),
         "payment-agent ← flight-agent ← planner-agent",
         "act chain on the last token",
       );
@@ -84,6 +85,40 @@ export const tests = [
       equal(await impersonation.locator(".react-flow__edge.edge--actor").count(), 0, "impersonation graph has no actor edge");
       await page.keyboard.press("Escape");
       await page.getByRole("dialog", { name: "Delegation vs impersonation" }).waitFor({ state: "detached" });
+    },
+  },
+  {
+    name: "on a 1920×1080 screen the presented graph reads at 20 px or more, and grows without moving what is drawn",
+    config: { history: ["agent-chain"] },
+    async run({ page }) {
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await openScenario(page, CHAIN);
+      await graphDrawn(page, 7);
+      await page.keyboard.press("p");
+      await presentedGraph(page, 1, 0);
+      const opening = await smallestCardText(page, ".presentation");
+      ok(opening.smallestPx >= 20, `smallest card text ${opening.smallestPx.toFixed(2)} px (${opening.where})`);
+
+      // Each step: the cards already drawn keep their places in the drawing, and the zoom stays.
+      const places = () =>
+        page.locator(".presentation .react-flow__node").evaluateAll((els) => Object.fromEntries(els.map((e) => [e.dataset.id, e.style.transform])));
+      let before = await places();
+      const counts = [2, 3, 4, 5, 6, 7];
+      for (const n of counts) {
+        await page.keyboard.press("ArrowRight");
+        await page.waitForFunction((k) => document.querySelectorAll(".presentation .react-flow__node").length === k, n);
+        const now = await places();
+        for (const [id, place] of Object.entries(before)) equal(now[id], place, `token ${id} stays put when step ${n} shows`);
+        before = now;
+      }
+      await page.waitForTimeout(450);
+      const end = await smallestCardText(page, ".presentation");
+      equal(end.zoom, opening.zoom, "the zoom is the opening one after six steps");
+      ok(end.smallestPx >= 20, "still 20 px");
+      // The presented step's token is in view, not cut by the graph's edges.
+      const graph = await page.locator(".presentation__graph").boundingBox();
+      const current = await page.locator(".presentation .token-node--selected").boundingBox();
+      ok(current.x >= graph.x && current.x + current.width <= graph.x + graph.width, "current token in view");
     },
   },
 ];

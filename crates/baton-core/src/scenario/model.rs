@@ -574,6 +574,7 @@ pub struct StepFields {
     pub assertions: Vec<Assertion>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<Retry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_margin_secs: Option<u32>,

@@ -13,7 +13,7 @@ async function editHop2() {
   const tree = await screen.findByRole("tree", { name: "Collections" });
   await user.click(await within(tree).findByText("Baton demo"));
   await user.click(await within(tree).findByText(/three-hop act chain/));
-  await user.click(await screen.findByText("Flight agent → payment agent"));
+  await user.click(await within(await screen.findByRole("region", { name: "Steps" })).findByText("Flight agent → payment agent"));
   await user.click(screen.getByRole("tab", { name: "Edit step" }));
   const form = await screen.findByRole("form", { name: /Edit step hop-2/ });
   return { user, form: within(form), ...app };
@@ -116,7 +116,7 @@ describe("The assertion editor", () => {
     const tree = await screen.findByRole("tree", { name: "Collections" });
     await user.click(await within(tree).findByText("Baton demo"));
     await user.click(await within(tree).findByText(/three-hop act chain/));
-    await user.click(await screen.findByText("Flight agent → payment agent"));
+    await user.click(await within(await screen.findByRole("region", { name: "Steps" })).findByText("Flight agent → payment agent"));
     const form = within(await screen.findByRole("form", { name: /Edit step hop-2/ }));
     expect(form.getByTestId("assertions-status").textContent).toBe("Run the scenario to see whether these pass.");
     await new Promise((r) => setTimeout(r, 400));

@@ -27,6 +27,8 @@ type Props = {
 };
 
 const ignoreSelection = () => {};
+/** A card's smallest text on a projector, at the graph's opening zoom (a 1920×1080 screen). */
+const PRESENTED_TEXT_PX = 20;
 
 /** The scenario for an audience: full screen, large type, high contrast, one step at a time with
  * its notes, and the graph growing with each step. */
@@ -122,7 +124,7 @@ export function Presentation({ scenario, view, running, statuses, error, onRun, 
           {graph ? (
             <div className="drawing drawing--both">
               <ChainView graph={graph} selectedId={current} onSelect={ignoreSelection} emptyText="No exchange yet at this step." />
-              <TokenGraph graph={graph} emptyText="No tokens yet at this step." selectedId={current} onSelect={ignoreSelection} />
+              <TokenGraph graph={graph} emptyText="No tokens yet at this step." selectedId={current} onSelect={ignoreSelection} readablePx={PRESENTED_TEXT_PX} />
               <ExchangeAnimation motion={motion} />
             </div>
           ) : running ? (

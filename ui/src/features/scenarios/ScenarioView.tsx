@@ -10,6 +10,7 @@ import { refusalById, refusalOfStep } from "../chain/selection";
 import { TokenGraph } from "../graph/TokenGraph";
 import { Inspector } from "../inspector/Inspector";
 import { inspect, type Selection } from "../inspector/lookup";
+import { DRAWER_PX, usePanelPlacement } from "../inspector/panelPlacement";
 import { useRun } from "../run/useRun";
 import { HistoryPanel } from "../history/HistoryPanel";
 import { PastRunBanner } from "../history/PastRunBanner";
@@ -55,6 +56,7 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
   const [presenting, setPresenting] = useState(false);
   const [diagramError, setDiagramError] = useState<IpcError | null>(null);
   const [drawing, setDrawing] = useDrawing();
+  const [placement, setPlacement] = usePanelPlacement();
   const closeCompare = useCallback(() => setComparing(null), []);
   usePresentKey(() => setPresenting(true), !presenting && comparing === null && scenario !== undefined);
 
@@ -197,7 +199,7 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
       {diagramError ? <ErrorBanner error={diagramError} onDismiss={() => setDiagramError(null)} /> : null}
       {history.error ? <ErrorBanner error={history.error} onDismiss={history.dismissError} /> : null}
       {history.shown ? <PastRunBanner view={history.shown} onBack={history.back} /> : null}
-      <div className={`scenario__body ${panelOpen ? "scenario__body--panel" : ""}`}>
+      <div className={`scenario__body ${panelOpen && placement === "beside" ? "scenario__body--panel" : ""}`}>
         <StepList
           steps={steps}
           statuses={shownSteps.statuses}
@@ -222,28 +224,44 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
               selectedId={graphSelected}
               onSelect={selectNode}
               actions={<ExportDiagramButton runId={view?.run_id ?? null} name={scenario.name} onError={setDiagramError} />}
+              coveredRight={panelOpen && placement === "drawer" ? DRAWER_PX : 0}
             />
           ) : null}
           {history.shown ? null : <ExchangeAnimation motion={motion} />}
         </div>
         {panelOpen ? (
-          <div className="panel">
-            <div className="tabs" role="tablist" aria-label="Panel">
-              <button type="button" role="tab" aria-selected={panel === "inspect"} className="tab" onClick={() => setPanel("inspect")}>
-                Inspect
-              </button>
+          <div className={`panel panel--${placement}`}>
+            <div className="panel__bar">
+              <div className="tabs" role="tablist" aria-label="Panel">
+                <button type="button" role="tab" aria-selected={panel === "inspect"} className="tab" onClick={() => setPanel("inspect")}>
+                  Inspect
+                </button>
+                <button
+                  type="button"
+                  role="tab"
+                  aria-selected={panel === "edit"}
+                  className="tab"
+                  disabled={!editing}
+                  onClick={() => setPanel("edit")}
+                >
+                  Edit step
+                </button>
+                <button type="button" role="tab" aria-selected={panel === "history"} className="tab" onClick={() => setPanel("history")}>
+                  History
+                </button>
+              </div>
               <button
                 type="button"
-                role="tab"
-                aria-selected={panel === "edit"}
-                className="tab"
-                disabled={!editing}
-                onClick={() => setPanel("edit")}
+                className="button panel__placement"
+                aria-pressed={placement === "beside"}
+                onClick={() => setPlacement(placement === "beside" ? "drawer" : "beside")}
+                title={
+                  placement === "beside"
+                    ? "Show this panel as a drawer over the graph: the graph keeps its full width"
+                    : "Show this panel in a column beside the graph: the graph narrows to make room"
+                }
               >
-                Edit step
-              </button>
-              <button type="button" role="tab" aria-selected={panel === "history"} className="tab" onClick={() => setPanel("history")}>
-                History
+                Beside graph
               </button>
             </div>
             {panel === "history" ? (
