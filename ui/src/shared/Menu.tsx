@@ -1,6 +1,6 @@
 import "./menu.css";
 
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { createPortal } from "react-dom";
 
 export type MenuItem = {
@@ -20,6 +20,7 @@ export type MenuAnchor = { element: HTMLElement } | { x: number; y: number };
 
 type Props = {
   label: string;
+  id?: string;
   items: MenuItem[];
   anchor: MenuAnchor;
   /** Where focus goes back to on Escape or after a choice; the anchor element by default. */
@@ -35,7 +36,7 @@ const enabledItems = (root: HTMLElement | null) =>
 /** A popup menu (WAI-ARIA menu pattern): arrows, Home and End move, Enter or Space chooses,
  * Escape closes and returns focus, Tab or a click outside closes. Drawn over everything, so a
  * scrolled or clipped container never cuts it. */
-export function Menu({ label, items, anchor, returnFocus, initialFocus = "first", onClose }: Props) {
+export function Menu({ label, id, items, anchor, returnFocus, initialFocus = "first", onClose }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const [position, setPosition] = useState<{ left: number; top: number } | null>(null);
   const close = useRef(onClose);
@@ -138,6 +139,7 @@ export function Menu({ label, items, anchor, returnFocus, initialFocus = "first"
   return createPortal(
     <div
       ref={box}
+      id={id}
       className="menu"
       role="menu"
       aria-label={label}
@@ -193,6 +195,7 @@ type ButtonProps = {
  * ArrowUp on the last; focus comes back to the button when it closes. */
 export function MenuButton({ label, items, className, tabIndex, title, children }: ButtonProps) {
   const button = useRef<HTMLButtonElement>(null);
+  const menuId = useId();
   const [open, setOpen] = useState<null | { focus: "first" | "last"; anchor: MenuAnchor }>(null);
   const show = (focus: "first" | "last") => button.current && setOpen({ focus, anchor: { element: button.current } });
   return (
@@ -204,6 +207,7 @@ export function MenuButton({ label, items, className, tabIndex, title, children 
         aria-label={label}
         aria-haspopup="menu"
         aria-expanded={open !== null}
+        aria-controls={open ? menuId : undefined}
         tabIndex={tabIndex}
         title={title}
         onClick={(e) => {
@@ -224,7 +228,7 @@ export function MenuButton({ label, items, className, tabIndex, title, children 
       >
         {children}
       </button>
-      {open ? <Menu label={label} items={items} anchor={open.anchor} initialFocus={open.focus} onClose={() => setOpen(null)} /> : null}
+      {open ? <Menu id={menuId} label={label} items={items} anchor={open.anchor} initialFocus={open.focus} onClose={() => setOpen(null)} /> : null}
     </>
   );
 }

@@ -33,6 +33,21 @@ export const tests = [
       equal((await context.getByRole("menuitem").allInnerTexts()).map((t) => t.split("\n")[0]).join(" | "), "Open | Rename | Duplicate | Delete");
       await page.getByRole("heading", { name: "Collections" }).click();
       await context.waitFor({ state: "detached" });
+
+      // Shift+F10 on the focused row opens its menu by the row, once; Escape gives focus back.
+      const row = tree.getByRole("treeitem", { name: /^7\. Refusals/ });
+      await row.focus();
+      await page.keyboard.press("Shift+F10");
+      const keyed = page.getByRole("menu", { name: "Actions for scenario “7. Refusals”" });
+      await keyed.waitFor();
+      equal(await page.getByRole("menu").count(), 1, "one menu");
+      const rowBox = await row.boundingBox();
+      const keyedBox = await keyed.boundingBox();
+      ok(rowBox && keyedBox && Math.abs(keyedBox.y - (rowBox.y + rowBox.height)) < 40, "the menu opens by the row");
+      await page.keyboard.press("ArrowDown");
+      await page.keyboard.press("Escape");
+      await keyed.waitFor({ state: "detached" });
+      ok(await row.evaluate((r) => r === document.activeElement), "focus back on the row");
     },
   },
 ];
