@@ -172,3 +172,15 @@ describe("Opening and closing collections", () => {
     expect(demo.getAttribute("aria-expanded")).toBe("true");
   });
 });
+
+describe("An empty collection", () => {
+  it("offers to add its first scenario where its scenarios would be", async () => {
+    const user = userEvent.setup();
+    const { backend } = renderApp();
+    await waitFor(() => expect(collectionItem("Scratch")).toBeDefined());
+    await user.click(within(collectionItem("Scratch")!).getByText("Scratch"));
+    await user.click(await within(collectionItem("Scratch")!).findByRole("button", { name: "Add one" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "New scenario" })).toBeTruthy();
+    expect((backend.store.get("Scratch") as { scenarios?: { id: string }[] }).scenarios?.map((s) => s.id)).toEqual(["new-scenario"]);
+  });
+});

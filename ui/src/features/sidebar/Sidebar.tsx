@@ -396,7 +396,22 @@ export function Sidebar({
                       </li>
                     );
                   })}
-                  {scenarios.length === 0 ? <li className="muted tree__none">No scenarios</li> : null}
+                  {scenarios.length === 0 ? (
+                    <li className="muted tree__none">
+                      No scenarios.{" "}
+                      <button
+                        type="button"
+                        className="button--link"
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          onSelectCollection(summary.name);
+                          void scenarioActions.create(summary.name);
+                        }}
+                      >
+                        Add one
+                      </button>
+                    </li>
+                  ) : null}
                 </ul>
               ) : null}
             </li>
