@@ -98,6 +98,20 @@ export async function launch({ prepare } = {}) {
 
 const STEP_TIMEOUT = 20_000;
 
+/** Chooses `action` ("Run collection…", "Environments…") from the "⋯" menu of `collection`'s row
+ * in the sidebar. The row is clicked first: the "⋯" of the selected row is always shown. */
+export async function collectionAction(browser, collection, action) {
+  const row = await browser.$(`//*[@role='treeitem']//*[contains(@class, 'tree__label') and .='${collection}']`);
+  await row.waitForClickable({ timeout: STEP_TIMEOUT });
+  await row.click();
+  const menu = await browser.$(`//button[@aria-label='Actions for “${collection}”']`);
+  await menu.waitForClickable({ timeout: STEP_TIMEOUT });
+  await menu.click();
+  const item = await browser.$(`//*[@role='menu']//*[@role='menuitem' and normalize-space(.)='${action}']`);
+  await item.waitForClickable({ timeout: STEP_TIMEOUT });
+  await item.click();
+}
+
 /** Opens the scenario whose name starts with `prefix` from the sidebar. */
 export async function openScenario(browser, prefix) {
   const label = await browser.$(`//*[@role='treeitem']//*[contains(@class, 'tree__label') and starts-with(., '${prefix}')]`);

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 
-import { cli, launch } from "./driver.mjs";
+import { cli, collectionAction, launch } from "./driver.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const TIMEOUT = 30_000;
@@ -39,12 +39,7 @@ after(async () => {
 
 test("a collection run reports the one failing assertion, and the run is in the scenario's history", async () => {
   const { browser } = app;
-  const collection = await browser.$("//*[@role='treeitem']//*[contains(@class, 'tree__label') and .='QA demo']");
-  await collection.waitForClickable({ timeout: TIMEOUT });
-  await collection.click();
-  const open = await browser.$("//button[@aria-label='Collection runner for “QA demo”' or normalize-space(.)='Collection runner…']");
-  await open.waitForClickable({ timeout: TIMEOUT });
-  await open.click();
+  await collectionAction(browser, "QA demo", "Run collection…");
   const runAll = await browser.$("//button[normalize-space(.)='Run all']");
   await runAll.waitForClickable({ timeout: TIMEOUT });
   await runAll.click();

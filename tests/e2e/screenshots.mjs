@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 
-import { launch } from "./driver.mjs";
+import { collectionAction, launch } from "./driver.mjs";
 
 const out = path.resolve(import.meta.dirname, "../../docs/images");
 const shoot = (name) => {
@@ -63,8 +63,7 @@ try {
   await browser.keys("Escape");
 
   // The collection runner, after a run of the whole demo.
-  await collection.click();
-  await (await browser.$("//button[starts-with(@aria-label, 'Collection runner for')]")).click();
+  await collectionAction(browser, "Baton demo", "Run collection…");
   await (await browser.$("//button[normalize-space(.)='Run all']")).click();
   await browser.$("[role='status'][aria-label='Collection run outcome']").waitForExist({ timeout: 30_000 });
   const refusals = await browser.$("//button[starts-with(@aria-label, 'Show assertions of 7.')]");

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { launch, openScenario, runOpenScenario } from "./driver.mjs";
+import { collectionAction, launch, openScenario, runOpenScenario } from "./driver.mjs";
 
 let app;
 
@@ -154,9 +154,7 @@ test("a policy mistake is shown at its line; taking away delegation makes the ex
 
 test("closing the window with an unsaved environment edit asks first, and Keep editing keeps it", async () => {
   const { browser } = app;
-  const collection = await browser.$("//*[@role='treeitem']//*[contains(@class, 'tree__label') and .='Baton demo']");
-  await collection.click();
-  await (await button(browser, "Environments…")).click();
+  await collectionAction(browser, "Baton demo", "Environments…");
   const value = await browser.$("input[aria-label='Variable 1 value']");
   await value.waitForExist({ timeout: TIMEOUT });
   await value.addValue("-edited");

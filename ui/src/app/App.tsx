@@ -91,11 +91,13 @@ function Shell() {
         activeScenario={main.kind === "scenario" ? main.scenarioId : null}
         onSelectCollection={setActiveCollection}
         onOpenScenario={(c, s) => void openScenario(c, s)}
-        onOpenEnvironments={() => {
-          if (activeCollection && !ws.collections[activeCollection]) void ws.open(activeCollection);
+        onOpenEnvironments={(name) => {
+          setActiveCollection(name);
+          if (!ws.collections[name]) void ws.open(name);
           setMain({ kind: "environments" });
         }}
         onRunCollection={(name) => {
+          setActiveCollection(name);
           if (!ws.collections[name]) void ws.open(name);
           setMain({ kind: "runner", collection: name });
         }}

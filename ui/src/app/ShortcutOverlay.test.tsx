@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import { renderApp } from "../test/fakeApp";
+import { collectionAction } from "../test/menus";
 
 const overlay = () => screen.queryByRole("dialog", { name: "Keyboard shortcuts" });
 
@@ -52,7 +53,7 @@ describe("The keyboard shortcut overlay", () => {
     const tree = screen.getByRole("tree", { name: "Collections" });
     await within(tree).findByText("Baton demo");
     await user.click(within(tree).getByText("Baton demo"));
-    await user.click(screen.getByRole("button", { name: "Environments of “Baton demo”" }));
+    await collectionAction(user, "Baton demo", "Environments…");
     const section = await screen.findByRole("region", { name: "Environment lab" });
     const value = within(section).getByLabelText<HTMLInputElement>("Variable 1 value");
     await user.clear(value);

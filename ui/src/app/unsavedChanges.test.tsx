@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import { renderApp } from "../test/fakeApp";
+import { collectionAction } from "../test/menus";
 
 type CloseHandler = (event: { preventDefault: () => void }) => unknown;
 
@@ -33,7 +34,7 @@ async function editEnvironment(user: ReturnType<typeof userEvent.setup>) {
   const tree = screen.getByRole("tree", { name: "Collections" });
   await within(tree).findByText("Baton demo");
   await user.click(within(tree).getByText("Baton demo"));
-  await user.click(screen.getByRole("button", { name: "Environments of “Baton demo”" }));
+  await collectionAction(user, "Baton demo", "Environments…");
   const section = await screen.findByRole("region", { name: "Environment lab" });
   await user.type(within(section).getByLabelText("Variable 1 value"), "/v2");
   return section;
@@ -84,7 +85,7 @@ describe("Closing the window with unsaved changes", () => {
     const tree = screen.getByRole("tree", { name: "Collections" });
     await within(tree).findByText("Baton demo");
     await user.click(within(tree).getByText("Baton demo"));
-    await user.click(screen.getByRole("button", { name: "Collection runner for “Baton demo”" }));
+    await collectionAction(user, "Baton demo", "Run collection…");
     await user.click(await screen.findByRole("button", { name: "Run all" }));
     await screen.findByRole("button", { name: "Cancel" });
     expect(await requestClose()).toBe(true);

@@ -1,5 +1,5 @@
 import { equal, ok } from "./assert.mjs";
-import { ipcCalls } from "./helpers.mjs";
+import { ipcCalls, collectionAction } from "./helpers.mjs";
 
 const SHOTS = process.env.BATON_SHOTS;
 const shot = (page, name) => (SHOTS ? page.screenshot({ path: `${SHOTS}/${name}.png` }) : null);
@@ -21,7 +21,7 @@ export const tests = [
       await page.keyboard.type("Gateway");
       await page.keyboard.press("Enter");
       await tree.getByText("Gateway", { exact: true }).waitFor();
-      ok(await page.evaluate(() => document.activeElement?.textContent === "Gateway"), "focus comes back to the renamed scenario");
+      ok(await page.evaluate(() => document.activeElement?.querySelector(".tree__label")?.textContent === "Gateway"), "focus comes back to the renamed scenario");
 
       await page.keyboard.press("Delete");
       await page.getByRole("status").getByText("Deleted scenario “Gateway”").waitFor();
@@ -38,7 +38,7 @@ export const tests = [
     async run({ page }) {
       const tree = page.getByRole("tree", { name: "Collections" });
       await tree.getByText("Baton demo", { exact: true }).click();
-      await page.getByRole("button", { name: "Environments of “Baton demo”" }).click();
+      await collectionAction(page, "Baton demo", "Environments…");
       await page.getByRole("button", { name: "Add environment" }).click();
       const env = page.getByRole("region", { name: "Environment New environment" });
       await env.getByRole("button", { name: "Add variable" }).click();

@@ -15,3 +15,9 @@ export async function graphDrawn(page, nodes) {
 export const statusOf = (page, stepId) => page.locator(`[data-step="${stepId}"] [data-status]`).getAttribute("data-status");
 
 export const ipcCalls = (page, cmd) => page.evaluate((c) => window.__baton.backend.calls.filter((x) => x.cmd === c), cmd);
+
+/** Chooses `action` from the “⋯” menu of a collection in the sidebar. */
+export async function collectionAction(page, collection, action) {
+  await page.getByRole("button", { name: `Actions for “${collection}”` }).click();
+  await page.getByRole("menu", { name: `Actions for “${collection}”` }).getByRole("menuitem", { name: action }).click();
+}

@@ -1,5 +1,5 @@
 import { equal, includes, ok } from "./assert.mjs";
-import { graphDrawn, openScenario, statusOf } from "./helpers.mjs";
+import { graphDrawn, openScenario, statusOf, collectionAction } from "./helpers.mjs";
 
 const CHAIN = /three-hop act chain/;
 
@@ -81,7 +81,7 @@ export const tests = [
     name: "a scenario's saved run opens from the collection runner",
     async run({ page }) {
       await page.getByRole("tree", { name: "Collections" }).getByText("Baton demo", { exact: true }).click();
-      await page.getByRole("button", { name: "Collection runner for “Baton demo”" }).click();
+      await collectionAction(page, "Baton demo", "Run collection…");
       await page.getByRole("button", { name: "Select none" }).click();
       await page.getByRole("checkbox", { name: "6. Agents delegating to agents: a three-hop act chain" }).check();
       await page.getByRole("button", { name: "Run 1 selected" }).click();

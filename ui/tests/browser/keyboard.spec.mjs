@@ -1,5 +1,5 @@
 import { equal, ok } from "./assert.mjs";
-import { graphDrawn, ipcCalls, statusOf } from "./helpers.mjs";
+import { graphDrawn, ipcCalls, statusOf, collectionAction } from "./helpers.mjs";
 
 const focused = (page) =>
   page.evaluate(() => {
@@ -82,7 +82,7 @@ export const tests = [
       await dialog.waitFor({ state: "detached" });
       equal(await page.evaluate(() => document.activeElement?.getAttribute("role")), "treeitem", "focus back on the tree");
 
-      await page.getByRole("button", { name: "Environments of “Baton demo”" }).click();
+      await collectionAction(page, "Baton demo", "Environments…");
       const value = page.getByLabel("Variable 1 value");
       await value.fill("");
       await value.pressSequentially("https://sts.example/?a=1");

@@ -15,6 +15,8 @@ async function presentedGraph(page, nodes, edges) {
   );
 }
 
+const SHOTS = process.env.BATON_SHOTS;
+
 const stepIndex = (page) => page.getByTestId("presentation-step").getAttribute("data-index");
 
 export const tests = [
@@ -119,6 +121,28 @@ export const tests = [
       const graph = await page.locator(".presentation__graph").boundingBox();
       const current = await page.locator(".presentation .token-node--selected").boundingBox();
       ok(current.x >= graph.x && current.x + current.width <= graph.x + graph.width, "current token in view");
+    },
+  },
+  {
+    name: "an introspection step is presented as the server's answer: active, sub, client, aud, scope and the act chain",
+    config: { history: ["agent-chain"] },
+    async run({ page }) {
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await openScenario(page, CHAIN);
+      await graphDrawn(page, 7);
+      await page.keyboard.press("p");
+      await page.getByTestId("presentation").waitFor();
+      for (let i = 0; i < 7; i++) await page.keyboard.press("ArrowRight");
+      equal(await page.getByTestId("presentation-step").getAttribute("data-step-id"), "audit", "the audit step");
+      await presentedGraph(page, 7, 6);
+      const answer = page.getByRole("region", { name: "What introspection said" });
+      const text = await answer.innerText();
+      for (const fact of ["yes", "bob", "payment-agent", "payments-api", "payments:charge", "flight-agent", "planner-agent"]) includes(text, fact, fact);
+      equal(await page.getByTestId("presentation").getByText("No token").count(), 0, "no “No token”");
+      includes(await page.locator(".presentation .react-flow__node.selected").innerText(), "Payment agent", "the introspected token stands out");
+      const size = await answer.locator("dd").first().evaluate((dd) => parseFloat(getComputedStyle(dd).fontSize));
+      ok(size >= 20, `answer font size ${size}px`);
+      if (SHOTS) await page.screenshot({ path: `${SHOTS}/present-introspection.png` });
     },
   },
 ];

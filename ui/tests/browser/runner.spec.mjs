@@ -1,12 +1,12 @@
 import { equal, includes, ok } from "./assert.mjs";
-import { ipcCalls } from "./helpers.mjs";
+import { ipcCalls, collectionAction } from "./helpers.mjs";
 
 const CHAIN = "6. Agents delegating to agents: a three-hop act chain";
 const REFUSALS = "7. Refusals";
 
 async function openRunner(page) {
   await page.getByRole("tree", { name: "Collections" }).getByText("Baton demo", { exact: true }).click();
-  await page.getByRole("button", { name: "Collection runner for “Baton demo”" }).click();
+  await collectionAction(page, "Baton demo", "Run collection…");
   await page.getByRole("heading", { level: 1, name: "Run “Baton demo”" }).waitFor();
 }
 

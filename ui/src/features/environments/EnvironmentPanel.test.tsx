@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 
 import type { Collection } from "../../api/types";
 import { demoCollection, renderApp } from "../../test/fakeApp";
+import { collectionAction } from "../../test/menus";
 
 const tree = () => screen.getByRole("tree", { name: "Collections" });
 const stored = (backend: { store: Map<string, unknown> }) => backend.store.get("Baton demo") as Collection;
@@ -11,7 +12,7 @@ const stored = (backend: { store: Map<string, unknown> }) => backend.store.get("
 async function openEnvironments(user: ReturnType<typeof userEvent.setup>) {
   await within(tree()).findByText("Baton demo");
   await user.click(within(tree()).getByText("Baton demo"));
-  await user.click(screen.getByRole("button", { name: "Environments of “Baton demo”" }));
+  await collectionAction(user, "Baton demo", "Environments…");
   await screen.findByRole("heading", { level: 1, name: "Environments of “Baton demo”" });
 }
 

@@ -20,7 +20,18 @@ const ROLE_TEXT = {
 
 /** A token or a step of a run, all of it: claims, signature, act chain, findings, the diff
  * against the subject token, the raw HTTP, and the request as curl. */
-export function Inspector({ view, selection, onClose }: { view: RunView; selection: Selection; onClose: () => void }) {
+export function Inspector({
+  view,
+  selection,
+  onClose,
+  onCompare,
+}: {
+  view: RunView;
+  selection: Selection;
+  onClose: () => void;
+  /** Compares the token shown with another token (absent: no Compare… action). */
+  onCompare?: (nodeId: string) => void;
+}) {
   const found = inspect(view, selection);
   const { step, token, stepView } = found;
   const now = Math.floor(Date.now() / 1000);
@@ -51,9 +62,21 @@ export function Inspector({ view, selection, onClose }: { view: RunView; selecti
             </p>
           ) : null}
         </div>
-        <button type="button" className="button button--quiet" aria-label="Close inspector" onClick={onClose}>
-          ×
-        </button>
+        <div className="inspector__actions">
+          {onCompare && found.node ? (
+            <button
+              type="button"
+              className="button button--small"
+              onClick={() => onCompare(found.node!.id)}
+              title="Compare this token with another token of this run or an earlier one"
+            >
+              Compare…
+            </button>
+          ) : null}
+          <button type="button" className="button button--quiet" aria-label="Close inspector" onClick={onClose}>
+            ×
+          </button>
+        </div>
       </header>
       {step && showsStep ? <StepFailure record={step} /> : null}
       {token ? (

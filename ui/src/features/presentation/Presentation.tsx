@@ -30,6 +30,14 @@ const ignoreSelection = () => {};
 /** A card's smallest text on a projector, at the graph's opening zoom (a 1920×1080 screen). */
 const PRESENTED_TEXT_PX = 20;
 
+function presentedNode(view: RunView, stepId: string): string | null {
+  const { node, step } = inspect(view, { kind: "step", id: stepId });
+  if (node) return node.id;
+  const examined = step?.inputs[0]?.token.fingerprint;
+  const id = examined ? `${view.record.scenario_id}/${examined}` : null;
+  return id && view.graph.nodes.some((n) => n.id === id) ? id : null;
+}
+
 /** The scenario for an audience: full screen, large type, high contrast, one step at a time with
  * its notes, and the graph growing with each step. */
 export function Presentation({ scenario, view, running, statuses, error, onRun, onExit }: Props) {
@@ -70,9 +78,9 @@ export function Presentation({ scenario, view, running, statuses, error, onRun, 
   const shownIds = useMemo(() => steps.slice(0, index + 1).map((s) => s.id), [steps, index]);
   const graph = useMemo(() => (view ? revealedGraph(view.graph, shownIds) : null), [view, shownIds]);
   const step = steps[index];
-  // The current step's token stands out in the graph.
-  const current =
-    view && step ? (inspect(view, { kind: "step", id: step.id }).node?.id ?? refusalOfStep(view.graph, step.id)?.id ?? null) : null;
+  // The current step's token stands out in the graph: the one it issued, else the one it
+  // examined (an introspection issues none), else its refusal.
+  const current = view && step ? (presentedNode(view, step.id) ?? refusalOfStep(view.graph, step.id)?.id ?? null) : null;
   // Stepping onto an exchange shows it made: its tokens into the token service, the answer out.
   const record = view && step ? view.record.steps.find((s) => s.id === step.id) : undefined;
   const motion = useMemo(() => (record ? motionFromRecord(record) : null), [record]);

@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import { renderApp } from "../../test/fakeApp";
+import { collectionAction } from "../../test/menus";
 
 const CHAIN = "6. Agents delegating to agents: a three-hop act chain";
 const REFUSALS = "7. Refusals";
@@ -12,7 +13,7 @@ type User = ReturnType<typeof userEvent.setup>;
 async function openRunner(user: User) {
   const tree = await screen.findByRole("tree", { name: "Collections" });
   await user.click(await within(tree).findByText("Baton demo"));
-  await user.click(screen.getByRole("button", { name: "Collection runner for “Baton demo”" }));
+  await collectionAction(user, "Baton demo", "Run collection…");
   await screen.findByRole("heading", { level: 1, name: "Run “Baton demo”" });
 }
 

@@ -17,6 +17,7 @@ import { PastRunBanner } from "../history/PastRunBanner";
 import { useScenarioHistory } from "../history/useScenarioHistory";
 import type { IpcError } from "../../api/types";
 import { CompareDialog } from "../compare/CompareDialog";
+import { TokenCompareDialog } from "../compare/TokenCompareDialog";
 import { ExportDiagramButton } from "../diagram/ExportDiagramButton";
 import { Presentation } from "../presentation/Presentation";
 import { usePresentKey } from "../presentation/usePresentKey";
@@ -53,12 +54,13 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
   const [editing, setEditing] = useState<Editing | null>(null);
   const [panel, setPanel] = useState<"inspect" | "edit" | "history">("inspect");
   const [comparing, setComparing] = useState<Step | null>(null);
+  const [comparingToken, setComparingToken] = useState<string | null>(null);
   const [presenting, setPresenting] = useState(false);
   const [diagramError, setDiagramError] = useState<IpcError | null>(null);
   const [drawing, setDrawing] = useDrawing();
   const [placement, setPlacement] = usePanelPlacement();
   const closeCompare = useCallback(() => setComparing(null), []);
-  usePresentKey(() => setPresenting(true), !presenting && comparing === null && scenario !== undefined);
+  usePresentKey(() => setPresenting(true), !presenting && comparing === null && comparingToken === null && scenario !== undefined);
 
   useEffect(() => {
     setSelection(null);
@@ -138,7 +140,12 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
   const view = history.shown ?? run.view;
   const shownSteps = history.shownSteps ?? run;
   const selectedStepId = selection?.kind === "step" ? selection.id : editing && !editing.isNew ? editing.step.id : null;
-  const comparable = steps.find((s) => s.id === selectedStepId && s.exchange) ?? null;
+  // A selected token compares as the exchange step that issued it.
+  const selectedNode = selection?.kind === "node" && view ? view.graph.nodes.find((n) => n.id === selection.id) : undefined;
+  const issuingExchange = (node: { step_id: string; issued: boolean } | undefined) =>
+    node?.issued ? (steps.find((s) => s.id === node.step_id && s.exchange) ?? null) : null;
+  const comparable = steps.find((s) => s.id === selectedStepId && s.exchange) ?? issuingExchange(selectedNode);
+  const tokenToCompare = comparingToken && view ? view.graph.nodes.find((n) => n.id === comparingToken) : undefined;
   const panelOpen = selection !== null || editing !== null || panel === "history";
   // A selected step shows its token selected in the graph too.
   const graphSelected =
@@ -166,7 +173,7 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
             className="button"
             onClick={() => setComparing(comparable)}
             disabled={!comparable}
-            title={comparable ? "Run this exchange as delegation and as impersonation, side by side" : "Select an exchange step to compare"}
+            title={comparable ? "Run this exchange as delegation and as impersonation, side by side" : "Select an exchange step or a token it issued to compare"}
           >
             Compare
           </button>
@@ -280,6 +287,7 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
                     setSelection(null);
                     setEditing(null);
                   }}
+                  onCompare={setComparingToken}
                 />
               ) : (
                 <p className="muted panel__empty">Run the scenario to inspect its tokens.</p>
@@ -308,6 +316,22 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
           stepName={comparing.name}
           environment={environment}
           onClose={closeCompare}
+        />
+      ) : null}
+      {tokenToCompare && view ? (
+        <TokenCompareDialog
+          view={view}
+          nodeId={tokenToCompare.id}
+          runs={history.runs ?? []}
+          onCompareModes={
+            issuingExchange(tokenToCompare)
+              ? () => {
+                  setComparingToken(null);
+                  setComparing(issuingExchange(tokenToCompare));
+                }
+              : undefined
+          }
+          onClose={() => setComparingToken(null)}
         />
       ) : null}
       {presenting ? (

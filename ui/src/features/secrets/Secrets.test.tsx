@@ -3,12 +3,13 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import { renderApp } from "../../test/fakeApp";
+import { collectionAction } from "../../test/menus";
 
 async function openSecrets(user: ReturnType<typeof userEvent.setup>) {
   const tree = screen.getByRole("tree", { name: "Collections" });
   await within(tree).findByText("Baton demo");
   await user.click(within(tree).getByText("Baton demo"));
-  await user.click(screen.getByRole("button", { name: "Environments of “Baton demo”" }));
+  await collectionAction(user, "Baton demo", "Environments…");
   return screen.findByRole("region", { name: "Secrets" });
 }
 

@@ -1,8 +1,9 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import { renderApp } from "../../test/fakeApp";
+import { collectionAction } from "../../test/menus";
 
 const tree = () => screen.getByRole("tree", { name: "Collections" });
 const labels = () => [...tree().querySelectorAll(":scope > li > .tree__row .tree__label")].map((e) => e.textContent);
@@ -12,7 +13,7 @@ describe("Collection actions", () => {
     const user = userEvent.setup();
     const { backend } = renderApp();
     await waitFor(() => expect(labels()).toEqual(["Baton demo", "Scratch"]));
-    await user.click(screen.getByRole("button", { name: "New" }));
+    await user.click(screen.getByRole("button", { name: "New collection" }));
     const input = await screen.findByLabelText("Collection name");
     await user.clear(input);
     await user.type(input, "Payments{Enter}");
@@ -27,12 +28,11 @@ describe("Collection actions", () => {
     const user = userEvent.setup();
     const { backend } = renderApp();
     await waitFor(() => expect(labels()).toContain("Scratch"));
-    await user.click(within(tree()).getByText("Scratch"));
-    await user.click(screen.getByRole("button", { name: "Duplicate “Scratch”" }));
+    await collectionAction(user, "Scratch", "Duplicate");
     await waitFor(() => expect(labels()).toContain("Scratch copy"));
     expect(backend.calls.find((c) => c.cmd === "duplicate_collection")?.args).toEqual({ from: "Scratch", to: "Scratch copy" });
 
-    await user.click(screen.getByRole("button", { name: "Rename “Scratch copy”" }));
+    await collectionAction(user, "Scratch copy", "Rename");
     const input = await screen.findByLabelText("Collection name");
     await user.clear(input);
     await user.type(input, "Baton demo{Enter}");
@@ -44,8 +44,7 @@ describe("Collection actions", () => {
     const user = userEvent.setup();
     const { backend } = renderApp({ dialog: { save: "/home/me/baton-demo.baton.toml" } });
     await waitFor(() => expect(labels()).toContain("Baton demo"));
-    await user.click(within(tree()).getByText("Baton demo"));
-    await user.click(screen.getByRole("button", { name: "Export “Baton demo”" }));
+    await collectionAction(user, "Baton demo", "Export…");
     await waitFor(() => expect(screen.getByRole("status").textContent).toContain("Exported “Baton demo” to /home/me/baton-demo.baton.toml"));
     expect(backend.calls.find((c) => c.cmd === "plugin:dialog|save")?.args).toMatchObject({ options: { defaultPath: "baton-demo.baton.toml" } });
     expect(backend.calls.find((c) => c.cmd === "export_collection")?.args).toEqual({ name: "Baton demo", path: "/home/me/baton-demo.baton.toml" });

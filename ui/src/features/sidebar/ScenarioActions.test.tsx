@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 
 import type { Collection } from "../../api/types";
 import { demoCollection, renderApp } from "../../test/fakeApp";
+import { collectionAction, scenarioAction } from "../../test/menus";
 
 const tree = () => screen.getByRole("tree", { name: "Collections" });
 const collectionItem = (name: string) =>
@@ -24,13 +25,13 @@ describe("Scenario actions", () => {
     const user = userEvent.setup();
     const { backend } = renderApp();
     await openDemo(user);
-    await user.click(screen.getByRole("button", { name: "New scenario in “Baton demo”" }));
+    await collectionAction(user, "Baton demo", "New scenario");
 
     expect(await screen.findByRole("heading", { level: 1, name: "New scenario" })).toBeTruthy();
     expect(scenarioLabels("Baton demo").at(-1)).toBe("New scenario");
     expect(ids(backend.store.get("Baton demo"))).toEqual([...demoIds, "new-scenario"]);
 
-    await user.click(screen.getByRole("button", { name: "New scenario in “Baton demo”" }));
+    await collectionAction(user, "Baton demo", "New scenario");
     await waitFor(() => expect(scenarioLabels("Baton demo").at(-1)).toBe("New scenario 2"));
     expect(ids(backend.store.get("Baton demo"))).toEqual([...demoIds, "new-scenario", "new-scenario-2"]);
   });
@@ -56,10 +57,9 @@ describe("Scenario actions", () => {
     const user = userEvent.setup();
     const { backend } = renderApp();
     await openDemo(user);
-    await user.click(within(tree()).getByText("7. Refusals"));
-    await user.click(screen.getByRole("button", { name: "Duplicate scenario “7. Refusals”" }));
+    await scenarioAction(user, "7. Refusals", "Duplicate");
     await waitFor(() => expect(scenarioLabels("Baton demo")).toContain("7. Refusals copy"));
-    await user.click(screen.getByRole("button", { name: "Duplicate scenario “7. Refusals copy”" }));
+    await scenarioAction(user, "7. Refusals copy", "Duplicate");
     await waitFor(() => expect(scenarioLabels("Baton demo")).toContain("7. Refusals copy copy"));
 
     const saved = backend.store.get("Baton demo") as Collection;
@@ -75,8 +75,7 @@ describe("Scenario actions", () => {
     const user = userEvent.setup();
     const { backend } = renderApp();
     await openDemo(user);
-    await user.click(within(tree()).getByText(/2\. API gateway/));
-    await user.click(screen.getByRole("button", { name: "Delete scenario “2. API gateway: a backend-specific token”" }));
+    await scenarioAction(user, "2. API gateway: a backend-specific token", "Delete");
 
     await waitFor(() => expect(scenarioLabels("Baton demo")).not.toContain("2. API gateway: a backend-specific token"));
     expect(ids(backend.store.get("Baton demo"))).toEqual(demoIds.filter((id) => id !== "api-gateway"));

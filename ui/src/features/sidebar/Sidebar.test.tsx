@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import { demoCollection, emptyCollection, renderApp } from "../../test/fakeApp";
+import { collectionAction } from "../../test/menus";
 
 const tree = () => screen.getByRole("tree", { name: "Collections" });
 const collectionItem = (name: string) =>
@@ -43,8 +44,7 @@ describe("Sidebar", () => {
     const { backend } = renderApp();
     await waitFor(() => expect(collectionItem("Baton demo")).toBeDefined());
 
-    await user.click(within(collectionItem("Baton demo")!).getByText("Baton demo"));
-    await user.click(screen.getByRole("button", { name: "Delete “Baton demo”" }));
+    await collectionAction(user, "Baton demo", "Delete");
 
     await waitFor(() => expect(collectionItem("Baton demo")).toBeUndefined());
     expect(backend.store.has("Baton demo")).toBe(false);

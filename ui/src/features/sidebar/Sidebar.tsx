@@ -1,10 +1,13 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import "./sidebar.css";
+
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
 
 import type { WorkspaceApi } from "../../app/useWorkspace";
+import { Menu, MenuButton, type MenuAnchor, type MenuItem } from "../../shared/Menu";
 import { useToast } from "../../shared/Toast";
 import { CollectionToolbar } from "./CollectionToolbar";
 import { RenameInput } from "./RenameInput";
-import { ScenarioToolbar } from "./ScenarioToolbar";
+import { collectionMenuItems, scenarioMenuItems } from "./rowMenus";
 import { collectionKey, scenarioKey, visibleItems, type TreeItem } from "./treeItems";
 import { useScenarioActions } from "./useScenarioActions";
 
@@ -18,12 +21,16 @@ type Props = {
   onOpenLab?: () => void;
   /** Opens the Probe view of the selected collection's probed server; absent with no collection. */
   onOpenProbe?: () => void;
-  onOpenEnvironments: () => void;
+  onOpenEnvironments: (name: string) => void;
   onRunCollection?: (name: string) => void;
 };
 
+type ContextMenu = { label: string; items: MenuItem[]; anchor: MenuAnchor; row: HTMLElement | null };
+
 /** Collections and their scenarios as a tree (WAI-ARIA tree pattern: one tab stop, arrows move,
- * Right/Left open and close, Enter opens), with the collection actions above it. */
+ * Right/Left open and close, Enter opens), New collection and Import above it, and each row's
+ * actions in its “⋯” menu and its context menu (right click, Shift+F10). A click on a collection
+ * opens it; only its chevron (or Left) closes it. */
 export function Sidebar({
   ws,
   activeCollection,
@@ -41,6 +48,7 @@ export function Sidebar({
   const [focusKey, setFocusKey] = useState<string | null>(null);
   const [renaming, setRenaming] = useState<string | null>(null);
   const [renamingScenario, setRenamingScenario] = useState<string | null>(null);
+  const [contextMenu, setContextMenu] = useState<ContextMenu | null>(null);
   const rows = useRef(new Map<string, HTMLElement>());
   const moveFocus = useRef(false);
 
@@ -95,7 +103,7 @@ export function Sidebar({
     setFocusKey(item.key);
     if (item.kind === "collection") {
       onSelectCollection(item.collection);
-      void setOpen(item.collection, !item.expanded);
+      if (!item.expanded) void setOpen(item.collection, true);
     } else {
       onOpenScenario(item.collection, item.scenarioId);
     }
@@ -147,6 +155,13 @@ export function Sidebar({
         if (item.kind === "scenario") void scenarioActions.remove(item.collection, item.scenarioId);
         else handled = false;
         break;
+      case "ContextMenu":
+        openContextMenu(item, { element: rows.current.get(item.key)?.querySelector<HTMLElement>(".tree__label") ?? e.currentTarget });
+        break;
+      case "F10":
+        if (e.shiftKey) openContextMenu(item, { element: rows.current.get(item.key)?.querySelector<HTMLElement>(".tree__label") ?? e.currentTarget });
+        else handled = false;
+        break;
       default:
         handled = false;
     }
@@ -177,6 +192,67 @@ export function Sidebar({
     }
   };
 
+  const collectionItems = (name: string) =>
+    collectionMenuItems({
+      newScenario: () => {
+        onSelectCollection(name);
+        void scenarioActions.create(name);
+      },
+      runCollection: onRunCollection ? () => onRunCollection(name) : undefined,
+      environments: () => onOpenEnvironments(name),
+      rename: () => {
+        onSelectCollection(name);
+        setFocusKey(collectionKey(name));
+        setRenaming(name);
+      },
+      duplicate: async () => {
+        const copy = await ws.duplicate(name);
+        if (copy) {
+          onSelectCollection(copy);
+          setFocusKey(collectionKey(copy));
+        }
+      },
+      exportFile: async () => {
+        const path = await ws.exportFile(name);
+        if (path) toast.show(`Exported “${name}” to ${path}`);
+      },
+      remove: () => void onDelete(name),
+    });
+
+  const scenarioItems = (collection: string, id: string) =>
+    scenarioMenuItems({
+      open: () => onOpenScenario(collection, id),
+      rename: () => {
+        setFocusKey(scenarioKey(collection, id));
+        setRenamingScenario(scenarioKey(collection, id));
+      },
+      duplicate: () => void scenarioActions.duplicate(collection, id),
+      remove: () => void scenarioActions.remove(collection, id),
+    });
+
+  const menuLabel = (item: TreeItem) =>
+    item.kind === "collection"
+      ? `Actions for “${item.collection}”`
+      : `Actions for scenario “${ws.collections[item.collection]?.scenarios?.find((s) => s.id === item.scenarioId)?.name ?? item.scenarioId}”`;
+
+  function openContextMenu(item: TreeItem, anchor: MenuAnchor) {
+    setFocusKey(item.key);
+    setContextMenu({
+      label: menuLabel(item),
+      items: item.kind === "collection" ? collectionItems(item.collection) : scenarioItems(item.collection, item.scenarioId),
+      anchor,
+      row: rows.current.get(item.key) ?? null,
+    });
+  }
+
+  const onRowContextMenu = (item: TreeItem) => (e: MouseEvent<HTMLElement>) => {
+    // A scenario's row is inside its collection's: only the innermost row answers.
+    e.preventDefault();
+    e.stopPropagation();
+    if (renaming || renamingScenario) return;
+    openContextMenu(item, { x: e.clientX, y: e.clientY });
+  };
+
   const register = (key: string) => (el: HTMLElement | null) => {
     if (el) rows.current.set(key, el);
     else rows.current.delete(key);
@@ -185,7 +261,6 @@ export function Sidebar({
   return (
     <nav className="sidebar" aria-label="Workspace">
       <CollectionToolbar
-        selected={activeCollection}
         onCreate={async () => {
           const name = await ws.create();
           if (name) {
@@ -201,38 +276,7 @@ export function Sidebar({
             toast.show(`Imported “${name}”`);
           }
         }}
-        onRename={(name) => setRenaming(name)}
-        onDuplicate={async (name) => {
-          const copy = await ws.duplicate(name);
-          if (copy) {
-            onSelectCollection(copy);
-            setFocusKey(collectionKey(copy));
-          }
-        }}
-        onExport={async (name) => {
-          const path = await ws.exportFile(name);
-          if (path) toast.show(`Exported “${name}” to ${path}`);
-        }}
-        onDelete={onDelete}
-        onEnvironments={onOpenEnvironments}
-        onRunCollection={onRunCollection}
         importing={ws.importing}
-      />
-      <ScenarioToolbar
-        collection={activeCollection}
-        scenario={
-          (activeCollection && activeScenario
-            ? ws.collections[activeCollection]?.scenarios?.find((s) => s.id === activeScenario)
-            : null) ?? null
-        }
-        onCreate={() => activeCollection && void scenarioActions.create(activeCollection)}
-        onRename={(id) => {
-          if (!activeCollection) return;
-          setExpanded((prev) => new Set(prev).add(activeCollection));
-          setRenamingScenario(scenarioKey(activeCollection, id));
-        }}
-        onDuplicate={(id) => activeCollection && void scenarioActions.duplicate(activeCollection, id)}
-        onDelete={(id) => activeCollection && void scenarioActions.remove(activeCollection, id)}
       />
       <h2 className="sidebar__heading" id="collections-heading">
         Collections
@@ -245,6 +289,7 @@ export function Sidebar({
           const key = collectionKey(summary.name);
           const open = expanded.has(summary.name);
           const scenarios = ws.collections[summary.name]?.scenarios ?? [];
+          const item: TreeItem = { key, kind: "collection", collection: summary.name, expanded: open };
           return (
             <li
               key={key}
@@ -257,11 +302,21 @@ export function Sidebar({
               onFocus={(e) => e.target === e.currentTarget && setFocusKey(key)}
               onClick={(e) => {
                 e.stopPropagation();
-                activate({ key, kind: "collection", collection: summary.name, expanded: open });
+                activate(item);
               }}
+              onContextMenu={onRowContextMenu(item)}
             >
               <div className={`tree__row ${activeCollection === summary.name ? "tree__row--current" : ""}`}>
-                <span className="tree__twisty" aria-hidden="true">
+                <span
+                  className="tree__twisty"
+                  aria-hidden="true"
+                  title={open ? "Close" : "Open"}
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    setFocusKey(key);
+                    void setOpen(summary.name, !open);
+                  }}
+                >
                   {open ? "▾" : "▸"}
                 </span>
                 {renaming === summary.name ? (
@@ -279,12 +334,22 @@ export function Sidebar({
                 <span className="tree__count" aria-label={`${summary.scenario_count} scenarios`}>
                   {summary.scenario_count}
                 </span>
+                <MenuButton
+                  label={menuLabel(item)}
+                  items={collectionItems(summary.name)}
+                  className="menu-button tree__menu"
+                  tabIndex={tabStop === key ? 0 : -1}
+                  title="Actions"
+                >
+                  ⋯
+                </MenuButton>
               </div>
               {open ? (
                 <ul role="group">
                   {scenarios.map((scenario) => {
                     const skey = scenarioKey(summary.name, scenario.id);
                     const current = activeCollection === summary.name && activeScenario === scenario.id;
+                    const sitem: TreeItem = { key: skey, kind: "scenario", collection: summary.name, scenarioId: scenario.id };
                     return (
                       <li
                         key={skey}
@@ -296,8 +361,9 @@ export function Sidebar({
                         onFocus={(e) => e.target === e.currentTarget && setFocusKey(skey)}
                         onClick={(e) => {
                           e.stopPropagation();
-                          activate({ key: skey, kind: "scenario", collection: summary.name, scenarioId: scenario.id });
+                          activate(sitem);
                         }}
+                        onContextMenu={onRowContextMenu(sitem)}
                       >
                         <div className={`tree__row tree__row--leaf ${current ? "tree__row--current" : ""}`}>
                           {renamingScenario === skey ? (
@@ -317,17 +383,50 @@ export function Sidebar({
                           ) : (
                             <span className="tree__label">{scenario.name}</span>
                           )}
+                          <MenuButton
+                            label={`Actions for scenario “${scenario.name}”`}
+                            items={scenarioItems(summary.name, scenario.id)}
+                            className="menu-button tree__menu"
+                            tabIndex={tabStop === skey ? 0 : -1}
+                            title="Actions"
+                          >
+                            ⋯
+                          </MenuButton>
                         </div>
                       </li>
                     );
                   })}
-                  {scenarios.length === 0 ? <li className="muted tree__none">No scenarios</li> : null}
+                  {scenarios.length === 0 ? (
+                    <li className="muted tree__none">
+                      No scenarios.{" "}
+                      <button
+                        type="button"
+                        className="button--link"
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          onSelectCollection(summary.name);
+                          void scenarioActions.create(summary.name);
+                        }}
+                      >
+                        Add one
+                      </button>
+                    </li>
+                  ) : null}
                 </ul>
               ) : null}
             </li>
           );
         })}
       </ul>
+      {contextMenu ? (
+        <Menu
+          label={contextMenu.label}
+          items={contextMenu.items}
+          anchor={contextMenu.anchor}
+          returnFocus={contextMenu.row}
+          onClose={() => setContextMenu(null)}
+        />
+      ) : null}
       <div className="sidebar__footer">
         <button type="button" className="button button--quiet" onClick={onOpenServers}>
           Servers…
