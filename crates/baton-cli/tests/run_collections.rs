@@ -643,7 +643,7 @@ fn import_export_round_trip_and_run_from_the_store() {
     assert_eq!(code, 2);
     assert!(err.contains("broken.baton.toml:"), "{err}");
     let (_, list, _) = baton(&["export", "--list"], &store);
-    assert_eq!(list.trim(), "Baton demo\t8 scenarios");
+    assert_eq!(list.trim(), "Baton demo\t9 scenarios");
 }
 
 #[test]

@@ -62,7 +62,8 @@ no_findings_at_or_above?: Severity | null,
 /**
  * `true`: the request got no answer (the server could not be reached).
  */
-unreachable?: boolean | null, };
+unreachable?: boolean | null, 
+/**
  * How many requests the step sent (a repeated step's round trips; 0 from the cache).
  */
 round_trips?: number | null, };

@@ -4,8 +4,8 @@ import type { ExchangeStep } from "./ExchangeStep";
 import type { InspectStep } from "./InspectStep";
 import type { IntrospectStep } from "./IntrospectStep";
 import type { LabStep } from "./LabStep";
-import type { Retry } from "./Retry";
 import type { Repeat } from "./Repeat";
+import type { Retry } from "./Retry";
 import type { TokenStep } from "./TokenStep";
 
 /**
@@ -16,5 +16,4 @@ export type Step = { id: string, name: string,
 /**
  * Shown beside the step when it is presented.
  */
-notes?: string | null, token?: TokenStep | null, exchange?: ExchangeStep | null, introspect?: IntrospectStep | null, inspect?: InspectStep | null, lab?: LabStep | null, assert?: Array<Assertion>, retry?: Retry | null, };
-notes?: string | null, token?: TokenStep | null, exchange?: ExchangeStep | null, introspect?: IntrospectStep | null, inspect?: InspectStep | null, assert?: Array<Assertion>, cache?: boolean | null, cache_margin_secs?: number | null, repeat?: Repeat | null, };
+notes?: string | null, token?: TokenStep | null, exchange?: ExchangeStep | null, introspect?: IntrospectStep | null, inspect?: InspectStep | null, lab?: LabStep | null, assert?: Array<Assertion>, retry?: Retry | null, cache?: boolean | null, cache_margin_secs?: number | null, repeat?: Repeat | null, };

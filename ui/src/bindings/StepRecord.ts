@@ -41,7 +41,8 @@ unreachable?: boolean,
 /**
  * A `lab` step: what it changed in the lab, in words.
  */
-lab_changes?: Array<string>, };
+lab_changes?: Array<string>, 
+/**
  * The token came from the engine's token cache: no request was sent for it.
  */
 from_cache: boolean, 

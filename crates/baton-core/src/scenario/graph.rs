@@ -620,6 +620,11 @@ mod tests {
             introspection: None,
             findings: Vec::new(),
             assertions: Vec::new(),
+            attempts: Vec::new(),
+            unreachable: false,
+            lab_changes: Vec::new(),
+            from_cache: false,
+            repeat: None,
         }
     }
 

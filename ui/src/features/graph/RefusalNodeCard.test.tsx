@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 
 import { refusedChainGraph } from "../chain/testGraph";
 import { RefusalNodeCard, type RefusalFlowNode } from "./RefusalNodeCard";
-import { toFlowEdges, toFlowNodes } from "./toFlow";
+import { toFlowEdges, toRefusalNodes } from "./toFlow";
 
 function graph() {
   const g = refusedChainGraph();
@@ -18,7 +18,7 @@ function graph() {
 describe("A refused exchange in the graph", () => {
   it("is a refusal node the subject and actor edges lead into, drawn refused with ✗", () => {
     const g = graph();
-    const nodes = toFlowNodes(g, new Map([["s/refused:hop-3", { x: 10, y: 20 }]]));
+    const nodes = toRefusalNodes(g, new Map([["s/refused:hop-3", { x: 10, y: 20 }]]));
     const refusal = nodes.find((n) => n.id === "s/refused:hop-3")!;
     expect(refusal.type).toBe("refusal");
     expect(refusal.position).toEqual({ x: 10, y: 20 });

@@ -11,6 +11,8 @@ const chain = ["payment-agent", "flight-agent", "planner-agent", "concierge-agen
 const graph: Graph = {
   nodes: agentChainRun.graph.nodes.map((n) => (n.step_id === "hop-3" ? { ...n, scope: scopes, act_chain: chain } : n)),
   edges: agentChainRun.graph.edges,
+  refusals: [],
+  chains: [],
 };
 
 describe("The token graph's cards", () => {
@@ -43,7 +45,7 @@ describe("The token graph's cards", () => {
   });
 
   it("is ready (its view set) as soon as it is drawn, and says so when there is nothing to draw", async () => {
-    const { rerender } = render(<TokenGraph graph={{ nodes: [], edges: [] }} selectedId={null} onSelect={() => {}} />);
+    const { rerender } = render(<TokenGraph graph={{ nodes: [], edges: [], refusals: [], chains: [] }} selectedId={null} onSelect={() => {}} />);
     expect(screen.getByText(/No tokens yet/)).toBeTruthy();
     rerender(<TokenGraph graph={graph} selectedId={null} onSelect={() => {}} />);
     await waitFor(() => expect(screen.getByRole("region", { name: "Delegation graph" }).getAttribute("data-ready")).toBe("true"));

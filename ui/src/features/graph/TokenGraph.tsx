@@ -19,7 +19,7 @@ import { layoutGraph, type Positions } from "./layout";
 import { Legend } from "./Legend";
 import { RefusalNodeCard } from "./RefusalNodeCard";
 import { boxesOf, cardsOf, REFUSAL_HEIGHT, toFlowEdges, toFlowNodes, toRefusalNodes, type GraphFlowNode } from "./toFlow";
-import { FarContext, TokenNodeCard, type TokenFlowNode } from "./TokenNodeCard";
+import { FarContext, TokenNodeCard } from "./TokenNodeCard";
 import { boxOf, focusOf, openingView, panToInclude, type Size } from "./viewport";
 
 const NODE_TYPES: NodeTypes = { token: TokenNodeCard, refusal: RefusalNodeCard };

@@ -19,6 +19,8 @@ const base: StepRecord = {
   introspection: null,
   findings: [],
   assertions: [],
+  from_cache: false,
+  repeat: null,
 };
 
 describe("A step's attempts and lab changes", () => {
