@@ -92,6 +92,5 @@ export function toFlowEdges(graph: Graph): Edge[] {
     selectable: false,
     data: { role: e.role, kind: e.kind, step: e.step_id },
     ariaLabel: e.kind === "refused" ? `${e.role} → refused, no token (step ${e.step_id})` : `${e.role} → issued, ${e.kind} (step ${e.step_id})`,
-    ...(e.kind === "refused" ? { label: "✗" } : {}),
   }));
 }

@@ -47,7 +47,7 @@ describe("The collection runner", () => {
     const tally = await screen.findByRole("status", { name: "Collection run outcome" }, LONG);
     expect(tally.textContent).toContain("1 passed");
     expect(tally.textContent).toContain("1 failed");
-    expect(tally.textContent).toContain("6 errors");
+    expect(tally.textContent).toContain("7 errors");
     expect(backend.calls.filter((c) => c.cmd === "run_collection")).toEqual([
       { cmd: "run_collection", args: { collection: "Baton demo", scenarioIds: null, environment: "lab" } },
     ]);
