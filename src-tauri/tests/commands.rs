@@ -16,6 +16,7 @@ use tempfile::TempDir;
 
 const DEMO: &str = "Baton demo";
 /// The built-in collection seeded beside the demo.
+const TRADE_OFFS: &str = "Baton trade-offs";
 const SIGN_IN: &str = "Sign-in demo";
 /// The collection of the two trust domains.
 const CROSS_DOMAIN: &str = "Across trust domains";
@@ -229,7 +230,7 @@ async fn delete_returns_the_collection_and_saving_it_undoes_the_delete() {
 
     let deleted = commands::delete_collection(&state, DEMO).unwrap();
     assert_eq!(deleted, before);
-    assert_eq!(names(&state), [CROSS_DOMAIN, SIGN_IN]);
+    assert_eq!(names(&state), [CROSS_DOMAIN, TRADE_OFFS, SIGN_IN]);
     let gone = commands::load_collection(&state, DEMO).unwrap_err();
     assert_eq!(gone.code, IpcErrorCode::NotFound);
 
@@ -251,7 +252,10 @@ async fn rename_and_duplicate_refuse_a_taken_name() {
     assert_eq!(err.code, IpcErrorCode::Conflict);
     let renamed = commands::rename_collection(&state, "Copy", "Training").unwrap();
     assert_eq!(renamed.name, "Training");
-    assert_eq!(names(&state), [CROSS_DOMAIN, DEMO, SIGN_IN, "Training"]);
+    assert_eq!(
+        names(&state),
+        [CROSS_DOMAIN, DEMO, TRADE_OFFS, SIGN_IN, "Training"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -283,7 +287,7 @@ async fn a_broken_file_is_reported_where_it_is_wrong_and_changes_nothing() {
         err.message
     );
     assert!(err.message.contains("descripton"), "{}", err.message);
-    assert_eq!(names(&state), [CROSS_DOMAIN, DEMO, SIGN_IN]);
+    assert_eq!(names(&state), [CROSS_DOMAIN, DEMO, TRADE_OFFS, SIGN_IN]);
 
     let missing =
         commands::import_collection(&state, &dir.path().join("none.baton.toml")).unwrap_err();

@@ -263,11 +263,11 @@ async fn a_collection_run_reports_each_scenario_and_saves_its_runs() {
         outcome.message
     );
 
-    assert_eq!(scenarios.len(), 14, "started and finished per scenario");
-    assert!(scenarios.iter().all(|p| p.total == 7));
-    assert_eq!(scenarios[13].position, 6);
-    assert_eq!(scenarios[13].phase, RunPhase::Finished);
-    assert!(steps > 14, "step events too");
+    assert_eq!(scenarios.len(), 18, "started and finished per scenario");
+    assert!(scenarios.iter().all(|p| p.total == 9));
+    assert_eq!(scenarios[17].position, 8);
+    assert_eq!(scenarios[17].phase, RunPhase::Finished);
+    assert!(steps > 18, "step events too");
     for result in &view.results {
         let saved = commands::list_runs(&state, "QA", &result.scenario_id).unwrap();
         assert_eq!(saved.len(), 1, "{} saved", result.scenario_id);
