@@ -29,11 +29,11 @@ export const tests = [
     config: { holdCollectionRuns: true },
     async run({ page }) {
       await openRunner(page);
-      equal(await page.getByRole("checkbox").count(), 7, "a checkbox per scenario");
+      equal(await page.getByRole("checkbox").count(), 9, "a checkbox per scenario");
       await page.getByRole("button", { name: "Run all" }).click();
 
-      // The fake pauses inside the first scenario it can run (6th of 7); the first five erred.
-      await waitForText(page, ".run-progress__text", `Scenario 6 of 7: ${CHAIN}`);
+      // The fake pauses inside the first scenario it can run (6th of 9); the first five erred.
+      await waitForText(page, ".run-progress__text", `Scenario 6 of 9: ${CHAIN}`);
       includes(await progressText(page), "step Bob signs in", "the step running");
       equal(await progressNow(page), "5", "scenarios finished");
       const before = await fillWidth(page);
@@ -42,7 +42,7 @@ export const tests = [
       equal(await result(page, "1. Microservices").getAttribute("data-status"), "error", "a scenario the fake cannot run");
 
       await page.evaluate(() => window.__baton.backend.releaseCollectionRun());
-      await waitForText(page, ".run-progress__text", `Scenario 7 of 7: ${REFUSALS}`);
+      await waitForText(page, ".run-progress__text", `Scenario 7 of 9: ${REFUSALS}`);
       equal(await progressNow(page), "6", "scenarios finished");
       ok((await fillWidth(page)) > before, "the bar advanced");
       equal(await result(page, CHAIN).getAttribute("data-status"), "passed", "the finished scenario");
