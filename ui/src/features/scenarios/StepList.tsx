@@ -1,6 +1,7 @@
 import type { Step, StepRecord } from "../../api/types";
 import { FromCacheBadge, RepeatResult } from "../latency/RepeatResult";
 import { StatusBadge } from "../run/StatusBadge";
+import { StepAttempts } from "../run/StepAttempts";
 import { StepFailure } from "../run/StepFailure";
 import type { LiveStatus } from "../run/useRun";
 import { stepKind } from "./stepModel";
@@ -35,6 +36,7 @@ export function StepList({ steps, statuses, records, selectedId, onSelect, onAdd
                 </span>
               </button>
               {record && record.status !== "passed" ? <StepFailure record={record} /> : null}
+              {record ? <StepAttempts record={record} /> : null}
               {record?.repeat ? <RepeatResult stats={record.repeat} /> : null}
             </li>
           );
