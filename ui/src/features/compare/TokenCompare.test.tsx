@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import type { RunView } from "../../api/types";
-import { agentChainRun, renderApp } from "../../test/fakeApp";
+import { agentChainRun, refusalsFailedRun, renderApp } from "../../test/fakeApp";
 
 const CHAIN = /three-hop act chain/;
 
@@ -40,7 +40,7 @@ describe("Comparing a token with another", () => {
     await user.click(within(inspector).getByRole("button", { name: "Compare…" }));
 
     const dialog = await screen.findByRole("dialog", { name: "Compare tokens" });
-    const token = within(dialog).getByLabelText<HTMLSelectElement>("Token");
+    const token = within(dialog).getByLabelText<HTMLSelectElement>("Step or token");
     // The subject token of hop-3 is hop-2's token.
     expect(token.selectedOptions[0]!.textContent).toMatch(/^Flight agent → payment agent/);
     expect(differing(dialog)).toEqual(expect.arrayContaining(["act", "aud"]));
@@ -66,7 +66,7 @@ describe("Comparing a token with another", () => {
     await user.click(within(screen.getByRole("complementary", { name: "Inspector" })).getByRole("button", { name: "Compare…" }));
     const dialog = await screen.findByRole("dialog", { name: "Compare tokens" });
 
-    const run = within(dialog).getByLabelText<HTMLSelectElement>("Compare with a token of");
+    const run = within(dialog).getByLabelText<HTMLSelectElement>("Compare with a step of");
     expect([...run.options].map((o) => o.textContent)).toEqual(["this run (#2)", expect.stringMatching(/^run #1, .*, passed$/)]);
     await user.selectOptions(run, "1");
     await waitFor(() => expect(differing(dialog)).toEqual(["scope"]));
@@ -96,5 +96,33 @@ describe("Comparing a token with another", () => {
     await user.click(within(screen.getByRole("complementary", { name: "Inspector" })).getByRole("button", { name: "Compare…" }));
     const again = await screen.findByRole("dialog", { name: "Compare tokens" });
     expect(within(again).queryByRole("button", { name: "Delegation vs impersonation…" })).toBeNull();
+  });
+
+  it("offers Compare… on a refused step, and shows its refusal beside another step's token", async () => {
+    const user = userEvent.setup();
+    const { backend } = renderApp();
+    backend.addHistory(refusalsFailedRun);
+    const tree = await screen.findByRole("tree", { name: "Collections" });
+    await user.click(await within(tree).findByText("Baton demo"));
+    await user.click(await within(tree).findByText(/Refusals/));
+    await screen.findByLabelText("Last run outcome");
+    await selectStep(user, "escalation");
+    const inspector = screen.getByRole("complementary", { name: "Inspector" });
+    await user.click(within(inspector).getByRole("button", { name: "Compare…" }));
+
+    const dialog = await screen.findByRole("dialog", { name: "Compare tokens" });
+    const refusal = within(within(dialog).getByRole("region", { name: "This side" })).getByRole("group", { name: "Refusal" });
+    expect(refusal.textContent).toContain("invalid_scope");
+    expect(refusal.textContent).toContain('scope "payments:refund" is not among');
+    // At first beside the token the refused exchange was given: Alice's.
+    const side = within(dialog).getByLabelText<HTMLSelectElement>("Step or token");
+    expect(side.selectedOptions[0]!.textContent).toMatch(/^Alice signs in: alice/);
+    expect(within(dialog).getByRole("region", { name: "What the scenario shows" }).textContent).toContain("What the server must refuse");
+    expect(dialog.querySelector('tr[data-fact="sub"]')!.textContent).toContain("no token");
+    // Another refused step of the run: neither side got a token, each with its own error.
+    await user.selectOptions(side, "step:wrong-audience");
+    expect(within(dialog).getByTestId("token-compare-summary").textContent).toBe("Neither side got a token.");
+    expect(within(dialog).getByRole("region", { name: "The other side" }).textContent).toContain("invalid_target");
+    expect(backend.calls.filter((c) => c.cmd === "compare_step" || c.cmd === "run_scenario")).toEqual([]);
   });
 });

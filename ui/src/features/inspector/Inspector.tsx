@@ -29,8 +29,9 @@ export function Inspector({
   view: RunView;
   selection: Selection;
   onClose: () => void;
-  /** Compares the token shown with another token (absent: no Compare… action). */
-  onCompare?: (nodeId: string) => void;
+  /** Compares the token shown, or a step that issued no token (a refusal), with another step or
+   * token (absent: no Compare… action). */
+  onCompare?: (what: Selection) => void;
 }) {
   const found = inspect(view, selection);
   const { step, token, stepView } = found;
@@ -43,6 +44,12 @@ export function Inspector({
       ? view.record.steps.find((s) => s.introspection && s.inputs.some((i) => i.token.fingerprint === token.fingerprint))
       : undefined;
   const title = found.node?.sub ? `Token about ${found.node.sub}` : step ? step.name : "Token";
+  // A token compares as itself; a step that ran and got no token (a refusal) as the step.
+  const compared: Selection | null = found.node
+    ? { kind: "node", id: found.node.id }
+    : step && !token
+      ? { kind: "step", id: step.id }
+      : null;
   const showsStep = selection.kind === "step" || found.role === "issued" || found.role === "inspected";
 
   return (
@@ -63,12 +70,16 @@ export function Inspector({
           ) : null}
         </div>
         <div className="inspector__actions">
-          {onCompare && found.node ? (
+          {onCompare && compared ? (
             <button
               type="button"
               className="button button--small"
-              onClick={() => onCompare(found.node!.id)}
-              title="Compare this token with another token of this run or an earlier one"
+              onClick={() => onCompare(compared)}
+              title={
+                compared.kind === "node"
+                  ? "Compare this token with another step or token of this run or an earlier one"
+                  : "Compare this step, which issued no token, with another step or token of this run or an earlier one"
+              }
             >
               Compare…
             </button>

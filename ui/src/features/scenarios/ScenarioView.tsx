@@ -54,7 +54,7 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
   const [editing, setEditing] = useState<Editing | null>(null);
   const [panel, setPanel] = useState<"inspect" | "edit" | "history">("inspect");
   const [comparing, setComparing] = useState<Step | null>(null);
-  const [comparingToken, setComparingToken] = useState<string | null>(null);
+  const [comparingToken, setComparingToken] = useState<Selection | null>(null);
   const [presenting, setPresenting] = useState(false);
   const [diagramError, setDiagramError] = useState<IpcError | null>(null);
   const [drawing, setDrawing] = useDrawing();
@@ -145,7 +145,8 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
   const issuingExchange = (node: { step_id: string; issued: boolean } | undefined) =>
     node?.issued ? (steps.find((s) => s.id === node.step_id && s.exchange) ?? null) : null;
   const comparable = steps.find((s) => s.id === selectedStepId && s.exchange) ?? issuingExchange(selectedNode);
-  const tokenToCompare = comparingToken && view ? view.graph.nodes.find((n) => n.id === comparingToken) : undefined;
+  const tokenToCompare =
+    comparingToken?.kind === "node" && view ? view.graph.nodes.find((n) => n.id === comparingToken.id) : undefined;
   const panelOpen = selection !== null || editing !== null || panel === "history";
   // A selected step shows its token selected in the graph too.
   const graphSelected =
@@ -318,10 +319,11 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
           onClose={closeCompare}
         />
       ) : null}
-      {tokenToCompare && view ? (
+      {comparingToken && view ? (
         <TokenCompareDialog
           view={view}
-          nodeId={tokenToCompare.id}
+          start={comparingToken}
+          scenario={scenario}
           runs={history.runs ?? []}
           onCompareModes={
             issuingExchange(tokenToCompare)
