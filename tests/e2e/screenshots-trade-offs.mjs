@@ -22,7 +22,7 @@ async function openCollection(browser, name) {
 
 async function graphReady(browser) {
   await browser.$(".scenario .graph[data-ready='true']").waitForExist({ timeout: 30_000 });
-  await browser.pause(900);
+  await browser.pause(1800);
 }
 
 async function show(browser, which) {
@@ -54,6 +54,17 @@ try {
   await browser.pause(400);
   shoot("app-outage.png", 1280, 800);
 
+  // Chain splicing: the refusal beside the spliced token, in Compare.
+  await openScenario(browser, "Chain splicing");
+  await runOpenScenario(browser, "passed");
+  await (await browser.$("[data-step='splice-hardened'] button.step__button")).click();
+  await (await browser.$("//aside[@aria-label='Inspector']//button[normalize-space(.)='Compare…']")).click();
+  await browser.$("[role='dialog'][aria-label='Compare tokens'] section[aria-label='The other side']").waitForExist({ timeout: 30_000 });
+  await browser.pause(600);
+  shoot("app-chain-splicing.png", 1280, 800);
+  await browser.keys("Escape");
+  await browser.pause(300);
+
   // 100 calls to the payments API: a round trip each, then the cache.
   await openCollection(browser, "Baton demo");
   await openScenario(browser, "8. 100 calls");
@@ -68,7 +79,7 @@ try {
   await openScenario(browser, "9. A JWT");
   await runOpenScenario(browser, "passed");
   await graphReady(browser);
-  const saml = await browser.$("[data-step='saml'] button.step__button");
+  const saml = await browser.$("[data-step='assertion'] button.step__button");
   if (await saml.isExisting()) {
     await saml.click();
     await browser.pause(800);

@@ -82,10 +82,15 @@ test("the outage scenario takes the lab down, fails, retries through a 503 and r
   const { browser } = app;
   await openCollection(browser, "Baton trade-offs");
   await openScenario(browser, "The token service goes down");
-  await runOpenScenario(browser, "passed");
+  try {
+    await runOpenScenario(browser, "passed");
+  } catch (e) {
+    await browser.saveScreenshot("/tmp/e2e-outage.png");
+    throw e;
+  }
   const steps = await browser.$("[aria-label='Steps']");
   const words = await steps.getText();
-  assert.match(words, /No answer, as the step expected: .*connection refused/i, "the outage is named in words");
+  assert.match(words, /No answer, as the step expected: .*(connection refused|closed before an answer came)/i, "the outage is named in words");
   assert.match(words, /lab: down/i, "the lab step says what it changed");
   const attempts = await browser.$$("[data-testid='step-attempt']");
   assert.ok(attempts.length >= 2, "the retrying step shows each attempt with its timing");
@@ -112,4 +117,26 @@ test("the cache scenario makes 100 round trips without the cache and 1 with it",
   assert.equal(facts[1]["from cache"], "99");
   const histogram = await browser.$("svg[aria-label='Latency histogram of 100 calls']");
   assert.ok(await histogram.isExisting(), "a latency histogram of the 100 calls");
+});
+
+test("chain splicing: the hardened lab's refusal and the vulnerable lab's spliced token side by side in Compare, with the attack in words", async () => {
+  const { browser } = app;
+  await openCollection(browser, "Baton trade-offs");
+  await openScenario(browser, "Chain splicing");
+  await runOpenScenario(browser, "passed");
+  const refused = await browser.$("[data-step='splice-hardened'] button.step__button");
+  await refused.waitForClickable({ timeout: TIMEOUT });
+  await refused.click();
+  const compare = await browser.$("//aside[@aria-label='Inspector']//button[normalize-space(.)='Compare…']");
+  await compare.waitForClickable({ timeout: TIMEOUT });
+  await compare.click();
+  const dialog = await browser.$("[role='dialog'][aria-label='Compare tokens']");
+  await dialog.waitForExist({ timeout: TIMEOUT });
+  const thisSide = await dialog.$("section[aria-label='This side']");
+  const otherSide = await dialog.$("section[aria-label='The other side']");
+  await otherSide.waitForExist({ timeout: TIMEOUT });
+  assert.match(await thisSide.getText(), /invalid_request/, "the hardened lab refused the splice");
+  assert.match(await otherSide.getText(), /agent-n/, "the vulnerable lab let agent-n into the chain");
+  const words = await dialog.$("section[aria-label='What the scenario shows']");
+  assert.match(await words.getText(), /may_act/, "the attack explained in words");
 });

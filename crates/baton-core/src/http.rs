@@ -524,6 +524,18 @@ impl ReqwestClient {
                 url,
             };
         }
+        // A kept-alive connection the server closed (it went down, or restarted) before it
+        // answered: no answer came, as with a refused connection.
+        if lower.contains("connection closed before message completed")
+            || lower.contains("connection reset")
+        {
+            return TransportError::Unreachable {
+                reason: format!(
+                    "the connection was closed before an answer came: the server went away or closed it ({reason})"
+                ),
+                url,
+            };
+        }
         TransportError::Other { url, reason }
     }
 }

@@ -58,6 +58,36 @@ async fn a_server_that_never_answers_times_out() {
 }
 
 #[tokio::test]
+async fn a_server_that_closes_the_connection_without_answering_gave_no_answer() {
+    // What a client meets when a token service goes down under it: the connection is accepted,
+    // the request read, and the connection closed with no answer.
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}/token", listener.local_addr().expect("addr"));
+    let closer = tokio::spawn(async move {
+        for _ in 0..2 {
+            let (mut socket, _) = listener.accept().await.expect("accept");
+            let mut buf = [0u8; 1024];
+            let _ = socket.read(&mut buf).await;
+            drop(socket);
+        }
+    });
+    let err = client(2000)
+        .send(&HttpRequest::post_form(&url))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, TransportError::Unreachable { url: u, .. } if *u == url),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .contains("the connection was closed before an answer came"),
+        "{err}"
+    );
+    closer.abort();
+}
+
+#[tokio::test]
 async fn redirects_are_shown_not_followed() {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let url = format!("http://{}/token", listener.local_addr().expect("addr"));

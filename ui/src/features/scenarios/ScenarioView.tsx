@@ -161,7 +161,7 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
       <header className="scenario__header">
         <div className="scenario__title">
           <h1>{scenario.name}</h1>
-          {scenario.description ? <p className="muted">{scenario.description}</p> : null}
+          {scenario.description ? <ScenarioDescription text={scenario.description} /> : null}
         </div>
         <div className="scenario__actions">
           {view ? (
@@ -348,5 +348,21 @@ export function ScenarioView({ ws, collection, scenarioId, environment, openRun 
         />
       ) : null}
     </div>
+  );
+}
+
+/** The scenario's description: two lines, and the rest one click away. */
+function ScenarioDescription({ text }: { text: string }) {
+  const [full, setFull] = useState(false);
+  const long = text.length > 160;
+  return (
+    <>
+      <p className={`muted ${long && !full ? "scenario__description--short" : ""}`}>{text}</p>
+      {long ? (
+        <button type="button" className="scenario__more" aria-expanded={full} onClick={() => setFull(!full)}>
+          {full ? "Less" : "More…"}
+        </button>
+      ) : null}
+    </>
   );
 }
