@@ -92,6 +92,8 @@ test("the outage scenario takes the lab down, fails, retries through a 503 and r
   const words = await steps.getText();
   assert.match(words, /No answer, as the step expected: .*(connection refused|closed before an answer came)/i, "the outage is named in words");
   assert.match(words, /lab: down/i, "the lab step says what it changed");
+  const cached = await browser.$("[data-step='during-cached'] .from-cache");
+  assert.ok(await cached.isExisting(), "during the outage, a service with a cached token still gets its token");
   const attempts = await browser.$$("[data-testid='step-attempt']");
   assert.ok(attempts.length >= 2, "the retrying step shows each attempt with its timing");
   assert.match(await attempts[1].getText(), /after waiting \d+ ms: HTTP 200/, "the second try waited and got through");

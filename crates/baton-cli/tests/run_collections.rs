@@ -184,6 +184,8 @@ fn the_outage_scenario_takes_the_lab_down_and_back_under_baton_run_sts() {
         err.contains("outage / retrying (2 attempts: 503, 200 after waiting 100 ms)"),
         "{err}"
     );
+    // A service that kept its token from before the outage still has one.
+    assert!(err.contains("outage / during-cached (from cache)"), "{err}");
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(&json).expect("json written"))
             .expect("JSON report parses");
