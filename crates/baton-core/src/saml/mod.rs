@@ -4,13 +4,13 @@
 //! XML from a server is parsed defensively: at most [`MAX_XML_BYTES`], no DTD (so no entities
 //! beyond the five predefined ones), at most [`MAX_NODES`] nodes and [`MAX_DEPTH`] levels.
 
-pub mod c14n;
+pub use baton_xml::c14n;
 mod time;
 mod verify;
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
-use roxmltree::{Document, Node, ParsingOptions};
+use baton_xml::{Document, Node};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 use ts_rs::TS;
@@ -121,35 +121,14 @@ pub fn assertion_xml(token: &str) -> Option<String> {
 
 /// Parses XML with the limits above.
 pub fn parse(xml: &str) -> Result<Document<'_>, String> {
-    if xml.len() > MAX_XML_BYTES {
-        return Err(format!(
-            "the XML is {} bytes, more than the {MAX_XML_BYTES} read",
-            xml.len()
-        ));
-    }
-    let options = ParsingOptions {
-        allow_dtd: false,
-        nodes_limit: MAX_NODES,
-        ..ParsingOptions::default()
-    };
-    let doc = Document::parse_with_options(xml, options)
-        .map_err(|e| format!("it is not well-formed XML without a DTD: {e}"))?;
-    let mut depth = vec![0usize; doc.descendants().count()];
-    for node in doc.descendants() {
-        let d = node
-            .parent()
-            .and_then(|p| depth.get(p.id().get_usize()).copied())
-            .unwrap_or(0)
-            .saturating_add(1);
-        if d > MAX_DEPTH {
-            return Err(format!("its elements nest more than {MAX_DEPTH} deep"));
-        }
-        if let Some(slot) = depth.get_mut(node.id().get_usize()) {
-            *slot = d;
-        }
-    }
-    Ok(doc)
+    baton_xml::parse(xml, LIMITS).map_err(|e| e.to_string())
 }
+
+const LIMITS: baton_xml::Limits = baton_xml::Limits {
+    max_bytes: MAX_XML_BYTES,
+    max_nodes: MAX_NODES,
+    max_depth: MAX_DEPTH,
+};
 
 pub(crate) fn child<'a, 'i>(node: Node<'a, 'i>, ns: &str, name: &str) -> Option<Node<'a, 'i>> {
     node.children().find(|c| c.has_tag_name((ns, name)))

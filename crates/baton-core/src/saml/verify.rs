@@ -3,8 +3,8 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use baton_xml::Node;
 use jsonwebtoken::{Algorithm, DecodingKey};
-use roxmltree::Node;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;

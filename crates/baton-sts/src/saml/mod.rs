@@ -6,12 +6,11 @@
 //! XML presented to the lab is parsed defensively: at most [`MAX_XML_BYTES`], no DTD (so no
 //! entities beyond the predefined five), at most [`MAX_NODES`] nodes and [`MAX_DEPTH`] levels.
 
-pub(crate) mod c14n;
 pub(crate) mod certificate;
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
-use roxmltree::{Document, Node, ParsingOptions};
+use baton_xml::{Document, Node, c14n};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
@@ -137,35 +136,17 @@ fn attribute(name: &str, values: &[String]) -> String {
     out
 }
 
+/// Parses XML presented to the lab, within its limits.
 fn parse(xml: &str) -> Result<Document<'_>, String> {
-    if xml.len() > MAX_XML_BYTES {
-        return Err(format!(
-            "it is {} bytes of XML, more than the {MAX_XML_BYTES} the lab reads",
-            xml.len()
-        ));
-    }
-    let options = ParsingOptions {
-        allow_dtd: false,
-        nodes_limit: MAX_NODES,
-        ..ParsingOptions::default()
-    };
-    let doc = Document::parse_with_options(xml, options)
-        .map_err(|e| format!("it is not well-formed XML without a DTD: {e}"))?;
-    let mut depth = vec![0usize; doc.descendants().count()];
-    for node in doc.descendants() {
-        let d = node
-            .parent()
-            .and_then(|p| depth.get(p.id().get_usize()).copied())
-            .unwrap_or(0)
-            .saturating_add(1);
-        if d > MAX_DEPTH {
-            return Err(format!("its elements nest more than {MAX_DEPTH} deep"));
-        }
-        if let Some(slot) = depth.get_mut(node.id().get_usize()) {
-            *slot = d;
-        }
-    }
-    Ok(doc)
+    baton_xml::parse(
+        xml,
+        baton_xml::Limits {
+            max_bytes: MAX_XML_BYTES,
+            max_nodes: MAX_NODES,
+            max_depth: MAX_DEPTH,
+        },
+    )
+    .map_err(|e| e.to_string())
 }
 
 fn child<'a, 'i>(node: Node<'a, 'i>, ns: &str, name: &str) -> Option<Node<'a, 'i>> {

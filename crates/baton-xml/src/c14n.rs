@@ -1,8 +1,6 @@
 //! Exclusive XML Canonicalization 1.0 without comments (W3C `xml-exc-c14n`, the transform
 //! SAML signatures use) of one element of a parsed document, optionally leaving out one of its
 //! descendants (the enveloped-signature transform, XML-DSig §6.6.4).
-//!
-//! A copy of baton-core's `saml/c14n.rs`: the lab depends on nothing of core.
 
 use std::collections::BTreeMap;
 
@@ -15,7 +13,7 @@ type Rendered = BTreeMap<String, String>;
 /// The canonical form of `element` and its content, without `omit` (and its content).
 /// `inclusive` is the InclusiveNamespaces PrefixList: prefixes treated as visibly utilised.
 /// The caller bounds the depth of the document (the recursion follows it).
-pub(crate) fn canonicalize(element: Node, omit: Option<NodeId>, inclusive: &[&str]) -> String {
+pub fn canonicalize(element: Node, omit: Option<NodeId>, inclusive: &[&str]) -> String {
     let mut out = String::new();
     write_node(element, omit, inclusive, &Rendered::new(), &mut out);
     out
