@@ -16,14 +16,15 @@ if [ "${1:-}" = "--cli" ]; then
   exec target/debug/baton demo "$@"
 fi
 
+# Before minutes of building: a window needs a display.
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  die "no display to open a window on: run this in a desktop session (or under xvfb-run), or use scripts/start.sh --cli"
+fi
 need_app_build
 need_node
 say "building the UI"
 npm run --silent build
 say "building the app (the first build takes several minutes)"
 cargo build --locked -p baton-app
-if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
-  die "no display to open a window on: run this in a desktop session (or under xvfb-run), or use scripts/start.sh --cli"
-fi
 say "opening Baton"
 exec target/debug/baton-app "$@"

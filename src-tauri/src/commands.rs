@@ -1,8 +1,6 @@
 //! The bodies of the IPC commands (docs/ipc.md), as plain functions over [`AppState`]: each is a
 //! few calls into the crates. `shell.rs` adapts them to Tauri; tests call them directly.
 
-use std::path::Path;
-
 use baton_core::Secret;
 use baton_core::connection::{self, ConnectionReport};
 use baton_core::discovery;
@@ -18,6 +16,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{IpcError, IpcErrorCode};
+use crate::file_grants::{FilePurpose, diagram_target};
 use crate::state::AppState;
 use crate::views::{
     CollectionProgress, CollectionRunView, CompareMode, CompareSide, CompareView, DiagramFormat,
@@ -399,14 +398,12 @@ pub fn preview_assertions(
     })
 }
 
-/// Writes a saved run's graph as SVG or PNG: the renderer of `baton graph`.
-pub fn export_diagram(
-    state: &AppState,
-    run_id: i64,
-    format: DiagramFormat,
-    path: &Path,
-) -> Result<(), IpcError> {
+/// Writes a saved run's graph as SVG or PNG (by the chosen file's extension) into the file the
+/// user chose for it (`grant`): the renderer of `baton graph`.
+pub fn export_diagram(state: &AppState, run_id: i64, grant: &str) -> Result<(), IpcError> {
     let record = state.store()?.load_run(RunId(run_id))?;
+    let path = state.files().take(grant, FilePurpose::ExportDiagram)?;
+    let (path, format) = diagram_target(&path);
     let graph = Graph::of_run(&record);
     let bytes = match format {
         DiagramFormat::Svg => report::svg(&graph).into_bytes(),
@@ -414,7 +411,7 @@ pub fn export_diagram(
             IpcError::internal("the diagram could not be drawn as PNG").with_detail(e.to_string())
         })?,
     };
-    Ok(write_atomically(path, &bytes)?)
+    Ok(write_atomically(&path, &bytes)?)
 }
 
 pub fn list_secrets(state: &AppState) -> Result<SecretsView, IpcError> {
@@ -528,9 +525,11 @@ pub async fn test_connection(
 
 /// Reads a collection file and saves it as a new collection. A broken file changes nothing
 /// (`invalid_input`, the message starting with `path:line:col`); a collection of the same name
-/// is never overwritten (`conflict`): the user renames or deletes it first.
-pub fn import_collection(state: &AppState, path: &Path) -> Result<CollectionSummary, IpcError> {
-    let collection = read_collection(path)?;
+/// is never overwritten (`conflict`): the user renames or deletes it first. `grant` is the file
+/// the user chose in the import dialog.
+pub fn import_collection(state: &AppState, grant: &str) -> Result<CollectionSummary, IpcError> {
+    let path = state.files().take(grant, FilePurpose::ImportCollection)?;
+    let collection = read_collection(&path)?;
     let mut store = state.store()?;
     if store
         .list_collections()?
@@ -547,10 +546,12 @@ pub fn import_collection(state: &AppState, path: &Path) -> Result<CollectionSumm
     summary(&store, &collection.name)
 }
 
-/// Writes a saved collection to a file (no secrets are ever in it), replacing the file at once.
-pub fn export_collection(state: &AppState, name: &str, path: &Path) -> Result<(), IpcError> {
+/// Writes a saved collection (no secrets are ever in it) to the file the user chose in the export
+/// dialog (`grant`), replacing the file at once.
+pub fn export_collection(state: &AppState, name: &str, grant: &str) -> Result<(), IpcError> {
     let collection = state.store()?.load_collection(name)?;
-    Ok(save_collection_file(path, &collection)?)
+    let path = state.files().take(grant, FilePurpose::ExportCollection)?;
+    Ok(save_collection_file(&path, &collection)?)
 }
 
 /// The listing of one collection, as just written.

@@ -1,6 +1,8 @@
-//! Where the app keeps its store. `BATON_DATA_DIR` wins (tests, a portable setup); otherwise the
-//! platform's app-data folder (`~/.local/share/dev.baton.app` on Linux), except that a debug
-//! build uses a sibling `dev.baton.app-dev`, so a development build never touches a user's data.
+//! Where the app keeps its store. `BATON_DATA_DIR` wins (tests, a portable setup, a development
+//! build kept apart from one's data); otherwise the platform's app-data folder
+//! (`~/.local/share/dev.baton.app` on Linux), in a debug build too: it is the store the `baton`
+//! CLI uses by default, so a collection imported with the CLI shows in the app a newcomer starts
+//! with `scripts/start.sh` (a debug build), and the other way round.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -12,12 +14,10 @@ pub const DATA_DIR_VAR: &str = "BATON_DATA_DIR";
 pub const STORE_FILE: &str = "baton.sqlite";
 
 /// Picks the data folder. `app_data_dir` is Tauri's answer, asked only when there is no
-/// override; `debug` is whether this is a development build. A relative override is taken from
-/// the current folder.
+/// override. A relative override is taken from the current folder.
 pub fn choose(
     env_override: Option<OsString>,
     app_data_dir: impl FnOnce() -> Result<PathBuf, String>,
-    debug: bool,
 ) -> Result<PathBuf, String> {
     if let Some(dir) = env_override.filter(|d| !d.is_empty()) {
         return std::path::absolute(&dir).map_err(|e| {
@@ -27,23 +27,7 @@ pub fn choose(
             )
         });
     }
-    let dir = app_data_dir()
-        .map_err(|e| format!("the app-data folder is unknown ({e}); set {DATA_DIR_VAR}"))?;
-    Ok(if debug {
-        development_sibling(&dir)
-    } else {
-        dir
-    })
-}
-
-/// `…/dev.baton.app` → `…/dev.baton.app-dev`.
-fn development_sibling(dir: &Path) -> PathBuf {
-    let mut name = dir
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_else(|| OsString::from("dev.baton.app"));
-    name.push("-dev");
-    dir.with_file_name(name)
+    app_data_dir().map_err(|e| format!("the app-data folder is unknown ({e}); set {DATA_DIR_VAR}"))
 }
 
 #[cfg(test)]
@@ -55,48 +39,44 @@ mod tests {
     }
 
     #[test]
-    fn a_release_build_uses_the_app_data_folder() {
+    fn every_build_uses_the_app_data_folder() {
         assert_eq!(
-            choose(None, platform, false),
+            choose(None, platform),
             Ok(PathBuf::from("/home/u/.local/share/dev.baton.app"))
         );
     }
 
     #[test]
-    fn a_debug_build_never_uses_the_users_folder() {
-        assert_eq!(
-            choose(None, platform, true),
-            Ok(PathBuf::from("/home/u/.local/share/dev.baton.app-dev"))
-        );
+    fn the_folder_is_the_one_the_cli_defaults_to() {
+        // Tauri names the app-data folder after the identifier; crates/baton-cli/src/store_path.rs
+        // (APP_IDENTIFIER) defaults to the same folder.
+        assert!(include_str!("../tauri.conf.json").contains(r#""identifier": "dev.baton.app""#));
     }
 
     #[test]
-    fn the_variable_overrides_both_and_blank_is_unset() {
+    fn the_variable_overrides_it_and_blank_is_unset() {
         let set = Some(OsString::from("/tmp/baton-test"));
         assert_eq!(
-            choose(set.clone(), platform, true),
+            choose(set.clone(), platform),
             Ok(PathBuf::from("/tmp/baton-test"))
         );
+        assert_eq!(choose(set, platform), Ok(PathBuf::from("/tmp/baton-test")));
         assert_eq!(
-            choose(set, platform, false),
-            Ok(PathBuf::from("/tmp/baton-test"))
-        );
-        assert_eq!(
-            choose(Some(OsString::new()), platform, false),
+            choose(Some(OsString::new()), platform),
             Ok(PathBuf::from("/home/u/.local/share/dev.baton.app"))
         );
     }
 
     #[test]
     fn a_relative_override_is_made_absolute() {
-        let dir = choose(Some(OsString::from("data")), platform, false).unwrap();
+        let dir = choose(Some(OsString::from("data")), platform).unwrap();
         assert!(dir.is_absolute());
         assert!(dir.ends_with("data"));
     }
 
     #[test]
     fn no_app_data_folder_says_how_to_set_one() {
-        let err = choose(None, || Err("no home".to_string()), false).unwrap_err();
+        let err = choose(None, || Err("no home".to_string())).unwrap_err();
         assert!(err.contains("BATON_DATA_DIR"), "{err}");
     }
 }

@@ -6,6 +6,7 @@
 pub mod commands;
 pub mod data_dir;
 pub mod error;
+pub mod file_grants;
 mod lab_control;
 pub mod shell;
 pub mod signin;

@@ -3,7 +3,7 @@
 //! runs off the window's thread.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use baton_core::connection::ConnectionReport;
 use baton_core::probe::ProbeChange;
@@ -11,15 +11,17 @@ use baton_core::report::RunDiff;
 use baton_core::scenario::{Assertion, Collection, ProbeTarget};
 use baton_store::{CollectionSummary, ProbeRunSummary, RunSummary};
 use tauri::{AppHandle, Emitter, Manager, State, WebviewWindowBuilder};
+use tauri_plugin_dialog::DialogExt;
 
 use crate::commands::{self, AssertionPreview, FilledPreset, PresetInfo};
 use crate::data_dir::{self, DATA_DIR_VAR};
 use crate::error::{IpcError, IpcErrorCode};
+use crate::file_grants::{DialogSpec, FileChoice, FilePurpose};
 use crate::signin::{SIGN_IN_FINISHED, SIGN_IN_WAITING, SignInEvent};
 use crate::state::AppState;
 use crate::views::{
-    CollectionRunView, CompareView, DiagramFormat, DiscoveryView, LabFaultsView, LabRequestView,
-    LabView, ProbeInfo, ProbeRunView, RunView, SecretsView, Workspace,
+    CollectionRunView, CompareView, DiscoveryView, LabFaultsView, LabRequestView, LabView,
+    ProbeInfo, ProbeRunView, RunView, SecretsView, Workspace,
 };
 
 /// The window of tauri.conf.json (created here, not by Tauri: see [`open_window`]).
@@ -75,6 +77,7 @@ pub fn run() {
             load_run,
             discover,
             test_connection,
+            choose_file,
             import_collection,
             export_collection,
             compare_step,
@@ -122,11 +125,9 @@ fn emit_sign_in(app: &AppHandle, event: SignInEvent) {
 }
 
 fn launch(app: &AppHandle) -> Launch {
-    let dir = data_dir::choose(
-        std::env::var_os(DATA_DIR_VAR),
-        || app.path().app_data_dir().map_err(|e| e.to_string()),
-        cfg!(debug_assertions),
-    );
+    let dir = data_dir::choose(std::env::var_os(DATA_DIR_VAR), || {
+        app.path().app_data_dir().map_err(|e| e.to_string())
+    });
     let state = match dir {
         Ok(dir) => {
             eprintln!("baton-app: data folder {}", dir.display());
@@ -267,21 +268,61 @@ async fn test_connection(
     .await
 }
 
+/// Opens the dialog for `purpose` (over the main window) and grants what the user picked; `None`
+/// when the dialog was cancelled. The window has no dialog permission of its own.
+#[tauri::command]
+async fn choose_file(
+    app: AppHandle,
+    launch: State<'_, Launch>,
+    purpose: FilePurpose,
+    name: Option<String>,
+) -> Result<Option<FileChoice>, IpcError> {
+    let state = launch.state()?;
+    let spec = DialogSpec::of(purpose, name.as_deref());
+    let mut dialog = app.dialog().file().set_title(spec.title);
+    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+        dialog = dialog.set_parent(&window);
+    }
+    for (filter, extensions) in &spec.filters {
+        dialog = dialog.add_filter(*filter, extensions);
+    }
+    if let Some(file_name) = &spec.file_name {
+        dialog = dialog.set_file_name(file_name);
+    }
+    // The blocking calls wait for the user; off the async workers, never on the main thread.
+    let picked = tokio::task::spawn_blocking(move || {
+        if spec.save {
+            dialog.blocking_save_file()
+        } else {
+            dialog.blocking_pick_file()
+        }
+    })
+    .await
+    .map_err(|e| IpcError::internal("the file dialog failed").with_detail(e.to_string()))?;
+    let Some(picked) = picked else {
+        return Ok(None);
+    };
+    let path = picked.into_path().map_err(|e| {
+        IpcError::invalid_input(format!("the chosen file is not a local path: {e}"))
+    })?;
+    Ok(Some(state.files().grant(path, purpose)))
+}
+
 #[tauri::command]
 async fn import_collection(
     launch: State<'_, Launch>,
-    path: PathBuf,
+    grant: String,
 ) -> Result<CollectionSummary, IpcError> {
-    commands::import_collection(launch.state()?, &path)
+    commands::import_collection(launch.state()?, &grant)
 }
 
 #[tauri::command]
 async fn export_collection(
     launch: State<'_, Launch>,
     name: String,
-    path: PathBuf,
+    grant: String,
 ) -> Result<(), IpcError> {
-    commands::export_collection(launch.state()?, &name, &path)
+    commands::export_collection(launch.state()?, &name, &grant)
 }
 
 #[tauri::command]
@@ -392,10 +433,9 @@ async fn preview_assertions(
 async fn export_diagram(
     launch: State<'_, Launch>,
     run_id: i64,
-    format: DiagramFormat,
-    path: PathBuf,
+    grant: String,
 ) -> Result<(), IpcError> {
-    commands::export_diagram(launch.state()?, run_id, format, &path)
+    commands::export_diagram(launch.state()?, run_id, &grant)
 }
 
 // The keyring is reached over D-Bus with blocking calls (the first also finds out whether it is

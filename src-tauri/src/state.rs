@@ -18,6 +18,7 @@ use baton_sts::{Policy, StsConfig, StsHandle};
 
 use crate::data_dir::STORE_FILE;
 use crate::error::{IpcError, IpcErrorCode};
+use crate::file_grants::FileGrants;
 use crate::signin::BrowserSignIn;
 use baton_store::keyring::{Keyring, KeyringIndex, KeyringSecrets, LazyOsKeyring};
 
@@ -64,6 +65,8 @@ pub struct AppState {
     keyring_index: Arc<KeyringIndex>,
     /// Set while a collection run goes: sending `true` cancels it.
     collection_run: Mutex<Option<tokio::sync::watch::Sender<bool>>>,
+    /// The files the user chose in Baton's dialogs, not used yet.
+    files: FileGrants,
     /// Set while a probe run goes: storing `true` stops it before its next probe.
     probe_run: Mutex<Option<Arc<AtomicBool>>>,
     clock: Arc<dyn Clock>,
@@ -192,6 +195,7 @@ impl AppState {
             keyring,
             keyring_index,
             collection_run: Mutex::new(None),
+            files: FileGrants::default(),
             probe_run: Mutex::new(None),
             clock,
             data_dir: data_dir.to_path_buf(),
@@ -396,6 +400,11 @@ impl AppState {
     /// The collection a fresh workspace opens first (the demo), when this launch seeded it.
     pub fn seeded(&self) -> Option<&str> {
         self.seeded.as_deref()
+    }
+
+    /// The files the user chose in Baton's dialogs: the only ones commands read or write.
+    pub fn files(&self) -> &FileGrants {
+        &self.files
     }
 
     pub fn data_dir(&self) -> &Path {

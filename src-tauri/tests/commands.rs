@@ -6,12 +6,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 use baton_app::commands;
+use baton_app::file_grants::FilePurpose;
 use baton_app::state::seed_demo;
 use baton_app::views::{RunPhase, RunProgress};
-use baton_app::{AppState, IpcErrorCode};
+use baton_app::{AppState, IpcError, IpcErrorCode};
 use baton_core::scenario::ExchangeKind;
-use baton_store::Store;
 use baton_store::keyring::MemoryKeyring;
+use baton_store::{CollectionSummary, Store};
 use tempfile::TempDir;
 
 const DEMO: &str = "Baton demo";
@@ -263,7 +264,7 @@ async fn a_broken_file_is_reported_where_it_is_wrong_and_changes_nothing() {
     let dir = TempDir::new().unwrap();
     let state = start(dir.path()).await;
     let exported = dir.path().join("demo.baton.toml");
-    commands::export_collection(&state, DEMO, &exported).unwrap();
+    export_to(&state, DEMO, &exported).unwrap();
     let text = std::fs::read_to_string(&exported).unwrap();
 
     // A typo in a key on line 3, in a collection renamed so that it would otherwise import.
@@ -278,7 +279,7 @@ async fn a_broken_file_is_reported_where_it_is_wrong_and_changes_nothing() {
     let path = dir.path().join("broken.baton.toml");
     std::fs::write(&path, &broken).unwrap();
 
-    let err = commands::import_collection(&state, &path).unwrap_err();
+    let err = import_from(&state, &path).unwrap_err();
     assert_eq!(err.code, IpcErrorCode::InvalidInput);
     let at = format!("{}:{line}:", path.display());
     assert!(
@@ -289,8 +290,7 @@ async fn a_broken_file_is_reported_where_it_is_wrong_and_changes_nothing() {
     assert!(err.message.contains("descripton"), "{}", err.message);
     assert_eq!(names(&state), [CROSS_DOMAIN, DEMO, TRADE_OFFS, SIGN_IN]);
 
-    let missing =
-        commands::import_collection(&state, &dir.path().join("none.baton.toml")).unwrap_err();
+    let missing = import_from(&state, &dir.path().join("none.baton.toml")).unwrap_err();
     assert_eq!(missing.code, IpcErrorCode::NotFound);
 }
 
@@ -299,22 +299,20 @@ async fn export_then_import_gives_the_same_collection_and_never_overwrites() {
     let dir = TempDir::new().unwrap();
     let state = start(dir.path()).await;
     let file = dir.path().join("demo.baton.toml");
-    commands::export_collection(&state, DEMO, &file).unwrap();
+    export_to(&state, DEMO, &file).unwrap();
 
-    let taken = commands::import_collection(&state, &file).unwrap_err();
+    let taken = import_from(&state, &file).unwrap_err();
     assert_eq!(taken.code, IpcErrorCode::Conflict);
 
     let original = commands::load_collection(&state, DEMO).unwrap();
     commands::rename_collection(&state, DEMO, "Old").unwrap();
-    let summary = commands::import_collection(&state, &file).unwrap();
+    let summary = import_from(&state, &file).unwrap();
     assert_eq!(summary.name, DEMO);
     assert_eq!(commands::load_collection(&state, DEMO).unwrap(), original);
 
-    let err =
-        commands::export_collection(&state, "nope", &dir.path().join("x.baton.toml")).unwrap_err();
+    let err = export_to(&state, "nope", &dir.path().join("x.baton.toml")).unwrap_err();
     assert_eq!(err.code, IpcErrorCode::NotFound);
-    let err = commands::export_collection(&state, DEMO, &dir.path().join("no/such/dir.toml"))
-        .unwrap_err();
+    let err = export_to(&state, DEMO, &dir.path().join("no/such/dir.toml")).unwrap_err();
     assert_eq!(err.code, IpcErrorCode::InvalidInput);
 }
 
@@ -519,4 +517,58 @@ async fn the_token_cache_outlives_a_run_and_clear_token_cache_empties_it() {
     // The run's token is still cached after it: the engine lives with the app.
     assert_eq!(commands::clear_token_cache(&state), 1);
     assert_eq!(commands::clear_token_cache(&state), 0);
+}
+
+/// What the window does: the user picks `path` in the export dialog, then the window exports.
+fn export_to(state: &AppState, name: &str, path: &std::path::Path) -> Result<(), IpcError> {
+    let choice = state
+        .files()
+        .grant(path.to_path_buf(), FilePurpose::ExportCollection);
+    commands::export_collection(state, name, &choice.grant)
+}
+
+/// The user picks `path` in the import dialog, then the window imports it.
+fn import_from(state: &AppState, path: &std::path::Path) -> Result<CollectionSummary, IpcError> {
+    let choice = state
+        .files()
+        .grant(path.to_path_buf(), FilePurpose::ImportCollection);
+    commands::import_collection(state, &choice.grant)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_window_cannot_name_a_file_of_its_own() {
+    let dir = TempDir::new().unwrap();
+    let state = start(dir.path()).await;
+    let target = dir.path().join("elsewhere.baton.toml");
+    std::fs::write(&target, "kept").unwrap();
+
+    // A path sent where a grant belongs writes nothing and reads nothing.
+    let err = commands::export_collection(&state, DEMO, &target.display().to_string()).unwrap_err();
+    assert_eq!(err.code, IpcErrorCode::InvalidInput);
+    assert!(
+        err.message.contains("pick in its own dialog"),
+        "{}",
+        err.message
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "kept");
+    assert!(commands::import_collection(&state, &target.display().to_string()).is_err());
+
+    // A file chosen to import cannot be overwritten by an export, and a grant is used once.
+    let chosen = state
+        .files()
+        .grant(target.clone(), FilePurpose::ImportCollection);
+    assert!(commands::export_collection(&state, DEMO, &chosen.grant).is_err());
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "kept");
+    let exported = state
+        .files()
+        .grant(target.clone(), FilePurpose::ExportCollection);
+    commands::export_collection(&state, DEMO, &exported.grant).unwrap();
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .contains("Baton demo")
+    );
+    std::fs::write(&target, "kept").unwrap();
+    assert!(commands::export_collection(&state, DEMO, &exported.grant).is_err());
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "kept");
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use baton_app::commands;
+use baton_app::file_grants::FilePurpose;
 use baton_app::views::{
     CollectionProgress, DiagramFormat, LabOutcome, RunPhase, ScenarioStatus, SecretLocation,
 };
@@ -427,7 +428,7 @@ async fn a_run_exports_as_svg_and_png() {
         .unwrap();
     let id = run.run_id.unwrap().0;
     let svg = dir.path().join("chain.svg");
-    commands::export_diagram(&state, id, DiagramFormat::Svg, &svg).unwrap();
+    commands::export_diagram(&state, id, &diagram_grant(&state, &svg)).unwrap();
     let text = std::fs::read_to_string(&svg).unwrap();
     assert!(
         text.starts_with("<svg") || text.starts_with("<?xml"),
@@ -436,11 +437,11 @@ async fn a_run_exports_as_svg_and_png() {
     );
     assert!(text.contains("payment-agent"));
     let png = dir.path().join("chain.png");
-    commands::export_diagram(&state, id, DiagramFormat::Png, &png).unwrap();
+    commands::export_diagram(&state, id, &diagram_grant(&state, &png)).unwrap();
     let bytes = std::fs::read(&png).unwrap();
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
     let nowhere = dir.path().join("missing-folder").join("x.svg");
-    let err = commands::export_diagram(&state, id, DiagramFormat::Svg, &nowhere).unwrap_err();
+    let err = commands::export_diagram(&state, id, &diagram_grant(&state, &nowhere)).unwrap_err();
     assert!(err.message.contains("missing-folder"), "{}", err.message);
 }
 
@@ -484,8 +485,19 @@ async fn without_a_keyring_secrets_go_to_the_store_and_say_so() {
     assert_eq!(view.secrets[0].stored_in, SecretLocation::Store);
     // Never in an exported file.
     let out = dir.path().join("demo.baton.toml");
-    commands::export_collection(&state, DEMO, &out).unwrap();
+    let chosen = state
+        .files()
+        .grant(out.clone(), FilePurpose::ExportCollection);
+    commands::export_collection(&state, DEMO, &chosen.grant).unwrap();
     assert!(!std::fs::read_to_string(&out).unwrap().contains("k-123"));
     let gone = commands::delete_secret(&state, "nope").unwrap_err();
     assert_eq!(gone.code, IpcErrorCode::NotFound);
+}
+
+/// The user picks `path` in the diagram's save dialog.
+fn diagram_grant(state: &AppState, path: &std::path::Path) -> String {
+    state
+        .files()
+        .grant(path.to_path_buf(), FilePurpose::ExportDiagram)
+        .grant
 }

@@ -50,6 +50,16 @@ export function createFakeBackend(options) {
   const history = new Map();
   let release = null;
   let releaseImport = null;
+  /** The files the fake dialogs answered with, by grant (as the shell keeps them). */
+  const grants = new Map();
+  let grantCount = 0;
+  /** The path a grant stands for, once and for its purpose only; null otherwise. */
+  const takeGrant = (grant, purpose) => {
+    const granted = grants.get(grant);
+    if (!granted || granted.purpose !== purpose) return null;
+    grants.delete(grant);
+    return granted.path;
+  };
   const keyring = options.keyring ?? { available: true, problem: null };
   const secrets = new Map();
   const secretsView = () => ({
@@ -278,7 +288,17 @@ export function createFakeBackend(options) {
       ];
       return { server_id: serverId, checks: clone(checks) };
     },
-    import_collection: async ({ path }) => {
+    choose_file: ({ purpose }) => {
+      let path = purpose === "import_collection" ? options.dialog?.open : options.dialog?.save;
+      if (!path) return null;
+      if (purpose === "export_diagram" && !/\.(svg|png)$/i.test(path)) path = `${path}.svg`;
+      const grant = `file-${++grantCount}`;
+      grants.set(grant, { path, purpose });
+      return { grant, path };
+    },
+    import_collection: async ({ grant }) => {
+      const path = takeGrant(grant, "import_collection");
+      if (path === null) return fail("invalid_input", `${grant} is not a file chosen in Baton's dialog`);
       if (options.holdImports) await new Promise((r) => (releaseImport = r));
       const collection = options.importFiles?.[path];
       if (!collection) return fail("invalid_input", `${path}:1:1: not a Baton collection`);
@@ -295,19 +315,21 @@ export function createFakeBackend(options) {
       if (!secrets.delete(name)) return fail("not_found", `no secret named “${name}”`);
       return secretsView();
     },
-    export_collection: () => null,
+    export_collection: ({ grant }) =>
+      takeGrant(grant, "export_collection") === null ? fail("invalid_input", `${grant} is not a file chosen in Baton's dialog`) : null,
     compare_step: ({ collection, scenarioId, stepId }) => {
       const view = options.compares?.[`${collection}/${scenarioId}/${stepId}`];
       return view ? clone(view) : fail("not_found", `the fake backend has no comparison of “${scenarioId}” step “${stepId}”`);
     },
-    export_diagram: ({ runId }) => (history.has(runId) ? null : fail("not_found", `no run ${runId}`)),
+    export_diagram: ({ runId, grant }) => {
+      if (!history.has(runId)) return fail("not_found", `no run ${runId}`);
+      return takeGrant(grant, "export_diagram") === null ? fail("invalid_input", `${grant} is not a file chosen in Baton's dialog`) : null;
+    },
     "plugin:window|is_fullscreen": () => appWindow.fullscreen,
     "plugin:window|set_fullscreen": ({ value }) => {
       appWindow.fullscreen = value === true;
       return null;
     },
-    "plugin:dialog|open": () => options.dialog?.open ?? null,
-    "plugin:dialog|save": () => options.dialog?.save ?? null,
   };
 
   async function handle(cmd, args) {

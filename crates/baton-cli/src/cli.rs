@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     name = "baton",
     version,
     about = "Explore and test OAuth 2.0 Token Exchange (RFC 8693)",
-    after_help = "Exit codes: 0 success; 1 the server refused (OAuth error), sent an unreadable response, or a token failed verification; 2 bad command line or input; 3 the server could not be reached, timed out, or TLS failed.\n\nSecrets (client secrets, passwords, refresh tokens) are read from environment variables named with --*-env, or prompted for on a terminal; they are never taken from the command line and never printed."
+    after_help = "Exit codes: 0 success; 1 the server refused (OAuth error), sent an unreadable response, or a token failed verification; 2 bad command line or input; 3 the server could not be reached, timed out, or TLS failed; 4 findings reached the severity --fail-on names.\n\nSecrets (client secrets, passwords, refresh tokens) are read from environment variables named with --*-env, or prompted for on a terminal; they are never taken from the command line and never printed."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -48,7 +48,7 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Run the scenarios of a collection file, a folder of them, or a collection in the store.
     #[command(
-        after_help = "Examples:\n  baton run examples --sts                       # the demo collection against an in-process lab\n  baton run examples --sts --junit junit.xml --json run.json\n  baton run my-flows.baton.toml --env staging --filter 'refus'\n  baton run \"Baton demo\"                         # a collection saved in the store\n\nSecrets: {{secret.NAME}} comes from the environment variable BATON_SECRET_NAME (upper case, `-` and `.` as `_`), then the OS keyring (secrets the app put there), then the store's secret table, then (with --sts) the lab's demo credentials.\nExit codes: 0 every scenario passed; 1 a step or an assertion failed; 2 a collection could not be read or a reference does not resolve (nothing is sent)."
+        after_help = "Examples:\n  baton run examples --sts                       # the demo collection against an in-process lab\n  baton run examples --sts --junit junit.xml --json run.json\n  baton run my-flows.baton.toml --env staging --filter 'refus'\n  baton run \"Baton demo\"                         # a collection saved in the store\n\nSecrets: {{secret.NAME}} comes from the environment variable BATON_SECRET_NAME (upper case, `-` and `.` as `_`), then the OS keyring (secrets the app put there), then the store's secret table, then (with --sts) the lab's demo credentials.\nExit codes: 0 every scenario passed; 1 a step or an assertion failed; 2 a collection could not be read or a reference does not resolve (nothing is sent); 4 every scenario passed but findings reached the severity --fail-on names."
     )]
     Run(RunArgs),
     /// Probe a token service: deliberate requests it must refuse or answer right, and a report card.
@@ -118,6 +118,10 @@ pub struct RunArgs {
     /// For steps that sign a user in: print the address instead of opening a browser.
     #[arg(long)]
     pub no_browser: bool,
+    /// Also fail (exit code 4) when any step's findings reach this severity, even where every
+    /// assertion passed: a check of a server's answers without writing assertions.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<crate::fail_on::FailOn>,
 }
 
 #[derive(Debug, Args)]
@@ -348,6 +352,10 @@ pub struct RequestArgs {
     /// Verify the issued token against this JWKS (URL or file); with --issuer the server's own.
     #[arg(long, value_name = "URL|FILE")]
     pub jwks: Option<String>,
+    /// Exit with code 4 when the response (or, with --issuer, discovery) has findings of this
+    /// severity or worse, though the request succeeded.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<crate::fail_on::FailOn>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -10,6 +10,8 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// The server could not be reached, timed out, or TLS failed.
     pub const TRANSPORT: u8 = 3;
+    /// Findings reached the severity `--fail-on` names (the exchange itself succeeded).
+    pub const FINDINGS: u8 = 4;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +23,9 @@ pub enum CliError {
     /// Already reported on the terminal; only the exit code is left to give.
     #[error("{0}")]
     Refused(String),
+    /// `--fail-on`: findings at or above the severity given.
+    #[error("{0}")]
+    Findings(String),
 }
 
 impl CliError {
@@ -29,6 +34,7 @@ impl CliError {
             CliError::Usage(_) => exit::USAGE,
             CliError::Transport(_) => exit::TRANSPORT,
             CliError::Refused(_) => exit::REFUSED,
+            CliError::Findings(_) => exit::FINDINGS,
         }
     }
 }

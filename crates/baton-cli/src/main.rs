@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod connect;
 mod error;
+mod fail_on;
 mod interact;
 mod lab_control;
 mod render;

@@ -219,12 +219,24 @@ pub fn verification(out: &mut String, v: &Verification) {
     }
 }
 
+/// Says plainly that a token's signature was not checked, and how to check it: without the line
+/// a reader could take the decoded claims as verified.
+pub fn signature_not_checked(out: &mut String, how: &str) {
+    let _ = writeln!(out, "\nSignature: not checked (give {how} to check it)");
+}
+
 pub fn findings(out: &mut String, findings: &[Finding]) {
+    titled_findings(out, "Findings", findings);
+}
+
+/// The findings under `title` ("Discovery findings" for the metadata's own, so they never read
+/// as the verdict on the exchange that follows).
+pub fn titled_findings(out: &mut String, title: &str, findings: &[Finding]) {
     if findings.is_empty() {
-        let _ = writeln!(out, "\nFindings: none");
+        let _ = writeln!(out, "\n{title}: none");
         return;
     }
-    let _ = writeln!(out, "\nFindings ({})", findings.len());
+    let _ = writeln!(out, "\n{title} ({})", findings.len());
     let mut sorted: Vec<&Finding> = findings.iter().collect();
     sorted.sort_by_key(|f| std::cmp::Reverse(f.severity));
     for f in sorted {

@@ -18,6 +18,8 @@ export type { Environment } from "../bindings/Environment";
 export type { ExchangeEdge } from "../bindings/ExchangeEdge";
 export type { ExchangeKind } from "../bindings/ExchangeKind";
 export type { ExchangeStep } from "../bindings/ExchangeStep";
+export type { FileChoice } from "../bindings/FileChoice";
+export type { FilePurpose } from "../bindings/FilePurpose";
 export type { Finding } from "../bindings/Finding";
 export type { Graph } from "../bindings/Graph";
 export type { InputToken } from "../bindings/InputToken";

@@ -8,7 +8,7 @@ import {
   renameCollection,
   saveCollection,
 } from "../api/collections";
-import { exportCollection, importCollection, pickFileToExport, pickFileToImport } from "../api/files";
+import { chooseFile, exportCollection, importCollection } from "../api/files";
 import { toIpcError } from "../api/ipc";
 import type { Collection, IpcError, Workspace } from "../api/types";
 import { uniqueName } from "./uniqueName";
@@ -117,10 +117,10 @@ export function useWorkspace() {
   );
 
   const importFile = useCallback(async () => {
-    const path = await attempt(pickFileToImport);
-    if (!path) return null;
+    const chosen = await attempt(() => chooseFile("import_collection"));
+    if (!chosen) return null;
     setImporting(true);
-    const summary = await attempt(() => importCollection(path)).finally(() => setImporting(false));
+    const summary = await attempt(() => importCollection(chosen.grant)).finally(() => setImporting(false));
     if (!summary) return null;
     forget(summary.name);
     await refresh();
@@ -129,13 +129,13 @@ export function useWorkspace() {
 
   const exportFile = useCallback(
     async (name: string) => {
-      const path = await attempt(() => pickFileToExport(name));
-      if (!path) return null;
+      const chosen = await attempt(() => chooseFile("export_collection", name));
+      if (!chosen) return null;
       const done = await attempt(async () => {
-        await exportCollection(name, path);
+        await exportCollection(name, chosen.grant);
         return true;
       });
-      return done ? path : null;
+      return done ? chosen.path : null;
     },
     [attempt],
   );

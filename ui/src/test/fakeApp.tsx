@@ -33,6 +33,7 @@ export function renderApp(
     collections?: Collection[];
     /** `Workspace.opens`: the collection a fresh workspace opens first. */
     opens?: string;
+    /** What Baton's own file dialogs (`choose_file`) answer: open for import, save for exports. */
     dialog?: { open?: string | null; save?: string | null };
     /** Extra or replacing canned comparisons, by `collection/scenarioId/stepId`. */
     compares?: Record<string, unknown>;

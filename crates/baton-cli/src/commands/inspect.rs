@@ -75,9 +75,13 @@ pub async fn run(args: InspectArgs) -> Result<(), CliError> {
         render::decoded(&mut out, &decoded, now);
         if let Some(v) = &verification {
             render::verification(&mut out, v);
+        } else if decoded.jwt().is_some() {
+            render::signature_not_checked(&mut out, "--jwks URL|FILE");
         }
         if let Some(v) = &saml_verification {
             render::saml_verification(&mut out, v);
+        } else if decoded.saml().is_some() {
+            render::signature_not_checked(&mut out, "--saml-certificate URL|FILE");
         }
         if decoded.jwt().is_some() {
             render::findings(&mut out, &findings);

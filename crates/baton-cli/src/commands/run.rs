@@ -185,7 +185,16 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
             records.len()
         )));
     }
-    Ok(())
+    match args.fail_on {
+        Some(level) => level.check(records.iter().flat_map(|r| {
+            r.steps.iter().flat_map(move |s| {
+                s.findings
+                    .iter()
+                    .map(move |f| (format!("{} / {}", r.scenario_id, s.id), f))
+            })
+        })),
+        None => Ok(()),
+    }
 }
 
 /// The variables set on top of the environment: `lab` when the lab runs, then every `--var`

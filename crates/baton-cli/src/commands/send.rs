@@ -93,7 +93,7 @@ async fn show_explained(
         let mut out = String::new();
         if let Some(d) = &conn.discovery {
             render::discovery(&mut out, d);
-            render::findings(&mut out, &d.findings);
+            render::titled_findings(&mut out, "Discovery findings", &d.findings);
             out.push('\n');
         }
         out.push_str(&render::status_line(&result));
@@ -104,6 +104,12 @@ async fn show_explained(
         }
         if let Some(v) = &verification {
             render::verification(&mut out, v);
+        } else if result
+            .issued
+            .as_ref()
+            .is_some_and(|i| i.decoded.jwt().is_some())
+        {
+            render::signature_not_checked(&mut out, "--jwks URL|FILE, or --issuer");
         }
         render::findings(&mut out, &result.findings);
         if let Some(advice) = &advice {
@@ -111,7 +117,16 @@ async fn show_explained(
         }
         print!("{out}");
     }
-    outcome(&result, verification.as_ref(), print_token)
+    outcome(&result, verification.as_ref(), print_token)?;
+    match args.fail_on {
+        Some(level) => level.check(
+            conn.discovery
+                .iter()
+                .flat_map(|d| d.findings.iter().map(|f| ("discovery".to_string(), f)))
+                .chain(result.findings.iter().map(|f| ("response".to_string(), f))),
+        ),
+        None => Ok(()),
+    }
 }
 
 async fn verify_issued(

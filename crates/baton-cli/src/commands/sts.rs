@@ -196,51 +196,60 @@ pub fn describe(lab: &StsHandle, deterministic: bool) -> String {
         out,
         "\nClients (demo secrets; this lab listens on 127.0.0.1 only)"
     );
-    for c in &policy.clients {
-        let secret = match &c.auth {
-            ClientAuth::None => "public, no secret".to_string(),
-            ClientAuth::ClientSecret(s) => format!("secret {}", s.expose()),
-            ClientAuth::PrivateKeyJwt { .. } => "private_key_jwt".to_string(),
-            ClientAuth::TlsClientAuth { subject } => {
-                format!("mTLS {}={}", subject.field_name(), subject.value())
+    let clients: Vec<[String; 3]> = policy
+        .clients
+        .iter()
+        .map(|c| {
+            let secret = match &c.auth {
+                ClientAuth::None => "public, no secret".to_string(),
+                ClientAuth::ClientSecret(s) => format!("secret {}", s.expose()),
+                ClientAuth::PrivateKeyJwt { .. } => "private_key_jwt".to_string(),
+                ClientAuth::TlsClientAuth { subject } => {
+                    format!("mTLS {}={}", subject.field_name(), subject.value())
+                }
+                ClientAuth::SelfSignedTlsClientAuth { .. } => "mTLS, self-signed".to_string(),
+            };
+            let mut rights = Vec::new();
+            if c.may_delegate {
+                rights.push("delegate");
             }
-            ClientAuth::SelfSignedTlsClientAuth { .. } => "mTLS, self-signed".to_string(),
-        };
-        let mut rights = Vec::new();
-        if c.may_delegate {
-            rights.push("delegate");
-        }
-        if c.may_impersonate {
-            rights.push("impersonate");
-        }
-        let grants: Vec<&str> = c.grants.iter().map(|g| g.policy_name()).collect();
-        let _ = writeln!(
-            out,
-            "  {:<18} {:<28} grants {}{}  audiences {}",
-            c.client_id,
-            secret,
-            grants.join(","),
-            if rights.is_empty() {
-                String::new()
-            } else {
-                format!("  may {}", rights.join("+"))
-            },
-            c.audiences.join(",")
-        );
-    }
+            if c.may_impersonate {
+                rights.push("impersonate");
+            }
+            let grants: Vec<&str> = c.grants.iter().map(|g| g.policy_name()).collect();
+            let rest = format!(
+                "grants {}{}  audiences {}",
+                grants.join(","),
+                if rights.is_empty() {
+                    String::new()
+                } else {
+                    format!("  may {}", rights.join("+"))
+                },
+                c.audiences.join(",")
+            );
+            [c.client_id.clone(), secret, rest]
+        })
+        .collect();
+    write_columns(&mut out, &clients);
     let _ = writeln!(out, "\nUsers (password grant)");
-    for u in &policy.users {
-        let _ = writeln!(
-            out,
-            "  {:<8} password {}{}",
-            u.username,
-            u.password.expose(),
-            u.may_act
-                .as_ref()
-                .map(|m| format!("  (may_act: {})", m.sub))
-                .unwrap_or_default()
-        );
-    }
+    let users: Vec<[String; 2]> = policy
+        .users
+        .iter()
+        .map(|u| {
+            [
+                u.username.clone(),
+                format!(
+                    "password {}{}",
+                    u.password.expose(),
+                    u.may_act
+                        .as_ref()
+                        .map(|m| format!("  (may_act: {})", m.sub))
+                        .unwrap_or_default()
+                ),
+            ]
+        })
+        .collect();
+    write_columns(&mut out, &users);
     let _ = writeln!(
         out,
         "\nTry it:\n  export WEB_APP_SECRET=web-app-secret ALICE_PASSWORD=alice-password\n  baton token --issuer {} --client-id web-app --client-secret-env WEB_APP_SECRET --grant password --username alice --password-env ALICE_PASSWORD\n  baton token --issuer {} --client-id signin-app --grant authorization-code --scope 'openid orders:read'   # sign in as alice in your browser",
@@ -248,6 +257,30 @@ pub fn describe(lab: &StsHandle, deterministic: bool) -> String {
         lab.issuer()
     );
     out
+}
+
+/// Writes rows indented by two spaces, each column but the last padded to its widest cell (in
+/// characters), so long secrets or names never push a row out of line.
+fn write_columns<const N: usize>(out: &mut String, rows: &[[String; N]]) {
+    use std::fmt::Write;
+    let mut widths = [0usize; N];
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    for row in rows {
+        let mut line = String::from(" ");
+        for (i, cell) in row.iter().enumerate() {
+            if i + 1 == N {
+                let _ = write!(line, " {cell}");
+            } else {
+                let pad = widths.get(i).copied().unwrap_or(0);
+                let _ = write!(line, " {cell:<pad$}");
+            }
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
 }
 
 #[cfg(test)]
@@ -274,5 +307,31 @@ mod tests {
         let text = describe(&lab, false);
         lab.stop().await;
         assert!(!text.contains("Vulnerable"), "{text}");
+    }
+
+    #[test]
+    fn columns_line_up_whatever_the_length_of_a_secret() {
+        let rows = [
+            [
+                "web-app".to_string(),
+                "secret s".to_string(),
+                "grants a".to_string(),
+            ],
+            [
+                "a-client-with-a-long-id".to_string(),
+                "secret a-very-long-secret-of-forty-characters-x".to_string(),
+                "grants b".to_string(),
+            ],
+        ];
+        let mut out = String::new();
+        write_columns(&mut out, &rows);
+        let starts: Vec<usize> = out.lines().map(|l| l.find("grants").unwrap()).collect();
+        assert_eq!(starts[0], starts[1], "{out}");
+        let secrets: Vec<usize> = out.lines().map(|l| l.find("secret").unwrap()).collect();
+        assert_eq!(secrets[0], secrets[1], "{out}");
+        assert!(
+            out.lines()
+                .all(|l| l.starts_with("  ") && !l.ends_with(' '))
+        );
     }
 }

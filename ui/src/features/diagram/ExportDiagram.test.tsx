@@ -22,32 +22,30 @@ async function exportWith(save: string | null) {
   await openChain(user);
   await waitFor(() => expect(exportButton()).toHaveProperty("disabled", false));
   await user.click(exportButton());
-  await waitFor(() => expect(backend.calls.some((c) => c.cmd === "plugin:dialog|save")).toBe(true));
+  await waitFor(() => expect(backend.calls.some((c) => c.cmd === "choose_file")).toBe(true));
   return backend;
 }
 
 const exports = (backend: { calls: { cmd: string; args: unknown }[] }) => backend.calls.filter((c) => c.cmd === "export_diagram");
 
 describe("Exporting the diagram", () => {
-  it("asks where to save, offering SVG and PNG, and exports as PNG when the file ends in .png", async () => {
+  it("asks Baton for its save dialog, named after the scenario, and exports to the file chosen there", async () => {
     const backend = await exportWith("/tmp/agents.png");
-    await waitFor(() =>
-      expect(exports(backend)).toEqual([{ cmd: "export_diagram", args: { runId: 1, format: "png", path: "/tmp/agents.png" } }]),
-    );
-    const dialog = backend.calls.find((c) => c.cmd === "plugin:dialog|save")!.args as { options: { filters: { extensions: string[] }[]; defaultPath: string } };
-    expect(dialog.options.filters.flatMap((f) => f.extensions)).toEqual(["svg", "png"]);
-    expect(dialog.options.defaultPath).toMatch(/\.svg$/);
-    expect((await screen.findByRole("status")).textContent).toContain("/tmp/agents.png");
+    await waitFor(() => expect(exports(backend)).toEqual([{ cmd: "export_diagram", args: { runId: 1, grant: "file-1" } }]));
+    const asked = backend.calls.find((c) => c.cmd === "choose_file")!.args as { purpose: string; name: string };
+    expect(asked.purpose).toBe("export_diagram");
+    expect(asked.name).toBeTruthy();
+    expect((await screen.findByRole("status")).textContent).toBe("Diagram saved as PNG: /tmp/agents.png");
   });
 
-  it("exports as SVG when the file ends in .svg", async () => {
-    const svg = await exportWith("/tmp/agents.svg");
-    await waitFor(() => expect(exports(svg)).toEqual([{ cmd: "export_diagram", args: { runId: 1, format: "svg", path: "/tmp/agents.svg" } }]));
+  it("says SVG for a file ending in .svg", async () => {
+    await exportWith("/tmp/agents.svg");
+    expect((await screen.findByRole("status")).textContent).toBe("Diagram saved as SVG: /tmp/agents.svg");
   });
 
-  it("adds .svg to a name without an extension", async () => {
-    const bare = await exportWith("/tmp/agents");
-    await waitFor(() => expect(exports(bare)).toEqual([{ cmd: "export_diagram", args: { runId: 1, format: "svg", path: "/tmp/agents.svg" } }]));
+  it("shows the .svg the file gets when its name has no extension", async () => {
+    await exportWith("/tmp/agents");
+    expect((await screen.findByRole("status")).textContent).toBe("Diagram saved as SVG: /tmp/agents.svg");
   });
 
   it("exports nothing when the dialog is cancelled", async () => {

@@ -1,6 +1,7 @@
 import { useState } from "react";
 
-import { exportDiagram, pickDiagramFile } from "../../api/diagram";
+import { diagramFormat, exportDiagram } from "../../api/diagram";
+import { chooseFile } from "../../api/files";
 import { toIpcError } from "../../api/ipc";
 import type { IpcError } from "../../api/types";
 import { useToast } from "../../shared/Toast";
@@ -22,10 +23,10 @@ export function ExportDiagramButton({ runId, name, onError }: Props) {
     if (runId === null) return;
     setBusy(true);
     try {
-      const target = await pickDiagramFile(name);
-      if (!target) return;
-      await exportDiagram(runId, target.format, target.path);
-      toast.show(`Diagram saved as ${target.format.toUpperCase()}: ${target.path}`);
+      const chosen = await chooseFile("export_diagram", name);
+      if (!chosen) return;
+      await exportDiagram(runId, chosen.grant);
+      toast.show(`Diagram saved as ${diagramFormat(chosen.path)}: ${chosen.path}`);
     } catch (e) {
       onError(toIpcError(e));
     } finally {

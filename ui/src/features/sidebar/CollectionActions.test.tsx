@@ -46,8 +46,8 @@ describe("Collection actions", () => {
     await waitFor(() => expect(labels()).toContain("Baton demo"));
     await collectionAction(user, "Baton demo", "Export…");
     await waitFor(() => expect(screen.getByRole("status").textContent).toContain("Exported “Baton demo” to /home/me/baton-demo.baton.toml"));
-    expect(backend.calls.find((c) => c.cmd === "plugin:dialog|save")?.args).toMatchObject({ options: { defaultPath: "baton-demo.baton.toml" } });
-    expect(backend.calls.find((c) => c.cmd === "export_collection")?.args).toEqual({ name: "Baton demo", path: "/home/me/baton-demo.baton.toml" });
+    expect(backend.calls.find((c) => c.cmd === "choose_file")?.args).toEqual({ purpose: "export_collection", name: "Baton demo" });
+    expect(backend.calls.find((c) => c.cmd === "export_collection")?.args).toEqual({ name: "Baton demo", grant: "file-1" });
   });
 
   it("imports a file: a broken one shows where it is broken, and changes nothing", async () => {
@@ -56,7 +56,8 @@ describe("Collection actions", () => {
     await waitFor(() => expect(labels()).toEqual(["Baton demo", "Scratch"]));
     await user.click(screen.getByRole("button", { name: "Import…" }));
     expect((await screen.findByRole("alert")).textContent).toContain("/home/me/broken.baton.toml:1:1: not a Baton collection");
-    expect(backend.calls.find((c) => c.cmd === "import_collection")?.args).toEqual({ path: "/home/me/broken.baton.toml" });
+    expect(backend.calls.find((c) => c.cmd === "choose_file")?.args).toEqual({ purpose: "import_collection", name: null });
+    expect(backend.calls.find((c) => c.cmd === "import_collection")?.args).toEqual({ grant: "file-1" });
     expect(labels()).toEqual(["Baton demo", "Scratch"]);
   });
 });

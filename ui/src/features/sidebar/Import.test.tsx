@@ -19,7 +19,7 @@ describe("Importing a collection file", () => {
     const busy = await within(toolbar).findByRole("button", { name: "Importing…" });
     expect(busy.hasAttribute("disabled")).toBe(true);
     expect(busy.getAttribute("aria-busy")).toBe("true");
-    expect(backend.calls.filter((c) => c.cmd === "import_collection").map((c) => c.args)).toEqual([{ path }]);
+    expect(backend.calls.filter((c) => c.cmd === "import_collection").map((c) => c.args)).toEqual([{ grant: "file-1" }]);
 
     backend.releaseImport();
     expect(await within(screen.getByRole("tree", { name: "Collections" })).findByText("Partner flows")).toBeTruthy();
