@@ -567,6 +567,14 @@ pub fn check_token(jwt: &Jwt, role: TokenRole) -> Vec<Finding> {
             "the token is unsigned (`alg: none`); no one may accept it",
         ));
     }
+    for time in jwt.times_out_of_range() {
+        out.push(Finding::new(
+            "token.time.out-of-range",
+            Severity::Error,
+            "RFC 7519 §2",
+            format!("{time}: no real token carries such a time, so Baton does not compute with it"),
+        ));
+    }
     if let Some(problem) = &jwt.act_chain.problem {
         out.push(Finding::new(
             "token.act.malformed",
