@@ -535,6 +535,10 @@ mod tests {
         assert_eq!(byte_size("2g"), Ok(2 * 1024 * 1024 * 1024));
         assert!(byte_size("16MB").unwrap_err().contains("not a size"));
         assert!(byte_size("0").is_err());
-        assert!(byte_size("18446744073709551615GiB").unwrap_err().contains("more bytes"));
+        assert!(
+            byte_size("18446744073709551615GiB")
+                .unwrap_err()
+                .contains("more bytes")
+        );
     }
 }

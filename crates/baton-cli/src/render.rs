@@ -6,9 +6,9 @@ use std::fmt::Write;
 use baton_core::discovery::Discovery;
 use baton_core::jwt::{DecodedToken, Jwt};
 use baton_core::response::{Outcome, TokenResponse};
-use baton_core::{timestamp, token_type};
 use baton_core::verify::Verification;
 use baton_core::{Finding, TokenResult};
+use baton_core::{timestamp, token_type};
 use serde_json::Value;
 
 pub fn status_line(result: &TokenResult) -> String {
@@ -116,7 +116,8 @@ fn saml_summary(out: &mut String, a: &baton_core::saml::SamlAssertion, now: i64)
     line(
         out,
         "notBefore",
-        a.not_before.map(|t| timestamp::describe("NotBefore", t, now)),
+        a.not_before
+            .map(|t| timestamp::describe("NotBefore", t, now)),
     );
     line(
         out,

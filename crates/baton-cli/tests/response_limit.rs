@@ -58,7 +58,10 @@ fn a_response_past_max_response_bytes_is_named_with_the_limit() {
 
 #[test]
 fn a_size_that_is_not_one_is_refused() {
-    let (code, err) = exchange("http://127.0.0.1:9/token", &["--max-response-bytes", "lots"]);
+    let (code, err) = exchange(
+        "http://127.0.0.1:9/token",
+        &["--max-response-bytes", "lots"],
+    );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("\"lots\" is not a size like 16MiB"), "{err}");
 }

@@ -584,10 +584,7 @@ impl ReqwestClient {
             };
         }
         if let Some(words) = tls::failure_in_words(e) {
-            return TransportError::Tls {
-                url,
-                reason: words,
-            };
+            return TransportError::Tls { url, reason: words };
         }
         let lower = reason.to_ascii_lowercase();
         if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {

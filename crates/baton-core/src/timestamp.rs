@@ -61,11 +61,7 @@ pub fn from_json(name: &str, value: &Json) -> Option<Result<i64, TimeOutOfRange>
         return Some(check(name, i));
     }
     if n.as_u64().is_some() {
-        return Some(Err(out_of_range(
-            name,
-            n.to_string(),
-            Side::AfterYear9999,
-        )));
+        return Some(Err(out_of_range(name, n.to_string(), Side::AfterYear9999)));
     }
     let f = n.as_f64()?;
     if f > MAX_TIME as f64 {
@@ -188,7 +184,10 @@ mod tests {
     fn json_numbers_of_any_size() {
         let n = |s: &str| serde_json::from_str::<Json>(s).unwrap();
         assert_eq!(from_json("exp", &n("1700000000")), Some(Ok(1_700_000_000)));
-        assert_eq!(from_json("exp", &n("1700000000.0")), Some(Ok(1_700_000_000)));
+        assert_eq!(
+            from_json("exp", &n("1700000000.0")),
+            Some(Ok(1_700_000_000))
+        );
         assert_eq!(from_json("exp", &n("1700000000.5")), None);
         assert_eq!(from_json("exp", &n("\"soon\"")), None);
         assert_eq!(

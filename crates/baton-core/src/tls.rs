@@ -61,8 +61,8 @@ pub(crate) fn client_config(
         Some(identity) => {
             let pem = identity.pem_bundle();
             let pem = pem.expose().as_bytes();
-            let certs = certificates_from_pem(pem)
-                .map_err(|e| format!("the client certificate: {e}"))?;
+            let certs =
+                certificates_from_pem(pem).map_err(|e| format!("the client certificate: {e}"))?;
             let key = PrivateKeyDer::from_pem_slice(pem)
                 .map_err(|e| format!("the client certificate's key cannot be read: {e}"))?;
             builder
@@ -91,11 +91,7 @@ impl ServerCertVerifier for NamedCertificates {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, Error> {
-        if !self
-            .named
-            .iter()
-            .any(|c| c.as_ref() == end_entity.as_ref())
-        {
+        if !self.named.iter().any(|c| c.as_ref() == end_entity.as_ref()) {
             return self.inner.verify_server_cert(
                 end_entity,
                 intermediates,
@@ -168,9 +164,9 @@ fn element(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
             return None;
         }
         let (bytes, rest) = rest.split_at(count);
-        let len = bytes
-            .iter()
-            .try_fold(0usize, |n, &b| n.checked_mul(256)?.checked_add(usize::from(b)))?;
+        let len = bytes.iter().try_fold(0usize, |n, &b| {
+            n.checked_mul(256)?.checked_add(usize::from(b))
+        })?;
         (len, rest)
     };
     if rest.len() < len {
@@ -236,22 +232,29 @@ fn asn1_time(tag: u8, contents: &[u8]) -> Option<i64> {
 
 /// A TLS failure in words, when one in `error`'s causes is a rustls error Baton can explain.
 pub(crate) fn failure_in_words(error: &(dyn std::error::Error + 'static)) -> Option<String> {
-    let mut source = Some(error);
-    while let Some(e) = source {
-        if let Some(tls) = e.downcast_ref::<Error>() {
-            return Some(tls_error_in_words(tls));
-        }
-        // An io::Error's `source()` skips the error it wraps: look inside it.
-        if let Some(tls) = e
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-            .and_then(|inner| inner.downcast_ref::<Error>())
-        {
-            return Some(tls_error_in_words(tls));
-        }
-        source = e.source();
+    rustls_cause(error, 0).map(tls_error_in_words)
+}
+
+/// The rustls error among `error`'s causes. An io::Error's `source()` skips the error it wraps
+/// (and reqwest's connector wraps one io::Error in another), so each is looked inside.
+fn rustls_cause<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+    depth: usize,
+) -> Option<&'a Error> {
+    if depth > 16 {
+        return None;
     }
-    None
+    if let Some(tls) = error.downcast_ref::<Error>() {
+        return Some(tls);
+    }
+    if let Some(inner) = error
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+        && let Some(tls) = rustls_cause(inner, depth + 1)
+    {
+        return Some(tls);
+    }
+    rustls_cause(error.source()?, depth + 1)
 }
 
 fn tls_error_in_words(e: &Error) -> String {
@@ -331,7 +334,7 @@ fn certificate_error_in_words(c: &CertificateError) -> String {
         }
         CertificateError::Revoked => "the server's certificate has been revoked".into(),
         CertificateError::BadSignature => {
-            "a signature in the server's certificate chain does not verify: a broken chain, or a certificate that was altered".into()
+            "a signature in the server's certificate chain does not verify: the CA Baton trusts under that name has another key (give the right one with --ca-file), or a certificate was altered".into()
         }
         CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
             "the server's certificate may not be used by a TLS server (its extended key usage lacks serverAuth)".into()

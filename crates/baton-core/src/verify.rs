@@ -429,6 +429,9 @@ mod tests {
         options.leeway_secs = i64::MIN;
         options.now = i64::MAX;
         let expired = messages(&edges, &options);
-        assert!(expired[0].starts_with("expired at 253402300799"), "{expired:?}");
+        assert!(
+            expired[0].starts_with("expired at 253402300799"),
+            "{expired:?}"
+        );
     }
 }

@@ -3,13 +3,13 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use baton_core::findings::{ResponseCheck, TokenRole, check_response, check_token};
-use baton_core::{ExchangeParams, TokenRequest};
 use baton_core::http::HttpResponse;
-use baton_core::response::parse_token_response;
-use baton_core::verify::{Jwks, VerifyOptions, verify};
 use baton_core::probe::forge::ForgeKey;
+use baton_core::response::parse_token_response;
 use baton_core::timestamp;
+use baton_core::verify::{Jwks, VerifyOptions, verify};
 use baton_core::{DecodedToken, decode};
+use baton_core::{ExchangeParams, TokenRequest};
 use proptest::prelude::*;
 
 /// JSON-ish text: enough structure that the parsers get past their first checks.

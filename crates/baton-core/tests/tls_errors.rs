@@ -50,18 +50,22 @@ async fn serve(chain: Vec<CertificateDer<'static>>, key: &KeyPair) -> String {
     url
 }
 
-fn ca() -> CertifiedIssuer<'static, KeyPair> {
+fn ca(name: &str) -> CertifiedIssuer<'static, KeyPair> {
     let mut params = CertificateParams::default();
-    params
-        .distinguished_name
-        .push(DnType::CommonName, "Test CA");
+    params.distinguished_name.push(DnType::CommonName, name);
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::DigitalSignature];
+    params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
     CertifiedIssuer::self_signed(params, KeyPair::generate().expect("key")).expect("CA")
 }
 
 /// A server certificate for `names` signed by `ca`, with its key.
-fn leaf(names: &[&str], ca: &CertifiedIssuer<'static, KeyPair>) -> (CertificateDer<'static>, KeyPair) {
+fn leaf(
+    names: &[&str],
+    ca: &CertifiedIssuer<'static, KeyPair>,
+) -> (CertificateDer<'static>, KeyPair) {
     let params = CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
         .expect("names");
     let key = KeyPair::generate().expect("key");
@@ -70,7 +74,10 @@ fn leaf(names: &[&str], ca: &CertifiedIssuer<'static, KeyPair>) -> (CertificateD
 }
 
 /// A self-signed certificate for `names` marked CA:TRUE, as `openssl req -x509` makes one.
-fn self_signed_ca_true(names: &[&str], expired: bool) -> (String, CertificateDer<'static>, KeyPair) {
+fn self_signed_ca_true(
+    names: &[&str],
+    expired: bool,
+) -> (String, CertificateDer<'static>, KeyPair) {
     let mut params =
         CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
             .expect("names");
@@ -104,16 +111,23 @@ async fn tls_failure(client: &ReqwestClient, url: &str) -> String {
 
 #[tokio::test]
 async fn an_unknown_ca_says_to_give_it_with_ca_file() {
-    let ca = ca();
+    let ca = ca("Test CA");
     let (cert, key) = leaf(&["127.0.0.1"], &ca);
     let url = serve(vec![cert], &key).await;
     let expected = "the server's certificate is not signed by a CA Baton trusts: give its CA with --ca-file, or check the server sends its whole chain";
     // Trusting nothing extra (the platform's roots only).
-    let reason = tls_failure(&ReqwestClient::new(&HttpSettings::default()).expect("client"), &url).await;
+    let reason = tls_failure(
+        &ReqwestClient::new(&HttpSettings::default()).expect("client"),
+        &url,
+    )
+    .await;
     assert_eq!(reason, expected);
     // Trusting some other CA.
-    let reason = tls_failure(&trusting(vec![self::ca().pem()]), &url).await;
+    let reason = tls_failure(&trusting(vec![self::ca("Other CA").pem()]), &url).await;
     assert_eq!(reason, expected);
+    // Trusting another CA of the same name: its key does not sign this certificate.
+    let reason = tls_failure(&trusting(vec![self::ca("Test CA").pem()]), &url).await;
+    assert!(reason.contains("the CA Baton trusts under that name has another key (give the right one with --ca-file)"), "{reason}");
     assert!(!reason.contains("UnknownIssuer"));
     // Its own CA, given as a file, is trusted.
     let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("tls-errors-ca.pem");
@@ -138,9 +152,12 @@ async fn a_self_signed_ca_true_certificate_named_by_the_user_is_trusted() {
     assert_eq!(response.status, 200);
     assert_eq!(response.body_text(), r#"{"ok":true}"#);
     // Not named, it is refused, in words.
-    let reason = tls_failure(&trusting(vec![ca().pem()]), &url).await;
+    let reason = tls_failure(&trusting(vec![ca("Test CA").pem()]), &url).await;
     assert!(reason.contains("--ca-file"), "{reason}");
-    assert!(!reason.contains("CaUsedAsEndEntity") && !reason.contains("OtherError"), "{reason}");
+    assert!(
+        !reason.contains("CaUsedAsEndEntity") && !reason.contains("OtherError"),
+        "{reason}"
+    );
 }
 
 #[tokio::test]
@@ -163,7 +180,7 @@ async fn a_named_self_signed_certificate_is_still_checked_for_its_name_and_dates
 
 #[tokio::test]
 async fn a_wrong_host_names_the_certificate_s_names() {
-    let ca = ca();
+    let ca = ca("Test CA");
     let (cert, key) = leaf(&["api.example", "baton.test", "10.1.2.3"], &ca);
     let url = serve(vec![cert], &key).await;
     let reason = tls_failure(&trusting(vec![ca.pem()]), &url).await;
@@ -187,6 +204,10 @@ async fn plain_http_on_an_https_url_is_named() {
                 .await;
         }
     });
-    let reason = tls_failure(&ReqwestClient::new(&HttpSettings::default()).expect("client"), &url).await;
+    let reason = tls_failure(
+        &ReqwestClient::new(&HttpSettings::default()).expect("client"),
+        &url,
+    )
+    .await;
     assert!(reason.contains("did not answer in TLS"), "{reason}");
 }

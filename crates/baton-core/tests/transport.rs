@@ -145,7 +145,8 @@ async fn streaming_server(total: usize) -> (String, tokio::task::JoinHandle<usiz
         let (mut socket, _) = listener.accept().await.expect("accept");
         let mut buf = [0u8; 4096];
         let _ = socket.read(&mut buf).await;
-        let head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n";
+        let head =
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n";
         if socket.write_all(head).await.is_err() {
             return 0;
         }
