@@ -727,6 +727,15 @@ mod tests {
     }
 
     #[test]
+    fn byte_sizes_are_written_as_a_person_would() {
+        assert_eq!(byte_size(DEFAULT_MAX_RESPONSE_BYTES), "16 MiB");
+        assert_eq!(byte_size(64 * 1024), "64 KiB");
+        assert_eq!(byte_size(1000), "1000 bytes");
+        assert_eq!(byte_size(1), "1 byte");
+        assert_eq!(byte_size(u64::MAX), "18446744073709551615 bytes");
+    }
+
+    #[test]
     fn shell_quote_escapes_single_quotes() {
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
         assert_eq!(shell_quote(""), "''");
