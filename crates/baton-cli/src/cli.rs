@@ -308,9 +308,14 @@ pub struct ServerArgs {
     /// Seconds to wait for the server.
     #[arg(long, default_value_t = 30, value_name = "SECS")]
     pub timeout: u64,
-    /// An extra CA certificate (PEM) to trust for this server.
+    /// An extra CA certificate (PEM) to trust for this server. A self-signed server certificate
+    /// named here is trusted as it is, even when it is marked as a CA.
     #[arg(long, value_name = "FILE")]
     pub ca_file: Option<PathBuf>,
+    /// The largest response body Baton reads (bytes, or with KiB, MiB, GiB); a larger one is an
+    /// error, and no more than this is held in memory.
+    #[arg(long, default_value = "16MiB", value_parser = byte_size, value_name = "SIZE")]
+    pub max_response_bytes: u64,
     /// A client certificate (PEM) for mutual TLS (RFC 8705); --client-key is its private key.
     #[arg(long, value_name = "FILE", requires = "client_key")]
     pub client_cert: Option<PathBuf>,
@@ -500,4 +505,48 @@ pub struct DemoArgs {
     /// The port for the lab (127.0.0.1 only); 0 picks a free one.
     #[arg(long, default_value_t = 0)]
     pub port: u16,
+}
+
+/// `16MiB`, `64 KiB`, `1000`: a byte count with an optional binary unit (K, M and G read as
+/// KiB, MiB and GiB).
+pub fn byte_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(digits);
+    let bad = || format!("{text:?} is not a size like 16MiB, 512KiB or 1000000");
+    let n: u64 = number.parse().map_err(|_| bad())?;
+    let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kib" => 1024,
+        "m" | "mib" => 1024 * 1024,
+        "g" | "gib" => 1024 * 1024 * 1024,
+        _ => return Err(bad()),
+    };
+    let bytes = n
+        .checked_mul(scale)
+        .ok_or_else(|| format!("{text:?} is more bytes than Baton can count"))?;
+    if bytes == 0 {
+        return Err("a response of 0 bytes cannot be read; give a size like 16MiB".into());
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::byte_size;
+
+    #[test]
+    fn byte_sizes_with_units() {
+        assert_eq!(byte_size("16MiB"), Ok(16 * 1024 * 1024));
+        assert_eq!(byte_size("64 KiB"), Ok(64 * 1024));
+        assert_eq!(byte_size("1000"), Ok(1000));
+        assert_eq!(byte_size("2g"), Ok(2 * 1024 * 1024 * 1024));
+        assert!(byte_size("16MB").unwrap_err().contains("not a size"));
+        assert!(byte_size("0").is_err());
+        assert!(
+            byte_size("18446744073709551615GiB")
+                .unwrap_err()
+                .contains("more bytes")
+        );
+    }
 }

@@ -41,6 +41,7 @@ pub async fn connect(args: &ServerArgs) -> Result<Connection, CliError> {
         ca_file: args.ca_file.clone(),
         danger_accept_invalid_certs: false,
         ca_pem: Vec::new(),
+        max_response_bytes: args.max_response_bytes,
     })
     .map_err(|e| usage(e.to_string()))?;
     let client = TokenClient::new(Arc::new(http), Arc::new(SystemClock));

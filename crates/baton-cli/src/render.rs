@@ -6,9 +6,9 @@ use std::fmt::Write;
 use baton_core::discovery::Discovery;
 use baton_core::jwt::{DecodedToken, Jwt};
 use baton_core::response::{Outcome, TokenResponse};
-use baton_core::token_type;
 use baton_core::verify::Verification;
 use baton_core::{Finding, TokenResult};
+use baton_core::{timestamp, token_type};
 use serde_json::Value;
 
 pub fn status_line(result: &TokenResult) -> String {
@@ -113,9 +113,18 @@ fn saml_summary(out: &mut String, a: &baton_core::saml::SamlAssertion, now: i64)
         "audience",
         (!a.audiences.is_empty()).then(|| a.audiences.join(", ")),
     );
-    let at = |t: i64| format!("{} ({})", utc(t), relative(t, now));
-    line(out, "notBefore", a.not_before.map(at));
-    line(out, "notAfter", a.not_on_or_after.map(at));
+    line(
+        out,
+        "notBefore",
+        a.not_before
+            .map(|t| timestamp::describe("NotBefore", t, now)),
+    );
+    line(
+        out,
+        "notAfter",
+        a.not_on_or_after
+            .map(|t| timestamp::describe("NotOnOrAfter", t, now)),
+    );
     line(out, "authn", a.authn_instant.clone());
     for attr in &a.attributes {
         let _ = writeln!(
@@ -178,8 +187,10 @@ fn jwt_summary(out: &mut String, jwt: &Jwt, now: i64) {
         line(
             out,
             name,
-            jwt.time(name)
-                .map(|t| format!("{} ({})", utc(t), relative(t, now))),
+            jwt.checked_time(name).map(|t| match t {
+                Ok(t) => timestamp::describe(name, t, now),
+                Err(out_of_range) => out_of_range.to_string(),
+            }),
         );
     }
     let chain = &jwt.act_chain;
@@ -262,61 +273,4 @@ pub fn discovery(out: &mut String, d: &Discovery) {
             "NOT advertised"
         }
     );
-}
-
-/// `2026-11-25 21:30:00 UTC`, computed without a time library (days-from-civil, inverted).
-pub fn utc(epoch: i64) -> String {
-    let days = epoch.div_euclid(86_400);
-    let secs = epoch.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
-}
-
-pub fn relative(t: i64, now: i64) -> String {
-    let d = t - now;
-    let span = |s: i64| match s {
-        s if s < 120 => format!("{s} s"),
-        s if s < 7200 => format!("{} min", s / 60),
-        s if s < 172_800 => format!("{} h", s / 3600),
-        s => format!("{} days", s / 86_400),
-    };
-    match d {
-        0 => "now".into(),
-        d if d > 0 => format!("in {}", span(d)),
-        d => format!("{} ago", span(-d)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn utc_dates() {
-        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(utc(1_767_225_600), "2026-01-01 00:00:00 UTC");
-        assert_eq!(utc(951_782_400), "2000-02-29 00:00:00 UTC");
-        assert_eq!(utc(1_700_000_000), "2023-11-14 22:13:20 UTC");
-    }
-
-    #[test]
-    fn relative_times() {
-        assert_eq!(relative(100, 100), "now");
-        assert_eq!(relative(130, 100), "in 30 s");
-        assert_eq!(relative(100, 400), "5 min ago");
-        assert_eq!(relative(100 + 3 * 86_400, 100), "in 3 days");
-    }
 }

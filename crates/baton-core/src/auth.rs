@@ -287,7 +287,7 @@ fn client_assertion(
         "sub": client_id,
         "aud": audience,
         "iat": now,
-        "exp": now + ASSERTION_LIFETIME_SECS,
+        "exp": now.saturating_add(ASSERTION_LIFETIME_SECS),
         "jti": URL_SAFE_NO_PAD.encode(jti),
     });
     let mut header = Header::new(key.alg.jwt_alg());

@@ -10,6 +10,7 @@ use ts_rs::TS;
 use crate::jwt::{DecodedToken, Jwt, decode, json_kind, split_scope};
 use crate::request::TokenRequest;
 use crate::response::{Outcome, TokenResponse};
+use crate::timestamp::{self, TimeOutOfRange};
 use crate::token_type;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
@@ -151,6 +152,16 @@ fn check_success(c: &ResponseCheck<'_>, out: &mut Vec<Finding>) {
         return;
     };
     let is_exchange = c.request.exchange_params().is_some();
+    if let Some(problem) = expires_in_out_of_range(s.members.get("expires_in"), c.received_at) {
+        out.push(Finding::new(
+            "response.expires-in.out-of-range",
+            Severity::Error,
+            "RFC 6749 §5.1",
+            format!(
+                "{problem}, counted from the response: no token lives that long, so Baton does not compute its expiry"
+            ),
+        ));
+    }
     if c.response.status != 200 {
         out.push(Finding::new(
             "response.status",
@@ -392,6 +403,27 @@ fn check_scope(
     }
 }
 
+/// A numeric `expires_in` whose expiry (from `received_at`) is no time Baton can compute with.
+fn expires_in_out_of_range(value: Option<&Json>, received_at: i64) -> Option<TimeOutOfRange> {
+    let Some(Json::Number(n)) = value else {
+        return None;
+    };
+    if let Some(secs) = n.as_i64() {
+        return timestamp::after("expires_in", received_at, secs).err();
+    }
+    // Past i64 (a u64, or a float like 1e300): out of range whichever way.
+    let f = n.as_f64()?;
+    (f.abs() >= 9.0e15).then(|| TimeOutOfRange {
+        name: "expires_in".into(),
+        value: n.to_string(),
+        side: if f < 0.0 {
+            timestamp::Side::BeforeYear1
+        } else {
+            timestamp::Side::AfterYear9999
+        },
+    })
+}
+
 fn check_exchange_token(
     c: &ResponseCheck<'_>,
     expires_in: Option<i64>,
@@ -565,6 +597,14 @@ pub fn check_token(jwt: &Jwt, role: TokenRole) -> Vec<Finding> {
             Severity::Error,
             "RFC 8725 §3.1",
             "the token is unsigned (`alg: none`); no one may accept it",
+        ));
+    }
+    for time in jwt.times_out_of_range() {
+        out.push(Finding::new(
+            "token.time.out-of-range",
+            Severity::Error,
+            "RFC 7519 §2",
+            format!("{time}: no real token carries such a time, so Baton does not compute with it"),
         ));
     }
     if let Some(problem) = &jwt.act_chain.problem {

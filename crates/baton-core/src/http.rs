@@ -10,8 +10,11 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use rustls::pki_types::CertificateDer;
+
 use crate::mtls::ClientIdentity;
 use crate::secret::{MASK, Secret};
+use crate::tls;
 
 /// A header or form value; secrets are masked wherever the request is shown or recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -308,8 +311,32 @@ pub enum TransportError {
     Timeout { url: String, seconds: u64 },
     #[error("TLS failure talking to {url}: {reason}")]
     Tls { url: String, reason: String },
+    #[error(
+        "the response body from {url} is larger than the {} Baton reads (--max-response-bytes)",
+        byte_size(*limit)
+    )]
+    TooLarge { url: String, limit: u64 },
     #[error("request to {url} failed: {reason}")]
     Other { url: String, reason: String },
+}
+
+/// The largest response body Baton reads unless told otherwise: 16 MiB, far more than any token
+/// endpoint, JWKS or metadata document needs.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// `16 MiB`, `64 KiB`, or `1000 bytes`: a limit as a person would write it.
+pub fn byte_size(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= KIB && bytes.is_multiple_of(KIB) {
+        format!("{} KiB", bytes / KIB)
+    } else if bytes == 1 {
+        "1 byte".into()
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 /// Carries a request to a server. Injected, so tests can check the exact request with no network.
@@ -328,6 +355,9 @@ pub struct HttpSettings {
     pub danger_accept_invalid_certs: bool,
     /// Extra CA certificates (PEM text) to trust: the lab's own CA when it serves HTTPS.
     pub ca_pem: Vec<String>,
+    /// The largest response body read; a larger one is a [`TransportError::TooLarge`], and no
+    /// more of it than this is ever held in memory.
+    pub max_response_bytes: u64,
 }
 
 impl Default for HttpSettings {
@@ -337,6 +367,7 @@ impl Default for HttpSettings {
             ca_file: None,
             danger_accept_invalid_certs: false,
             ca_pem: Vec::new(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }
@@ -361,6 +392,8 @@ pub struct ReqwestClient {
     inner: reqwest::Client,
     timeout: Duration,
     settings: HttpSettings,
+    /// The certificates the user named to trust (`ca_file`, `ca_pem`), as DER.
+    named: Vec<CertificateDer<'static>>,
     /// A client per certificate presented (mutual TLS), made when first needed.
     with_identity: Arc<Mutex<HashMap<String, reqwest::Client>>>,
 }
@@ -370,13 +403,24 @@ const MAX_IDENTITIES: usize = 32;
 
 impl ReqwestClient {
     pub fn new(settings: &HttpSettings) -> Result<Self, HttpSetupError> {
-        let inner = Self::builder(settings)?
+        let mut named = Vec::new();
+        if let Some(path) = &settings.ca_file {
+            named.extend(read_ca(path)?);
+        }
+        for pem in &settings.ca_pem {
+            named.extend(
+                tls::certificates_from_pem(pem.as_bytes())
+                    .map_err(|e| HttpSetupError::Build(format!("a trusted CA: {e}")))?,
+            );
+        }
+        let inner = Self::builder(settings, &named, None)?
             .build()
             .map_err(|e| HttpSetupError::Build(error_chain(&e)))?;
         Ok(Self {
             inner,
             timeout: settings.timeout,
             settings: settings.clone(),
+            named,
             with_identity: Arc::new(Mutex::new(HashMap::new())),
         })
     }
@@ -387,16 +431,8 @@ impl ReqwestClient {
         if let Some(c) = clients.get(identity.thumbprint()) {
             return Ok(c.clone());
         }
-        let pem = identity.pem_bundle();
-        let id = reqwest::Identity::from_pem(pem.expose().as_bytes()).map_err(|e| {
-            format!(
-                "the client certificate or its key cannot be used: {}",
-                error_chain(&e)
-            )
-        })?;
-        let client = Self::builder(&self.settings)
+        let client = Self::builder(&self.settings, &self.named, Some(identity))
             .map_err(|e| e.to_string())?
-            .identity(id)
             .build()
             .map_err(|e| error_chain(&e))?;
         if clients.len() >= MAX_IDENTITIES {
@@ -406,40 +442,45 @@ impl ReqwestClient {
         Ok(client)
     }
 
-    fn builder(settings: &HttpSettings) -> Result<reqwest::ClientBuilder, HttpSetupError> {
+    fn builder(
+        settings: &HttpSettings,
+        named: &[CertificateDer<'static>],
+        identity: Option<&ClientIdentity>,
+    ) -> Result<reqwest::ClientBuilder, HttpSetupError> {
         let mut builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(settings.timeout)
             .user_agent(concat!("baton/", env!("CARGO_PKG_VERSION")));
-        if let Some(path) = &settings.ca_file {
-            builder = builder.add_root_certificate(read_ca(path)?);
-        }
-        for pem in &settings.ca_pem {
-            let ca = reqwest::Certificate::from_pem(pem.as_bytes())
-                .map_err(|e| HttpSetupError::Build(format!("a trusted CA: {}", error_chain(&e))))?;
-            builder = builder.add_root_certificate(ca);
-        }
         if settings.danger_accept_invalid_certs {
             builder = builder.tls_danger_accept_invalid_certs(true);
+        } else if !named.is_empty() {
+            // Baton's own configuration, so a named self-signed certificate is trusted as it is.
+            let config =
+                tls::client_config(named.to_vec(), identity).map_err(HttpSetupError::Build)?;
+            return Ok(builder.tls_backend_preconfigured(config));
+        }
+        if let Some(identity) = identity {
+            let pem = identity.pem_bundle();
+            let id = reqwest::Identity::from_pem(pem.expose().as_bytes()).map_err(|e| {
+                HttpSetupError::Build(format!(
+                    "the client certificate or its key cannot be used: {}",
+                    error_chain(&e)
+                ))
+            })?;
+            builder = builder.identity(id);
         }
         Ok(builder)
     }
 }
 
-fn read_ca(path: &Path) -> Result<reqwest::Certificate, HttpSetupError> {
+fn read_ca(path: &Path) -> Result<Vec<CertificateDer<'static>>, HttpSetupError> {
     let pem = std::fs::read(path).map_err(|source| HttpSetupError::ReadCa {
         path: path.to_path_buf(),
         source,
     })?;
-    if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") {
-        return Err(HttpSetupError::BadCa {
-            path: path.to_path_buf(),
-            reason: "no -----BEGIN CERTIFICATE----- block".into(),
-        });
-    }
-    reqwest::Certificate::from_pem(&pem).map_err(|e| HttpSetupError::BadCa {
+    tls::certificates_from_pem(&pem).map_err(|reason| HttpSetupError::BadCa {
         path: path.to_path_buf(),
-        reason: error_chain(&e),
+        reason,
     })
 }
 
@@ -491,17 +532,45 @@ impl HttpClient for ReqwestClient {
                 )
             })
             .collect();
-        let body = response
-            .bytes()
+        let body = read_body(response, self.settings.max_response_bytes)
             .await
-            .map_err(|e| self.classify(&request.url, &e))?
-            .to_vec();
+            .map_err(|e| match e {
+                BodyError::TooLarge => TransportError::TooLarge {
+                    url: request.url.clone(),
+                    limit: self.settings.max_response_bytes,
+                },
+                BodyError::Read(e) => self.classify(&request.url, &e),
+            })?;
         Ok(HttpResponse {
             status,
             headers,
             body,
         })
     }
+}
+
+enum BodyError {
+    TooLarge,
+    Read(reqwest::Error),
+}
+
+/// The body, read chunk by chunk and given up on as soon as it passes `limit`: a server sending
+/// gigabytes costs at most `limit` bytes of memory.
+async fn read_body(mut response: reqwest::Response, limit: u64) -> Result<Vec<u8>, BodyError> {
+    if response.content_length().is_some_and(|n| n > limit) {
+        return Err(BodyError::TooLarge);
+    }
+    // What the server announced (within the limit), else a small start that grows.
+    let start = response.content_length().unwrap_or(0).min(64 * 1024);
+    let mut body = Vec::with_capacity(usize::try_from(start).unwrap_or(0));
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Read)? {
+        let len = u64::try_from(body.len().saturating_add(chunk.len())).unwrap_or(u64::MAX);
+        if len > limit {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 impl ReqwestClient {
@@ -513,6 +582,9 @@ impl ReqwestClient {
                 url,
                 seconds: self.timeout.as_secs(),
             };
+        }
+        if let Some(words) = tls::failure_in_words(e) {
+            return TransportError::Tls { url, reason: words };
         }
         let lower = reason.to_ascii_lowercase();
         if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
@@ -652,6 +724,15 @@ mod tests {
             odd.to_curl(),
             "curl -sS -X POST https://as.example/token \\\n  --data-raw '{\"grant_type\":\"it'\\''s\"}'"
         );
+    }
+
+    #[test]
+    fn byte_sizes_are_written_as_a_person_would() {
+        assert_eq!(byte_size(DEFAULT_MAX_RESPONSE_BYTES), "16 MiB");
+        assert_eq!(byte_size(64 * 1024), "64 KiB");
+        assert_eq!(byte_size(1000), "1000 bytes");
+        assert_eq!(byte_size(1), "1 byte");
+        assert_eq!(byte_size(u64::MAX), "18446744073709551615 bytes");
     }
 
     #[test]

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 use ts_rs::TS;
 
-use crate::response::integer;
 use crate::saml::{SamlAssertion, assertion_xml, decode_assertion};
+use crate::timestamp::{self, TIME_CLAIMS, TimeOutOfRange};
 
 /// `act` nesting deeper than this is reported as malformed rather than walked.
 pub const MAX_ACT_DEPTH: usize = 32;
@@ -121,9 +121,22 @@ impl Jwt {
     pub fn iss(&self) -> Option<&str> {
         self.claim_str("iss")
     }
-    /// A numeric date claim (`exp`, `iat`, `nbf`) in whole seconds.
+    /// A numeric date claim (`exp`, `iat`, `nbf`) in whole seconds, when it is one between years
+    /// 1 and 9999: a time out of that range is no time to compute with ([`Jwt::times_out_of_range`]
+    /// tells of it).
     pub fn time(&self, name: &str) -> Option<i64> {
-        self.claims.get(name).and_then(integer)
+        self.checked_time(name)?.ok()
+    }
+    /// A numeric date claim, or why it is out of range; `None` when absent or not a number.
+    pub fn checked_time(&self, name: &str) -> Option<Result<i64, TimeOutOfRange>> {
+        timestamp::from_json(name, self.claims.get(name)?)
+    }
+    /// The time claims (`iat`, `nbf`, `exp`, `auth_time`) that are numbers out of range.
+    pub fn times_out_of_range(&self) -> Vec<TimeOutOfRange> {
+        TIME_CLAIMS
+            .iter()
+            .filter_map(|name| self.checked_time(name)?.err())
+            .collect()
     }
     /// `exp - iat` in seconds, when both are there (and the difference fits).
     pub fn lifetime(&self) -> Option<i64> {

@@ -22,6 +22,8 @@ pub mod saml;
 pub mod scenario;
 pub mod secret;
 pub mod signin;
+pub mod timestamp;
+mod tls;
 pub mod token_type;
 pub mod verify;
 

@@ -10,6 +10,7 @@ use serde_json::Value as Json;
 
 use crate::http::{HttpClient, HttpRequest, TransportError};
 use crate::jwt::{DecodedToken, Jwt, decode};
+use crate::timestamp::TimeOutOfRange;
 
 /// The asymmetric algorithms accepted unless the user says otherwise. HMAC is left out: a
 /// published JWKS has no business holding a shared secret (RFC 8725 §3.1).
@@ -152,6 +153,9 @@ pub enum VerifyProblem {
     Expired { exp: i64, ago: i64, leeway: i64 },
     #[error("not valid before {nbf}, {in_secs} s from now (leeway {leeway} s)")]
     NotYetValid { nbf: i64, in_secs: i64, leeway: i64 },
+    /// A time claim no real token carries (after year 9999, before year 1, or past `i64`).
+    #[error("{0}")]
+    TimeOutOfRange(TimeOutOfRange),
     #[error("issuer is {found:?}, expected {expected:?}")]
     WrongIssuer {
         expected: String,
@@ -327,8 +331,14 @@ fn check_claims(jwt: &Jwt, options: &VerifyOptions) -> Vec<VerifyProblem> {
     let mut problems = Vec::new();
     let now = options.now;
     let leeway = options.leeway_secs;
-    // A token's times are whatever its issuer wrote, up to i64's ends: saturating arithmetic
-    // keeps a far-off time far off instead of overflowing.
+    // A token's times are whatever its issuer wrote, up to i64's ends and past them: one out of
+    // range is a problem of its own, and `Jwt::time` leaves it out of the checks below.
+    problems.extend(
+        jwt.times_out_of_range()
+            .into_iter()
+            .map(VerifyProblem::TimeOutOfRange),
+    );
+    // The leeway and the clock are the user's: saturate rather than overflow.
     if let Some(exp) = jwt.time("exp")
         && now.saturating_sub(leeway) >= exp
     {
@@ -388,25 +398,40 @@ mod tests {
     }
 
     #[test]
-    fn times_at_the_ends_of_i64_are_judged_without_overflow() {
+    fn times_at_the_ends_of_i64_are_out_of_range_not_an_overflow() {
         let mut options = VerifyOptions::new(1_000);
         let far_past = jwt(r#"{"exp":-9223372036854775808,"nbf":-9223372036854775808}"#);
-        let problems = check_claims(&far_past, &options);
-        assert!(
-            matches!(
-                problems.as_slice(),
-                [VerifyProblem::Expired { ago: i64::MAX, .. }]
-            ),
-            "{problems:?}"
+        let messages = |j: &Jwt, o: &VerifyOptions| -> Vec<String> {
+            check_claims(j, o).iter().map(ToString::to_string).collect()
+        };
+        assert_eq!(
+            messages(&far_past, &options),
+            [
+                "nbf -9223372036854775808 is out of range (before year 1)",
+                "exp -9223372036854775808 is out of range (before year 1)"
+            ]
         );
-        let far_future = jwt(r#"{"exp":9223372036854775807,"nbf":9223372036854775807}"#);
-        assert!(matches!(
-            check_claims(&far_future, &options).as_slice(),
-            [VerifyProblem::NotYetValid { .. }]
-        ));
+        let far_future =
+            jwt(r#"{"exp":9223372036854775807,"nbf":18446744073709551615,"iat":1e300}"#);
+        assert_eq!(
+            messages(&far_future, &options),
+            [
+                "iat 1e+300 is out of range (after year 9999)",
+                "nbf 18446744073709551615 is out of range (after year 9999)",
+                "exp 9223372036854775807 is out of range (after year 9999)"
+            ]
+        );
+        // The user's leeway and clock at their ends saturate.
+        let edges = jwt(r#"{"exp":253402300799,"nbf":-62135596800}"#);
         options.leeway_secs = i64::MAX;
         options.now = i64::MIN;
-        let _ = check_claims(&far_past, &options);
-        let _ = check_claims(&far_future, &options);
+        assert_eq!(messages(&edges, &options), Vec::<String>::new());
+        options.leeway_secs = i64::MIN;
+        options.now = i64::MAX;
+        let expired = messages(&edges, &options);
+        assert!(
+            expired[0].starts_with("expired at 253402300799"),
+            "{expired:?}"
+        );
     }
 }

@@ -367,6 +367,55 @@ fn expires_in_inconsistent_with_exp() {
 }
 
 #[test]
+fn times_out_of_range_are_named_not_computed_with() {
+    for (expires_in, value) in [
+        (json!(i64::MAX), "9223372036854775807"),
+        (json!(u64::MAX), "18446744073709551615"),
+        (json!(1e300), "1e+300"),
+    ] {
+        let mut body = good_body(&at(issued_claims()));
+        body["expires_in"] = expires_in;
+        let case = Case::exchange(body);
+        expect(
+            &case,
+            "response.expires-in.out-of-range",
+            Severity::Error,
+            "RFC 6749 §5.1",
+        );
+        let findings = case.findings();
+        let found = findings
+            .iter()
+            .find(|f| f.id == "response.expires-in.out-of-range")
+            .expect("found");
+        assert_eq!(
+            found.message,
+            format!(
+                "expires_in {value} is out of range (after year 9999), counted from the response: no token lives that long, so Baton does not compute its expiry"
+            )
+        );
+    }
+    let mut claims = issued_claims();
+    claims["exp"] = json!(i64::MAX);
+    claims["iat"] = json!(i64::MIN);
+    let case = Case::exchange(good_body(&at(claims)));
+    let messages: Vec<String> = case
+        .findings()
+        .into_iter()
+        .filter(|f| f.id == "token.time.out-of-range")
+        .map(|f| f.message)
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "iat -9223372036854775808 is out of range (before year 1): no real token carries such a time, so Baton does not compute with it",
+            "exp 9223372036854775807 is out of range (after year 9999): no real token carries such a time, so Baton does not compute with it"
+        ]
+    );
+    // And no mismatch is computed from times that are not times.
+    assert!(!ids(&case.findings()).contains(&"token.expires-in.mismatch"));
+}
+
+#[test]
 fn requested_audience_absent_from_aud() {
     let mut claims = issued_claims();
     claims["aud"] = json!(["orders"]);

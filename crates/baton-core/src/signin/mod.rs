@@ -487,12 +487,16 @@ pub fn check_id_token(id_token: Option<&str>, checks: &IdTokenChecks<'_>) -> Vec
                 ),
             ));
         }
-        match jwt.time("exp") {
-            Some(exp) if exp <= checks.now => found.push(finding(
+        match jwt.checked_time("exp") {
+            Some(Ok(exp)) if exp <= checks.now => found.push(finding(
                 "id-token.exp",
                 format!("the ID token expired at {exp}"),
             )),
-            Some(_) => {}
+            Some(Ok(_)) => {}
+            Some(Err(out_of_range)) => found.push(finding(
+                "id-token.exp",
+                format!("the ID token's {out_of_range}"),
+            )),
             None => found.push(finding("id-token.exp", "the ID token has no exp".into())),
         }
     }

@@ -275,4 +275,15 @@ fn id_token_checks_name_each_problem() {
         check_id_token(None, &checks).first().map(|f| f.id.as_str()),
         Some("id-token.missing")
     );
+    let far = unsigned(
+        r#"{"iss":"https://as.example","aud":"cli","exp":9223372036854775807,"nonce":"n1"}"#,
+    );
+    let messages: Vec<String> = check_id_token(Some(&far), &checks)
+        .into_iter()
+        .map(|f| f.message)
+        .collect();
+    assert_eq!(
+        messages,
+        ["the ID token's exp 9223372036854775807 is out of range (after year 9999)"]
+    );
 }
