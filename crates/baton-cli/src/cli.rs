@@ -118,6 +118,11 @@ pub struct RunArgs {
     /// For steps that sign a user in: print the address instead of opening a browser.
     #[arg(long)]
     pub no_browser: bool,
+    /// Mask every token (access, issued, subject, actor, introspected) in the reports and the
+    /// summary, in the raw HTTP and the token fields; decoded headers and claims stay readable.
+    /// Refresh tokens are always masked. Runs saved in the store keep their tokens.
+    #[arg(long)]
+    pub redact_tokens: bool,
 }
 
 #[derive(Debug, Args)]
@@ -157,6 +162,10 @@ pub struct ProbeArgs {
     /// The store (SQLite); default: $BATON_STORE, else the app's data directory.
     #[arg(long, value_name = "FILE")]
     pub store: Option<PathBuf>,
+    /// Mask every token the probes sent or received in the reports (the raw requests and
+    /// responses). Refresh tokens are always masked. Probe runs saved in the store keep theirs.
+    #[arg(long)]
+    pub redact_tokens: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
