@@ -127,7 +127,7 @@ fn run_with_a_clear_refresh_token(refresh: &str) -> baton_core::scenario::RunRec
             "status": 200, "headers": [], "body": body,
             "outcome": {"kind": "success", "access_token": "at_1", "issued_token_type": null,
                 "token_type": "Bearer", "expires_in": null, "scope": null,
-                "refresh_token": refresh, "members": serde_json::from_str::<serde_json::Value>(&body).unwrap()},
+                "refresh_token": refresh, "members": serde_json::from_str::<serde_json::Value>(&body).expect("JSON")},
         })),
         step("check", format!("token={refresh}&token_type_hint=refresh_token"), serde_json::Value::Null),
     ]))
