@@ -48,12 +48,12 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Run the scenarios of a collection file, a folder of them, or a collection in the store.
     #[command(
-        after_help = "Examples:\n  baton run examples --sts                       # the demo collection against an in-process lab\n  baton run examples --sts --junit junit.xml --json run.json\n  baton run my-flows.baton.toml --env staging --filter 'refus'\n  baton run \"Baton demo\"                         # a collection saved in the store\n\nSecrets: {{secret.NAME}} comes from the environment variable BATON_SECRET_NAME (upper case, `-` and `.` as `_`), then the OS keyring (secrets the app put there), then the store's secret table, then (with --sts) the lab's demo credentials.\nExit codes: 0 every scenario passed; 1 a step or an assertion failed; 2 a collection could not be read or a reference does not resolve (nothing is sent); 4 every scenario passed but findings reached the severity --fail-on names."
+        after_help = "Examples:\n  baton run examples --sts                       # the demo collection against an in-process lab\n  baton run examples --sts --junit junit.xml --json run.json\n  baton run examples --sts --json shared.json --redact-tokens   # a report to share: no usable token, claims kept\n  baton run my-flows.baton.toml --env staging --filter 'refus'\n  baton run \"Baton demo\"                         # a collection saved in the store\n\nSecrets: {{secret.NAME}} comes from the environment variable BATON_SECRET_NAME (upper case, `-` and `.` as `_`), then the OS keyring (secrets the app put there), then the store's secret table, then (with --sts) the lab's demo credentials.\nExit codes: 0 every scenario passed; 1 a step or an assertion failed; 2 a collection could not be read or a reference does not resolve (nothing is sent); 4 every scenario passed but findings reached the severity --fail-on names."
     )]
     Run(RunArgs),
     /// Probe a token service: deliberate requests it must refuse or answer right, and a report card.
     #[command(
-        after_help = "Examples:\n  baton probe examples/demo.baton.toml --sts        # the demo's [probe] against an in-process lab\n  baton probe my.baton.toml --env staging --var client_id=dyn-1234 --junit probes.xml\n  baton probe my.baton.toml --only chain --only response.token-type --markdown card.md\n  baton probe --list                                 # the catalogue; nothing is sent\n\nThe collection's [probe] section names the server, the clients whose roles the probes play and how the subject token is obtained (docs/collection-format.md). Secrets are found as for `baton run`.\nExit codes: 0 no error-severity probe failed; 1 one did; 2 the file, its [probe], the roles, a --var or an --only name is unusable (nothing is probed)."
+        after_help = "Examples:\n  baton probe examples/demo.baton.toml --sts        # the demo's [probe] against an in-process lab\n  baton probe my.baton.toml --env staging --var client_id=dyn-1234 --junit probes.xml\n  baton probe my.baton.toml --only chain --only response.token-type --markdown card.md\n  baton probe my.baton.toml --json probes.json --redact-tokens  # no usable token in the report\n  baton probe --list                                 # the catalogue; nothing is sent\n\nThe collection's [probe] section names the server, the clients whose roles the probes play and how the subject token is obtained (docs/collection-format.md). Secrets are found as for `baton run`.\nExit codes: 0 no error-severity probe failed; 1 one did; 2 the file, its [probe], the roles, a --var or an --only name is unusable (nothing is probed)."
     )]
     Probe(ProbeArgs),
     /// Draw the delegation graph of a JSON run report as SVG, PNG, Graphviz DOT or Mermaid.
@@ -122,6 +122,11 @@ pub struct RunArgs {
     /// assertion passed: a check of a server's answers without writing assertions.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<crate::fail_on::FailOn>,
+    /// Mask every token (access, issued, subject, actor, introspected) in the reports and the
+    /// summary, in the raw HTTP and the token fields; decoded headers and claims stay readable.
+    /// Refresh tokens are always masked. Runs saved in the store keep their tokens.
+    #[arg(long)]
+    pub redact_tokens: bool,
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +166,10 @@ pub struct ProbeArgs {
     /// The store (SQLite); default: $BATON_STORE, else the app's data directory.
     #[arg(long, value_name = "FILE")]
     pub store: Option<PathBuf>,
+    /// Mask every token the probes sent or received in the reports (the raw requests and
+    /// responses). Refresh tokens are always masked. Probe runs saved in the store keep theirs.
+    #[arg(long)]
+    pub redact_tokens: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -15,6 +15,7 @@ pub mod jwt;
 pub mod mtls;
 pub mod preset;
 pub mod probe;
+pub mod redact;
 pub mod report;
 pub mod request;
 pub mod response;

@@ -2,6 +2,7 @@
 //! whole.
 
 use baton_core::probe::{PROBE_REPORT_VERSION, ProbeReport};
+use baton_core::redact::mask_refresh_tokens_in_probe_report;
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -40,7 +41,11 @@ impl Store {
     ///
     /// One statement, so it needs no transaction of its own (and only `&self`): the collection
     /// is looked up inside the insert, and a missing one inserts nothing.
+    /// Refresh tokens are stored masked, whoever made the report.
     pub fn save_probe_run(&self, collection: &str, report: &ProbeReport) -> Result<i64> {
+        let mut masked = report.clone();
+        mask_refresh_tokens_in_probe_report(&mut masked);
+        let report = &masked;
         let path = self.path.as_str();
         let body = to_json(report, path, || {
             format!(
@@ -107,7 +112,8 @@ impl Store {
             .context(path, action)
     }
 
-    /// Probe run `id`, whole, as it was reported.
+    /// Probe run `id`, whole, as it was reported; refresh tokens masked (an earlier Baton stored
+    /// them in the clear).
     pub fn probe_run(&self, id: i64) -> Result<ProbeReport> {
         let path = self.path.as_str();
         let body: String = self
@@ -136,7 +142,9 @@ impl Store {
                 supported: PROBE_REPORT_VERSION,
             });
         }
-        from_json(&body, path, || format!("probe run #{id}"))
+        let mut report: ProbeReport = from_json(&body, path, || format!("probe run #{id}"))?;
+        mask_refresh_tokens_in_probe_report(&mut report);
+        Ok(report)
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use baton_core::redact::mask_refresh_tokens_in_run;
 use baton_core::scenario::record::RECORD_VERSION;
 use baton_core::scenario::{RunOutcome, RunRecord};
 use rusqlite::{OptionalExtension, params};
@@ -51,7 +52,11 @@ fn outcome_name(outcome: RunOutcome) -> &'static str {
 
 impl Store {
     /// Appends `record` to the history of `collection`.
+    /// Refresh tokens are stored masked, whoever made the record.
     pub fn save_run(&mut self, collection: &str, record: &RunRecord) -> Result<RunId> {
+        let mut masked = record.clone();
+        mask_refresh_tokens_in_run(&mut masked);
+        let record = &masked;
         let body = to_json(record, &self.path, || {
             format!(
                 "the run of scenario {:?} in collection {collection:?}",
@@ -120,7 +125,8 @@ impl Store {
         Ok(runs)
     }
 
-    /// Run `id`, whole, as it was recorded.
+    /// Run `id`, whole, as it was recorded; refresh tokens masked (an earlier Baton stored them
+    /// in the clear).
     pub fn load_run(&self, id: RunId) -> Result<RunRecord> {
         let path = self.path.as_str();
         let body: String = self
@@ -148,7 +154,9 @@ impl Store {
                 supported: RECORD_VERSION,
             });
         }
-        from_json(&body, path, || format!("run {id}"))
+        let mut record: RunRecord = from_json(&body, path, || format!("run {id}"))?;
+        mask_refresh_tokens_in_run(&mut record);
+        Ok(record)
     }
 }
 

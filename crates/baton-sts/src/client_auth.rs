@@ -247,6 +247,9 @@ fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, OA
 
 /// The `iss` of a client assertion, read before verification to find the client's key.
 fn assertion_issuer(assertion: &str) -> Result<String, OAuthError> {
+    crate::jwt_shape::check(assertion).map_err(|why| {
+        OAuthError::invalid_client(format!("client_assertion cannot be read: {why}"))
+    })?;
     let claims: Map<String, Value> = jsonwebtoken::dangerous::insecure_decode_claims(assertion)
         .map_err(|e| {
             OAuthError::invalid_client(format!(

@@ -189,6 +189,7 @@ impl SigningKey {
     /// Checks the signature (and that `alg` is the lab's) and returns the header and claims.
     /// Time and issuer are checked by the caller, against the lab's clock.
     pub(crate) fn verify(&self, token: &str) -> Result<(Header, Map<String, Value>), String> {
+        crate::jwt_shape::check(token)?;
         let header = jsonwebtoken::decode_header(token).map_err(|e| describe_jwt_error(&e))?;
         if header.alg != self.alg {
             return Err(format!(
@@ -366,6 +367,7 @@ pub(crate) fn verify_with(
     keys: &[JwkKey],
     token: &str,
 ) -> Result<(Header, Map<String, Value>), String> {
+    crate::jwt_shape::check(token)?;
     let header = jsonwebtoken::decode_header(token).map_err(|e| describe_jwt_error(&e))?;
     let candidates: Vec<&JwkKey> = match &header.kid {
         Some(kid) => keys

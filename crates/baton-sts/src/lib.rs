@@ -51,6 +51,7 @@ mod faults;
 mod form;
 mod grants;
 mod introspect;
+mod jwt_shape;
 mod keys;
 mod lab;
 mod log;

@@ -362,6 +362,7 @@ impl Lab {
     /// by a trusted issuer, with `exp` not passed, a `sub`, and `nbf`/`iat` not in the future
     /// (`time_claims`). The audience and the rest are the grant's to check.
     pub(crate) fn verify_assertion(&self, token: &str) -> Result<Verified, String> {
+        crate::jwt_shape::check(token)?;
         let unverified: Map<String, Value> = jsonwebtoken::dangerous::insecure_decode_claims(token)
             .map_err(|e| crate::keys::describe_jwt_error(&e))?;
         let Some(iss) = unverified.get("iss").and_then(Value::as_str) else {

@@ -74,7 +74,7 @@ pub async fn run(args: ProbeArgs) -> Result<(), CliError> {
     let cancel = Arc::new(AtomicBool::new(false));
     let watcher = tokio::spawn(stop_on_ctrl_c(cancel.clone()));
     let mut view = View::new(probes.len() as u64);
-    let report = probe::run(Arc::new(session), &probes, &mut |p| view.on(p), &cancel).await;
+    let mut report = probe::run(Arc::new(session), &probes, &mut |p| view.on(p), &cancel).await;
     watcher.abort();
     view.finish();
     if let Some(lab) = lab {
@@ -91,6 +91,10 @@ pub async fn run(args: ProbeArgs) -> Result<(), CliError> {
         if let Err(e) = saved {
             eprintln!("warning: the probe run could not be saved to the store: {e}");
         }
+    }
+    // Reports may leave the machine: with --redact-tokens they hold no usable token.
+    if args.redact_tokens {
+        baton_core::redact::redact_probe_report(&mut report);
     }
     print!("\n{}", card(&report));
     write_reports(&args, &report)?;

@@ -161,6 +161,10 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         b.stop().await;
     }
 
+    // Reports may leave the machine: with --redact-tokens they hold no usable token.
+    if args.redact_tokens {
+        baton_core::redact::redact_runs(&mut records);
+    }
     print!("{}", summary(&records, started.elapsed()));
     let suite = sources
         .iter()

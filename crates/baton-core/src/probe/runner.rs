@@ -72,6 +72,8 @@ pub async fn run(
     let mut cancelled = false;
     // Probes in a row whose every request got no answer at all.
     let mut unanswered = 0usize;
+    // Refresh tokens seen so far: masked in every result, wherever a later probe sends one.
+    let mut refresh_tokens = crate::redact::Redactor::default();
     for (index, probe) in probes.iter().enumerate() {
         if cancel.load(Ordering::SeqCst) {
             cancelled = true;
@@ -99,7 +101,7 @@ pub async fn run(
         });
         let probing = Probing::new(session.clone());
         let verdict = (probe.run)(&probing).await;
-        let result = ProbeResult {
+        let mut result = ProbeResult {
             id: probe.id.to_string(),
             group: probe.group,
             title: probe.title.to_string(),
@@ -110,6 +112,7 @@ pub async fn run(
             fix: probe.fix.to_string(),
             exchanges: probing.take_exchanges(),
         };
+        crate::redact::mask_refresh_tokens_in_probe(&mut result, &mut refresh_tokens);
         let no_answer =
             !result.exchanges.is_empty() && result.exchanges.iter().all(|e| e.response.is_none());
         unanswered = if no_answer { unanswered + 1 } else { 0 };

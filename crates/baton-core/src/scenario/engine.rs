@@ -342,7 +342,11 @@ impl ScenarioRun<'_> {
         self.outputs
             .insert(step.id.clone(), produced.outputs.clone());
         let calls = std::mem::take(&mut self.calls);
-        with_calls(finish(step, produced, elapsed_ms), calls, &step.assertions)
+        let mut record = with_calls(finish(step, produced, elapsed_ms), calls, &step.assertions);
+        // The record leaves the engine (progress, store, reports, the window) with refresh
+        // tokens masked; `outputs` keeps them for later steps' references.
+        crate::redact::mask_refresh_tokens(&mut record, self.outputs.values());
+        record
     }
 
     async fn act(&mut self, action: &Action) -> Produced {

@@ -89,9 +89,10 @@ async fn forged_signatures_and_algorithms_are_refused() {
         format!("{}.{}.", b64(&none_header), b64(&claims)),
         format!("{}.{}", b64(&none_header), b64(&claims)),
     ] {
-        try_subject(&lab, &token)
-            .await
-            .assert_error("invalid_request");
+        assert_refused(
+            &try_subject(&lab, &token).await,
+            "its alg is none: the lab accepts only signed tokens",
+        );
     }
 
     // HS256 keyed with the lab's public key (the JWK's x||y, and its JSON text).
@@ -219,4 +220,69 @@ async fn tokens_from_the_future_are_refused_unless_the_check_is_off() {
         let token = sign(&lab_header(&lab), &claims, &lab_key());
         try_subject(&lab, &token).await.assert_issued();
     }
+}
+
+/// Signs `claims_json` (JSON text, which may hold what a `Value` cannot, such as `1e400`) under
+/// the lab's header with the lab's key: only the claims themselves are wrong.
+fn sign_text(lab: &StsHandle, claims_json: &str) -> String {
+    let header = serde_json::to_string(&lab_header(lab)).expect("header");
+    let message = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header),
+        URL_SAFE_NO_PAD.encode(claims_json)
+    );
+    let signature =
+        jsonwebtoken::crypto::sign(message.as_bytes(), &lab_key(), Algorithm::ES256).expect("sign");
+    format!("{message}.{signature}")
+}
+
+#[tokio::test]
+async fn unreadable_claims_are_refused_for_what_they_are() {
+    let lab = lab_with(baton_sts::Policy::lab_default(), true).await;
+    let claims = alice_app_claims(&lab).to_string();
+    // The set-up is right: the same claims as text pass.
+    try_subject(&lab, &sign_text(&lab, &claims))
+        .await
+        .assert_issued();
+
+    // An act chain 1000 actors deep.
+    let mut act = r#"{"sub":"deep"}"#.to_owned();
+    for _ in 1..1000 {
+        act = format!(r#"{{"sub":"deep","act":{act}}}"#);
+    }
+    let deep = format!(r#"{},"act":{act}}}"#, &claims[..claims.len() - 1]);
+    assert_refused(
+        &try_subject(&lab, &sign_text(&lab, &deep)).await,
+        "its act claim nests more than 100 deep",
+    );
+
+    // An exp beyond any double.
+    let mut fields = alice_app_claims(&lab);
+    fields["exp"] = json!("EXP");
+    let huge = fields.to_string().replace(r#""EXP""#, "1e400");
+    let r = try_subject(&lab, &sign_text(&lab, &huge)).await;
+    assert_refused(
+        &r,
+        "its exp claim is not a number the lab can read: 1e400 is out of range",
+    );
+    assert!(!r.description().contains("not a JSON object"));
+
+    // The same for an actor token.
+    let subject = sign_text(&lab, &claims);
+    let r = exchange(
+        &lab,
+        "agent-a",
+        &subject,
+        Some(&sign_text(&lab, &deep)),
+        &[],
+    )
+    .await;
+    r.assert_error("invalid_request");
+    assert!(
+        r.description().starts_with("actor_token")
+            && r.description()
+                .contains("its act claim nests more than 100 deep"),
+        "{}",
+        r.description()
+    );
 }

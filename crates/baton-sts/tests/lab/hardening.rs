@@ -293,3 +293,42 @@ async fn answers_never_carry_null_members() {
     assert_eq!(garbage.body, serde_json::json!({"active": false}));
     assert_no_store(&garbage);
 }
+
+#[tokio::test]
+async fn two_authorization_headers_are_refused_at_every_client_endpoint() {
+    let lab = lab().await;
+    let at = client_token(&lab, "agent-a").await;
+    for (url, body) in [
+        (lab.introspection_endpoint(), format!("token={at}")),
+        (lab.revocation_endpoint(), format!("token={at}")),
+        (lab.par_endpoint(), "response_type=code".to_owned()),
+        (
+            lab.device_authorization_endpoint(),
+            "scope=profile".to_owned(),
+        ),
+    ] {
+        // Built with HeaderMap::append: two separate header lines, the good one first.
+        let mut headers = reqwest::header::HeaderMap::new();
+        for value in [basic("agent-a", "agent-a-secret"), format!("Bearer {at}")] {
+            headers.append(
+                reqwest::header::AUTHORIZATION,
+                value.parse().expect("header value"),
+            );
+        }
+        let r = send(
+            reqwest::Client::new()
+                .post(&url)
+                .headers(headers)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body),
+        )
+        .await;
+        assert_json_error(&r, 400, "invalid_request");
+        assert!(
+            r.description()
+                .contains("more than one Authorization header"),
+            "{url}: {}",
+            r.description()
+        );
+    }
+}
