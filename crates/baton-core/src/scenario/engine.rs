@@ -20,7 +20,7 @@ use crate::jwt::decode;
 use crate::mtls::ClientIdentity;
 use crate::request::{ExchangeParams, Grant, TokenRequest};
 use crate::response::{TokenResponse, parse_token_response};
-use crate::scenario::assert::recheck;
+use crate::scenario::assert::{Unresolved, check_all};
 use crate::scenario::lab::{self, LabControl, LabGuard};
 use crate::scenario::model::Repeat;
 use crate::scenario::model::{
@@ -341,8 +341,29 @@ impl ScenarioRun<'_> {
         let elapsed_ms = millis(started);
         self.outputs
             .insert(step.id.clone(), produced.outputs.clone());
+        let assertions = self.resolve_assertions(&step.assertions);
         let calls = std::mem::take(&mut self.calls);
-        with_calls(finish(step, produced, elapsed_ms), calls, &step.assertions)
+        with_calls(
+            finish(step, produced, elapsed_ms, &assertions),
+            calls,
+            &assertions,
+        )
+    }
+
+    /// The step's assertions with the references in their values resolved: what earlier steps
+    /// produced and the environment. One that cannot be (an earlier step issued no token) fails
+    /// with the reason, never compared as written.
+    fn resolve_assertions(&self, assertions: &[Assertion]) -> Vec<Result<Assertion, Unresolved>> {
+        let r = self.resolver();
+        assertions
+            .iter()
+            .map(|a| {
+                r.assertion(a).map_err(|e| Unresolved {
+                    assertion: a.clone(),
+                    reason: e.to_string(),
+                })
+            })
+            .collect()
     }
 
     async fn act(&mut self, action: &Action) -> Produced {
@@ -1352,10 +1373,15 @@ fn bad(message: &str) -> Box<Produced> {
     Box::new(Produced::failed(StepStatus::Error, message.to_string()))
 }
 
-/// The step's record, its assertions checked against what it produced (by `recheck`, which
-/// the app also uses on a saved record). A step that sent a request and asserts neither
+/// The step's record, its assertions checked against what it produced (by `check_all`, as
+/// `recheck` does for the app on a saved record). A step that sent a request and asserts neither
 /// `status` nor `error` is expected to succeed.
-fn finish(step: &Step, p: Produced, elapsed_ms: u64) -> StepRecord {
+fn finish(
+    step: &Step,
+    p: Produced,
+    elapsed_ms: u64,
+    assertions: &[Result<Assertion, Unresolved>],
+) -> StepRecord {
     let mut record = StepRecord {
         id: step.id.clone(),
         name: step.name.clone(),
@@ -1384,7 +1410,7 @@ fn finish(step: &Step, p: Produced, elapsed_ms: u64) -> StepRecord {
     {
         record.status = StepStatus::Passed;
     }
-    record.assertions = recheck(&record, &step.assertions);
+    record.assertions = check_all(&record, assertions);
     if record.assertions.iter().any(|a| !a.passed) {
         record.status = StepStatus::Failed;
     }
@@ -1502,7 +1528,7 @@ impl RepeatCalls {
 fn with_calls(
     mut record: StepRecord,
     calls: Calls,
-    assertions: &[crate::scenario::model::Assertion],
+    assertions: &[Result<Assertion, Unresolved>],
 ) -> StepRecord {
     record.from_cache = calls.from_cache;
     record.repeat = calls.repeat;
@@ -1510,7 +1536,7 @@ fn with_calls(
     // something is Passed), so checking them again with the calls known is the same judgement.
     let ran = matches!(record.status, StepStatus::Passed | StepStatus::Failed);
     if ran && (record.repeat.is_some() || record.from_cache) {
-        record.assertions = recheck(&record, assertions);
+        record.assertions = check_all(&record, assertions);
         record.status = if record.assertions.iter().any(|a| !a.passed) {
             StepStatus::Failed
         } else {
