@@ -295,3 +295,142 @@ async fn a_bad_reference_in_an_assertion_is_refused_before_any_request() {
         assert_eq!(http.sent.load(Ordering::SeqCst), 0, "{assertion}");
     }
 }
+
+/// Alice's JWT becomes a SAML assertion, which the legacy app's gateway trades for an opaque
+/// token (the lab's `opaque_access_tokens`); `ASSERT` is the gateway step's assertions.
+const OPAQUE: &str = r#"
+[[scenarios]]
+id = "opaque"
+name = "Opaque"
+
+[[scenarios.steps]]
+id = "login"
+name = "Alice signs in to the HR portal"
+
+[scenarios.steps.token]
+client = "hr-portal"
+grant = "password"
+username = "alice"
+password = "{{secret.alice.password}}"
+
+[[scenarios.steps]]
+id = "assertion"
+name = "A SAML assertion for the legacy app"
+
+[scenarios.steps.exchange]
+client = "hr-portal"
+subject_token = "{{steps.login.access_token}}"
+subject_token_type = "access_token"
+requested_token_type = "saml2"
+audience = ["legacy-hr-app"]
+
+[[scenarios.steps]]
+id = "gateway"
+name = "The gateway trades it for an opaque token"
+assert = ASSERT
+
+[scenarios.steps.exchange]
+client = "legacy-hr-app"
+subject_token = "{{steps.assertion.access_token}}"
+subject_token_type = "saml2"
+"#;
+
+fn opaque(assertions: &str) -> Collection {
+    with_scenarios(&OPAQUE.replace("ASSERT", assertions))
+}
+
+#[tokio::test]
+async fn an_opaque_tokens_claims_are_read_through_introspection() {
+    let lab = lab().await;
+    let collection = opaque(
+        r#"[
+    { claim = "sub", equals = "alice" },
+    { claim = "client_id", equals = "legacy-hr-app" },
+    { scope_subset_of = ["profile", "email"] },
+    { aud_contains = "hr-api" },
+]"#,
+    );
+    let record = run(&collection, &lab).await;
+    assert!(record.passed(), "{}", explain(&record));
+    let gateway = step(&record, "gateway");
+    assert!(
+        gateway
+            .token
+            .as_ref()
+            .is_some_and(|t| t.decoded.jwt().is_none()),
+        "the lab issues an opaque token here"
+    );
+    assert_eq!(
+        gateway.introspected_at.as_deref(),
+        Some(format!("{}/introspect", lab.base_url().trim_end_matches('/')).as_str())
+    );
+    assert_eq!(
+        gateway
+            .introspection
+            .as_ref()
+            .and_then(|m| m.get("sub"))
+            .and_then(|v| v.as_str()),
+        Some("alice")
+    );
+
+    // Without an introspection endpoint the claims cannot be read, and the message says how
+    // to read them.
+    let mut without = collection.clone();
+    without.servers[0].introspection_endpoint = None;
+    let record = run(&without, &lab).await;
+    let gateway = step(&record, "gateway");
+    assert_eq!(gateway.status, StepStatus::Failed);
+    assert_eq!(gateway.introspected_at, None);
+    let failure = gateway
+        .assertions
+        .iter()
+        .find(|a| !a.passed)
+        .expect("a failure");
+    assert_eq!(
+        failure.message,
+        "claim sub: the token is opaque (not a JWT); give its server an introspection_endpoint to read its claims, or check the response with `response = \"MEMBER\"`"
+    );
+}
+
+#[tokio::test]
+async fn response_members_can_be_asserted_whatever_the_token() {
+    let lab = lab().await;
+    let collection = opaque(
+        r#"[
+    { response = "issued_token_type", equals = "urn:ietf:params:oauth:token-type:access_token" },
+    { response = "token_type", matches = "^(?i)bearer$" },
+    { response = "expires_in", exists = true },
+    { response = "refresh_token", exists = false },
+]"#,
+    );
+    let record = run(&collection, &lab).await;
+    assert!(record.passed(), "{}", explain(&record));
+    assert_eq!(
+        step(&record, "gateway").introspected_at,
+        None,
+        "no claim assertion, so no introspection"
+    );
+
+    let collection = opaque(
+        r#"[
+    { response = "issued_token_type", equals = "urn:ietf:params:oauth:token-type:jwt" },
+    { response = "cnf", exists = true },
+]"#,
+    );
+    let record = run(&collection, &lab).await;
+    let gateway = step(&record, "gateway");
+    assert_eq!(gateway.status, StepStatus::Failed);
+    let failures: Vec<&str> = gateway
+        .assertions
+        .iter()
+        .filter(|a| !a.passed)
+        .map(|a| a.message.as_str())
+        .collect();
+    assert_eq!(
+        failures,
+        [
+            "response issued_token_type: expected \"urn:ietf:params:oauth:token-type:jwt\", got \"urn:ietf:params:oauth:token-type:access_token\"",
+            "response cnf: expected present, got absent",
+        ]
+    );
+}

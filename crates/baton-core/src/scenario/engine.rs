@@ -107,6 +107,10 @@ struct Produced {
     unreachable: bool,
     attempts: Vec<AttemptRecord>,
     lab_changes: Vec<String>,
+    /// The opaque token's claims were read at this introspection endpoint.
+    introspected_at: Option<String>,
+    /// Standard parameters the request left out on purpose.
+    omitted: Vec<String>,
 }
 
 impl Produced {
@@ -125,6 +129,8 @@ impl Produced {
             unreachable: false,
             attempts: Vec::new(),
             lab_changes: Vec::new(),
+            introspected_at: None,
+            omitted: Vec::new(),
         }
     }
 
@@ -333,11 +339,14 @@ struct Calls {
 impl ScenarioRun<'_> {
     async fn step(&mut self, step: &Step) -> StepRecord {
         let started = Instant::now();
-        let produced = match (&step.action, step.retry) {
+        let mut produced = match (&step.action, step.retry) {
             (Action::Lab(l), _) => self.lab(l).await,
             (action, Some(retry)) => self.with_retry(action, retry).await,
             (action, None) => self.act(action).await,
         };
+        if step.assertions.iter().any(reads_claims) {
+            self.introspect_opaque(step, &mut produced).await;
+        }
         let elapsed_ms = millis(started);
         self.outputs
             .insert(step.id.clone(), produced.outputs.clone());
@@ -373,6 +382,70 @@ impl ScenarioRun<'_> {
             Action::Introspect(i) => self.introspect(i).await,
             Action::Inspect(i) => self.inspect(i).await,
             Action::Lab(l) => self.lab(l).await,
+        }
+    }
+
+    /// When the step's token is opaque and its server has an introspection endpoint, reads its
+    /// claims there (as the step's client), so claim and scope assertions can check them; they
+    /// are recorded as the step's `introspection`, with the endpoint. An introspection that
+    /// fails is a finding of the step.
+    async fn introspect_opaque(&mut self, step: &Step, p: &mut Produced) {
+        let Some(client_id) = (match &step.action {
+            Action::Token(t) => Some(t.client.as_str()),
+            Action::Exchange(e) => Some(e.client.as_str()),
+            _ => None,
+        }) else {
+            return;
+        };
+        let Some(token) = p
+            .token
+            .as_ref()
+            .filter(|t| t.decoded.jwt().is_none() && t.decoded.saml().is_none())
+            .map(|t| t.token.clone())
+        else {
+            return;
+        };
+        if p.introspection.is_some() || p.response.as_ref().and_then(|r| r.success()).is_none() {
+            return;
+        }
+        let Ok((_, server, auth)) = self.connect(client_id) else {
+            return;
+        };
+        let Some(endpoint) = server.introspection_endpoint.clone() else {
+            return;
+        };
+        let failed = |why: String| Finding {
+            id: "introspection.automatic".into(),
+            severity: Severity::Warning,
+            message: format!(
+                "the token is opaque, and reading its claims at {endpoint} failed: {why}"
+            ),
+            reference: "RFC 7662 §2".into(),
+        };
+        let mut request = HttpRequest::post_form(&endpoint);
+        request.push_form("token", Value::Plain(token));
+        request.push_form("token_type_hint", Value::Plain("access_token".into()));
+        if let Err(e) = auth.apply(&mut request, &endpoint, self.engine.clock.now()) {
+            p.findings.push(failed(e.to_string()));
+            return;
+        }
+        let response = match self.engine.http.send(&request).await {
+            Ok(r) => r,
+            Err(e) => {
+                p.findings.push(failed(e.to_string()));
+                return;
+            }
+        };
+        match serde_json::from_slice::<Json>(&response.body) {
+            Ok(Json::Object(members)) if response.status == 200 => {
+                p.outputs.claims = Some(members.clone());
+                p.introspection = Some(members);
+                p.introspected_at = Some(endpoint.clone());
+            }
+            _ => p.findings.push(failed(format!(
+                "HTTP {} without a JSON object",
+                response.status
+            ))),
         }
     }
 
@@ -751,6 +824,8 @@ impl ScenarioRun<'_> {
             unreachable: false,
             attempts: Vec::new(),
             lab_changes: Vec::new(),
+            introspected_at: None,
+            omitted: Vec::new(),
         }
     }
 
@@ -840,6 +915,8 @@ impl ScenarioRun<'_> {
             unreachable: false,
             attempts: Vec::new(),
             lab_changes: Vec::new(),
+            introspected_at: None,
+            omitted: Vec::new(),
         }
     }
 
@@ -894,6 +971,8 @@ impl ScenarioRun<'_> {
             unreachable: false,
             attempts: Vec::new(),
             lab_changes: Vec::new(),
+            introspected_at: None,
+            omitted: Vec::new(),
         }
     }
 
@@ -1362,6 +1441,15 @@ fn apply_common(
     Ok(())
 }
 
+/// Whether an assertion reads the token's claims (which an opaque token only shows through
+/// introspection).
+fn reads_claims(a: &Assertion) -> bool {
+    matches!(
+        a,
+        Assertion::Claim { .. } | Assertion::ScopeSubsetOf(_) | Assertion::AudContains(_)
+    )
+}
+
 fn skipped(e: Unavailable) -> Box<Produced> {
     Box::new(Produced::failed(
         StepStatus::Skipped,
@@ -1402,6 +1490,8 @@ fn finish(
         lab_changes: p.lab_changes,
         from_cache: false,
         repeat: None,
+        introspected_at: p.introspected_at,
+        omitted: p.omitted,
     };
     // No answer, and the step says none was expected (an outage): it ran as it should.
     if record.status == StepStatus::Error
