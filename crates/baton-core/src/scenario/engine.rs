@@ -18,7 +18,7 @@ use crate::findings::{Finding, Severity, TokenRole, check_token};
 use crate::http::{HttpClient, HttpRequest, TransportError, Value};
 use crate::jwt::decode;
 use crate::mtls::ClientIdentity;
-use crate::request::{ExchangeParams, Grant, TokenRequest};
+use crate::request::{ExchangeParams, Grant, TokenRequest, TypedToken};
 use crate::response::{TokenResponse, parse_token_response};
 use crate::scenario::assert::{Unresolved, check_all};
 use crate::scenario::lab::{self, LabControl, LabGuard};
@@ -347,6 +347,14 @@ impl ScenarioRun<'_> {
         if step.assertions.iter().any(reads_claims) {
             self.introspect_opaque(step, &mut produced).await;
         }
+        let omit = match &step.action {
+            Action::Token(t) => t.omit.as_slice(),
+            Action::Exchange(e) => e.omit.as_slice(),
+            _ => &[],
+        };
+        if produced.request.is_some() {
+            produced.omitted = omit.to_vec();
+        }
         let elapsed_ms = millis(started);
         self.outputs
             .insert(step.id.clone(), produced.outputs.clone());
@@ -582,6 +590,7 @@ impl ScenarioRun<'_> {
             }
         };
         let mut request = TokenRequest::new(grant);
+        request.omit = t.omit.clone();
         apply_common(
             &r,
             &mut request,
@@ -626,15 +635,32 @@ impl ScenarioRun<'_> {
                     token: token_record(&a.text, actor_type.clone(), None),
                 });
             }
-            let params = ExchangeParams::new(
-                subject.text,
-                subject_type,
-                actor.map(|a| a.text),
-                actor_type,
-                requested,
-            )
-            .map_err(|err| Box::new(Produced::failed(StepStatus::Error, err.to_string())))?;
+            let params = if e.omit.is_empty() {
+                ExchangeParams::new(
+                    subject.text,
+                    subject_type,
+                    actor.map(|a| a.text),
+                    actor_type,
+                    requested,
+                )
+                .map_err(|err| Box::new(Produced::failed(StepStatus::Error, err.to_string())))?
+            } else {
+                // A deliberately malformed request (a negative test): RFC 8693's rules are the
+                // server's to enforce, and what is omitted is not sent.
+                ExchangeParams {
+                    subject: TypedToken {
+                        token: subject.text,
+                        token_type: subject_type,
+                    },
+                    actor: actor.map(|a| TypedToken {
+                        token: a.text,
+                        token_type: actor_type.unwrap_or_default(),
+                    }),
+                    requested_token_type: requested,
+                }
+            };
             let mut request = TokenRequest::exchange(params);
+            request.omit = e.omit.clone();
             apply_common(
                 &r,
                 &mut request,

@@ -389,6 +389,10 @@ pub struct TokenStep {
     /// Further form parameters, sent after the standard ones.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub params: BTreeMap<String, String>,
+    /// Standard parameters left out of the request on purpose, for a negative test; a name
+    /// also in `params` sends that value instead of Baton's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub omit: Vec<String>,
 }
 
 /// A token exchange (RFC 8693 §2.1), every parameter of it.
@@ -414,6 +418,10 @@ pub struct ExchangeStep {
     pub scope: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub params: BTreeMap<String, String>,
+    /// Standard parameters left out of the request on purpose, for a negative test; a name
+    /// also in `params` sends that value instead of Baton's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub omit: Vec<String>,
 }
 
 /// Token introspection (RFC 7662) at the client's server.
