@@ -434,3 +434,62 @@ async fn response_members_can_be_asserted_whatever_the_token() {
         ]
     );
 }
+
+/// The payments exchange of `DELEGATION`, its request written by `exchange` (the lines after
+/// the subject token) and asserted by `ASSERT`.
+fn malformed(exchange: &str, assertions: &str) -> Collection {
+    let text = DELEGATION.replace("ASSERT", assertions).replacen(
+        "subject_token_type = \"access_token\"\nactor_token = \"{{steps.service.access_token}}\"\nactor_token_type = \"access_token\"",
+        exchange,
+        1,
+    );
+    with_scenarios(&text)
+}
+
+#[tokio::test]
+async fn an_omitted_parameter_is_not_sent_and_the_record_says_so() {
+    let lab = lab().await;
+    let collection = malformed(
+        "subject_token_type = \"\"\nomit = [\"subject_token_type\"]",
+        r#"[{ status = 400 }, { error = "invalid_request" }]"#,
+    );
+    let record = run(&collection, &lab).await;
+    let hop1 = step(&record, "hop1");
+    assert_eq!(hop1.status, StepStatus::Passed, "{}", explain(&record));
+    let body = hop1
+        .request
+        .as_ref()
+        .and_then(|r| r.body.as_deref())
+        .expect("the request was recorded");
+    assert!(body.contains("subject_token="), "{body}");
+    assert!(!body.contains("subject_token_type"), "{body}");
+    assert_eq!(hop1.omitted, ["subject_token_type"]);
+    assert!(
+        step(&record, "login").omitted.is_empty(),
+        "a step without omit is not marked"
+    );
+
+    // A name in both omit and params sends the step's own value in place of Baton's.
+    let collection = malformed(
+        "subject_token_type = \"access_token\"\nomit = [\"subject_token_type\"]\nparams = { subject_token_type = \"urn:example:unknown\" }",
+        r#"[{ error = "invalid_request" }]"#,
+    );
+    let record = run(&collection, &lab).await;
+    let hop1 = step(&record, "hop1");
+    assert_eq!(hop1.status, StepStatus::Passed, "{}", explain(&record));
+    let body = hop1
+        .request
+        .as_ref()
+        .and_then(|r| r.body.as_deref())
+        .expect("the request was recorded");
+    assert_eq!(
+        body.matches("subject_token_type=").count(),
+        1,
+        "sent once: {body}"
+    );
+    assert!(
+        body.contains("subject_token_type=urn%3Aexample%3Aunknown"),
+        "{body}"
+    );
+    assert_eq!(hop1.omitted, ["subject_token_type"]);
+}
