@@ -90,47 +90,52 @@ impl<'a> Observed<'a> {
 /// assertion whose values use `{{…}}` references is resolved only by a run: here it fails,
 /// saying so, rather than compare the braces.
 pub fn recheck(step: &StepRecord, assertions: &[Assertion]) -> Vec<AssertionOutcome> {
-    let resolved: Vec<Result<Assertion, Unresolved>> = assertions
+    let resolved: Vec<ToCheck> = assertions
         .iter()
         .map(|a| match assertion_reference(a) {
-            Some(written) => Err(Unresolved {
+            Some(written) => ToCheck::Unresolved {
                 assertion: a.clone(),
                 reason: format!(
                     "{written} is resolved when the scenario runs; run it again to check this assertion"
                 ),
-            }),
-            None => Ok(a.clone()),
+            },
+            None => ToCheck::Ready(a.clone()),
         })
         .collect();
     check_all(step, &resolved)
 }
 
-/// An assertion whose references could not be resolved, and why.
+/// An assertion ready to be checked (its references resolved), or one whose references could
+/// not be resolved, and why.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Unresolved {
-    /// The assertion as written.
-    pub assertion: Assertion,
-    pub reason: String,
+pub enum ToCheck {
+    Ready(Assertion),
+    Unresolved {
+        /// The assertion as written.
+        assertion: Assertion,
+        reason: String,
+    },
+}
+
+impl ToCheck {
+    fn assertion(&self) -> &Assertion {
+        match self {
+            ToCheck::Ready(a) | ToCheck::Unresolved { assertion: a, .. } => a,
+        }
+    }
 }
 
 /// Assertions, their references already resolved (or not, and why), checked against a
 /// recorded step as [`recheck`] does.
-pub fn check_all(
-    step: &StepRecord,
-    assertions: &[Result<Assertion, Unresolved>],
-) -> Vec<AssertionOutcome> {
+pub fn check_all(step: &StepRecord, assertions: &[ToCheck]) -> Vec<AssertionOutcome> {
     if !matches!(step.status, StepStatus::Passed | StepStatus::Failed) {
         return Vec::new();
     }
     let observed = Observed::of(step);
     let mut outcomes = Vec::with_capacity(assertions.len() + 1);
     let expects_outcome = assertions.iter().any(|a| {
-        let a = match a {
-            Ok(a) => a,
-            Err(u) => &u.assertion,
-        };
         matches!(
-            a,
+            a.assertion(),
             Assertion::Status(_) | Assertion::Error(_) | Assertion::Unreachable
         )
     });
@@ -145,11 +150,11 @@ pub fn check_all(
         outcomes.push(implicit);
     }
     outcomes.extend(assertions.iter().map(|a| match a {
-        Ok(a) => check(a, &observed),
-        Err(u) => AssertionOutcome {
-            assertion: u.assertion.clone(),
+        ToCheck::Ready(a) => check(a, &observed),
+        ToCheck::Unresolved { assertion, reason } => AssertionOutcome {
+            assertion: assertion.clone(),
             passed: false,
-            message: format!("not checked: {}", u.reason),
+            message: format!("not checked: {reason}"),
         },
     }));
     outcomes

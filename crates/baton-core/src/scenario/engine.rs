@@ -20,7 +20,7 @@ use crate::jwt::decode;
 use crate::mtls::ClientIdentity;
 use crate::request::{ExchangeParams, Grant, TokenRequest, TypedToken};
 use crate::response::{TokenResponse, parse_token_response};
-use crate::scenario::assert::{Unresolved, check_all};
+use crate::scenario::assert::{ToCheck, check_all};
 use crate::scenario::lab::{self, LabControl, LabGuard};
 use crate::scenario::model::Repeat;
 use crate::scenario::model::{
@@ -370,15 +370,16 @@ impl ScenarioRun<'_> {
     /// The step's assertions with the references in their values resolved: what earlier steps
     /// produced and the environment. One that cannot be (an earlier step issued no token) fails
     /// with the reason, never compared as written.
-    fn resolve_assertions(&self, assertions: &[Assertion]) -> Vec<Result<Assertion, Unresolved>> {
+    fn resolve_assertions(&self, assertions: &[Assertion]) -> Vec<ToCheck> {
         let r = self.resolver();
         assertions
             .iter()
-            .map(|a| {
-                r.assertion(a).map_err(|e| Unresolved {
+            .map(|a| match r.assertion(a) {
+                Ok(resolved) => ToCheck::Ready(resolved),
+                Err(e) => ToCheck::Unresolved {
                     assertion: a.clone(),
                     reason: e.to_string(),
-                })
+                },
             })
             .collect()
     }
@@ -1490,12 +1491,7 @@ fn bad(message: &str) -> Box<Produced> {
 /// The step's record, its assertions checked against what it produced (by `check_all`, as
 /// `recheck` does for the app on a saved record). A step that sent a request and asserts neither
 /// `status` nor `error` is expected to succeed.
-fn finish(
-    step: &Step,
-    p: Produced,
-    elapsed_ms: u64,
-    assertions: &[Result<Assertion, Unresolved>],
-) -> StepRecord {
+fn finish(step: &Step, p: Produced, elapsed_ms: u64, assertions: &[ToCheck]) -> StepRecord {
     let mut record = StepRecord {
         id: step.id.clone(),
         name: step.name.clone(),
@@ -1641,11 +1637,7 @@ impl RepeatCalls {
 /// A step's record with what its calls did: whether its token came from the cache, and a
 /// repeated step's stats. A repeated step fails when any call failed (its assertions are
 /// checked on the first call only; the others must answer as the first did).
-fn with_calls(
-    mut record: StepRecord,
-    calls: Calls,
-    assertions: &[Result<Assertion, Unresolved>],
-) -> StepRecord {
+fn with_calls(mut record: StepRecord, calls: Calls, assertions: &[ToCheck]) -> StepRecord {
     record.from_cache = calls.from_cache;
     record.repeat = calls.repeat;
     // A step that ran is Passed or Failed by its assertions alone (an action that produced

@@ -64,6 +64,8 @@ pub struct ProbeTarget {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(untagged)]
 #[ts(export)]
+// Read once from a file, never moved around in bulk: boxing would only complicate the model.
+#[allow(clippy::large_enum_variant)]
 pub enum ProbeSubject {
     Given(GivenToken),
     Obtained(TokenStep),
