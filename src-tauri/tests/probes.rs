@@ -52,6 +52,7 @@ fn roles() -> ProbeTarget {
             resource: vec![],
             scope: Some("profile documents:read".into()),
             params: Default::default(),
+            omit: Vec::new(),
         }),
         actor: Some("agent-a".into()),
         attacker: Some("agent-n".into()),

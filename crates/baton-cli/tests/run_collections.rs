@@ -665,3 +665,72 @@ fn secrets_the_app_put_in_a_keyring_that_is_not_there_are_reported_and_the_run_g
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("keyring"), "{err}");
 }
+
+#[test]
+fn a_deliberately_malformed_request_and_an_introspected_opaque_token_are_shown_on_their_steps() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let demo = std::fs::read_to_string(demo_file()).expect("demo file");
+    let file = dir.path().join("negative.baton.toml");
+    let scenario = r#"
+[[scenarios]]
+id = "negative"
+name = "Negative tests"
+
+[[scenarios.steps]]
+id = "login"
+name = "Alice signs in to the HR portal"
+
+[scenarios.steps.token]
+client = "hr-portal"
+grant = "password"
+username = "alice"
+password = "{{secret.alice.password}}"
+
+[[scenarios.steps]]
+id = "no-type"
+name = "An exchange without subject_token_type"
+assert = [{ error = "invalid_request" }]
+
+[scenarios.steps.exchange]
+client = "hr-portal"
+subject_token = "{{steps.login.access_token}}"
+subject_token_type = ""
+omit = ["subject_token_type"]
+
+[[scenarios.steps]]
+id = "assertion"
+name = "A SAML assertion"
+
+[scenarios.steps.exchange]
+client = "hr-portal"
+subject_token = "{{steps.login.access_token}}"
+subject_token_type = "access_token"
+requested_token_type = "saml2"
+audience = ["legacy-hr-app"]
+
+[[scenarios.steps]]
+id = "gateway"
+name = "An opaque token"
+assert = [{ claim = "sub", equals = "alice" }, { response = "token_type", exists = true }]
+
+[scenarios.steps.exchange]
+client = "legacy-hr-app"
+subject_token = "{{steps.assertion.access_token}}"
+subject_token_type = "saml2"
+"#;
+    std::fs::write(&file, format!("{demo}{scenario}")).expect("write");
+    let (code, out, err) = baton(
+        &["run", path_str(&file), "--sts", "--filter", "negative"],
+        &dir.path().join("store.sqlite"),
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        err.contains("negative / no-type [deliberately malformed: omits subject_token_type]"),
+        "{err}"
+    );
+    assert!(
+        err.contains("negative / gateway [opaque token introspected at http://127.0.0.1:")
+            && err.contains("/introspect]"),
+        "{err}"
+    );
+}

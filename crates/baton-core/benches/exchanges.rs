@@ -123,6 +123,7 @@ fn exchange_step(id: String, subject: &str, actor: &str) -> Step {
             resource: Vec::new(),
             scope: Some("payments:charge".into()),
             params: BTreeMap::new(),
+            omit: Vec::new(),
         }),
         vec![
             Assertion::Status(200),
@@ -156,6 +157,7 @@ fn token_step(id: &str, client: &str, grant: FirstGrant) -> Step {
             scope: password
                 .then(|| "orders:read orders:write payments:charge shipping:create".into()),
             params: BTreeMap::new(),
+            omit: Vec::new(),
         }),
         Vec::new(),
     )

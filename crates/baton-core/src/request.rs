@@ -78,16 +78,19 @@ pub struct TokenRequest {
     pub resource: Vec<String>,
     pub scope: Option<String>,
     pub extra: Vec<(String, String)>,
+    /// Standard parameters left out on purpose (a negative test); an extra parameter of the
+    /// same name is then sent in its place.
+    pub omit: Vec<String>,
 }
 
 /// Parameters that have their own option; an extra parameter may not send a second copy of one
 /// (RFC 6749 §3.2: a parameter is not repeated unless its definition allows it).
-const RESERVED: [&str; 22] = [
-    "grant_type",
+pub const RESERVED: [&str; 22] = [
     "client_id",
     "client_secret",
     "client_assertion",
     "client_assertion_type",
+    "grant_type",
     "subject_token",
     "subject_token_type",
     "actor_token",
@@ -107,6 +110,12 @@ const RESERVED: [&str; 22] = [
     "device_code",
 ];
 
+/// The standard parameters a request may leave out on purpose: all but client authentication's,
+/// which the client's `auth` decides.
+pub fn omittable() -> &'static [&'static str] {
+    &RESERVED[4..]
+}
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum RequestError {
     #[error("the subject token is empty")]
@@ -125,6 +134,8 @@ pub enum RequestError {
     ReservedExtra(String),
     #[error("an extra parameter has an empty name")]
     EmptyExtraName,
+    #[error("{0:?} cannot be omitted; a request may omit only {list}", list = omittable().join(", "))]
+    NotOmittable(String),
     #[error(transparent)]
     Auth(#[from] AuthError),
 }
@@ -170,6 +181,7 @@ impl TokenRequest {
             resource: Vec::new(),
             scope: None,
             extra: Vec::new(),
+            omit: Vec::new(),
         }
     }
 
@@ -216,9 +228,16 @@ impl TokenRequest {
             if name.is_empty() {
                 return Err(RequestError::EmptyExtraName);
             }
-            if RESERVED.contains(&name.as_str()) {
+            if RESERVED.contains(&name.as_str()) && !self.omit.contains(name) {
                 return Err(RequestError::ReservedExtra(name.clone()));
             }
+        }
+        if let Some(name) = self
+            .omit
+            .iter()
+            .find(|n| !omittable().contains(&n.as_str()))
+        {
+            return Err(RequestError::NotOmittable(name.clone()));
         }
         let plain = |s: &str| Value::Plain(s.to_string());
         let mut req = HttpRequest::post_form(token_endpoint);
@@ -275,6 +294,11 @@ impl TokenRequest {
         }
         if let Some(scope) = &self.scope {
             req.push_form("scope", plain(scope));
+        }
+        if !self.omit.is_empty()
+            && let Some(form) = &mut req.form
+        {
+            form.retain(|(name, _)| !self.omit.contains(name));
         }
         for (name, value) in &self.extra {
             req.push_form(name, plain(value));

@@ -44,6 +44,7 @@ fn granted<'a>(token: &'a Jwt, subject: &'a Jwt, findings: &'a [Finding]) -> Obs
         findings,
         unreachable: false,
         round_trips: Some(1),
+        response: None,
     }
 }
 
@@ -58,6 +59,7 @@ fn refused() -> Observed<'static> {
         findings: &[],
         unreachable: false,
         round_trips: Some(1),
+        response: None,
     }
 }
 

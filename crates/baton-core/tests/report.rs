@@ -96,6 +96,8 @@ fn step(id: &str, name: &str, kind: StepKind) -> StepRecord {
         lab_changes: Vec::new(),
         from_cache: false,
         repeat: None,
+        introspected_at: None,
+        omitted: Vec::new(),
     }
 }
 

@@ -75,6 +75,8 @@ fn exchange_step(subject: &str, issued: Option<&str>) -> StepRecord {
         lab_changes: Vec::new(),
         from_cache: false,
         repeat: None,
+        introspected_at: None,
+        omitted: Vec::new(),
     }
 }
 

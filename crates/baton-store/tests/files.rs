@@ -91,6 +91,7 @@ fn delegation() -> Collection {
         resource: vec![],
         scope: Some("orders:read payments:charge".into()),
         params: BTreeMap::new(),
+        omit: Vec::new(),
     };
     let refresh = TokenStep {
         client: "web-app".into(),
@@ -104,6 +105,7 @@ fn delegation() -> Collection {
         resource: strings(&["https://orders.example/"]),
         scope: None,
         params: BTreeMap::from([("prompt".to_string(), "none".to_string())]),
+        omit: Vec::new(),
     };
     let service = TokenStep {
         client: "order-service".into(),
@@ -117,6 +119,7 @@ fn delegation() -> Collection {
         resource: vec![],
         scope: None,
         params: BTreeMap::new(),
+        omit: Vec::new(),
     };
     let swap = ExchangeStep {
         client: "order-service".into(),
@@ -132,6 +135,7 @@ fn delegation() -> Collection {
             ("x-trace".to_string(), "on".to_string()),
             ("tenant id".to_string(), "acme".to_string()),
         ]),
+        omit: Vec::new(),
     };
     let mut swap_step = step(
         "swap",
@@ -403,7 +407,8 @@ fn awkward_strings_round_trip_everywhere() {
         });
         swap.assertions.push(Assertion::ActChain(vec![s.into()]));
         if let Action::Exchange(e) = &mut swap.action {
-            e.params.insert(s.into(), s.into());
+            // A parameter needs a name, and a standard one is sent through its own field.
+            e.params.insert(format!("x-{s}"), s.into());
             e.scope = Some(s.into());
         }
         let text = write_collection(&c);
@@ -847,7 +852,7 @@ fn a_bad_assertion_is_located() {
     let text = good_with("{ status = 200 }", "{ stauts = 200 }");
     assert_eq!(
         error(&text),
-        "f.baton.toml:26:13: unknown field `stauts`, expected one of `status`, `error`, `claim`, `equals`, `contains`, `matches`, `exists`, `scope_subset_of`, `scope_subset_of_subject`, `aud_contains`, `sub_preserved`, `act_chain`, `act_depth`, `no_findings_at_or_above`, `unreachable`, `round_trips`"
+        "f.baton.toml:26:13: unknown field `stauts`, expected one of `status`, `error`, `claim`, `response`, `equals`, `contains`, `matches`, `exists`, `scope_subset_of`, `scope_subset_of_subject`, `aud_contains`, `sub_preserved`, `act_chain`, `act_depth`, `no_findings_at_or_above`, `unreachable`, `round_trips`"
     );
     let text = good_with("{ status = 200 }", "{}");
     assert!(
@@ -862,13 +867,76 @@ fn a_bad_assertion_is_located() {
     );
     assert_eq!(
         error(&text),
-        "f.baton.toml:26:29: `equals` needs `claim = \"PATH\"` to say which claim it checks"
+        "f.baton.toml:26:29: `equals` needs `claim = \"PATH\"` or `response = \"MEMBER\"` to say what it checks"
     );
     let text = good_with("{ status = 200 }", "{ sub_preserved = false }");
     assert_eq!(
         error(&text),
         "f.baton.toml:26:11: `sub_preserved = false` asserts nothing; remove it, or write `sub_preserved = true`"
     );
+}
+
+/// GOOD with an exchange step after the others, its table's lines `exchange`.
+fn good_with_exchange(exchange: &str) -> String {
+    format!(
+        "{GOOD}\n[[scenarios.steps]]\nid = \"swap\"\nname = \"Swap\"\n\n[scenarios.steps.exchange]\nclient = \"web-app\"\nsubject_token = \"{{{{steps.login.access_token}}}}\"\n{exchange}\n"
+    )
+}
+
+#[test]
+fn a_request_its_server_must_refuse_is_refused_when_read_with_its_line() {
+    let text = good_with(
+        "username = \"alice\"\n",
+        "username = \"alice\"\nparams = { subject_token_type = \"\" }\n",
+    );
+    assert_eq!(
+        error(&text),
+        "f.baton.toml:32:33: step \"login\" of scenario \"s\": params.subject_token_type is a standard parameter, which Baton sends itself from the step's own fields; to send your own value instead (a negative test), also write omit = [\"subject_token_type\"]"
+    );
+    let text = good_with_exchange("subject_token_type = \"\"");
+    assert_eq!(
+        error(&text),
+        "f.baton.toml:49:22: step \"swap\" of scenario \"s\": subject_token_type is empty, and RFC 8693 §2.1 requires it; to send such a request on purpose (a negative test), write omit = [\"subject_token_type\"]"
+    );
+    let text = good_with_exchange(
+        "subject_token_type = \"access_token\"\nactor_token = \"{{steps.login.access_token}}\"",
+    );
+    assert_eq!(
+        error(&text),
+        "f.baton.toml:50:15: step \"swap\" of scenario \"s\": actor_token is given without actor_token_type, and RFC 8693 §2.1 requires both or neither; to send such a request on purpose (a negative test), write omit = [\"actor_token_type\"]"
+    );
+    let text =
+        good_with_exchange("subject_token_type = \"jwt\"\nomit = [\"scope\", \"client_secret\"]");
+    assert_eq!(
+        error(&text),
+        "f.baton.toml:50:18: step \"swap\" of scenario \"s\": omit names \"client_secret\": client authentication follows the client's `auth`, and cannot be omitted"
+    );
+    let text = good_with_exchange("subject_token_type = \"jwt\"\nomit = [\"subject_tokn\"]");
+    assert!(
+        error(&text).starts_with(
+            "f.baton.toml:50:9: step \"swap\" of scenario \"s\": omit names \"subject_tokn\", which is not a standard parameter; it can omit grant_type, subject_token, subject_token_type,"
+        ),
+        "{}",
+        error(&text)
+    );
+
+    // Said on purpose, the same requests are read, and the omission is kept.
+    for exchange in [
+        "subject_token_type = \"\"\nomit = [\"subject_token_type\"]",
+        "subject_token_type = \"jwt\"\nomit = [\"subject_token_type\"]\nparams = { subject_token_type = \"\" }",
+    ] {
+        let c = parse_collection(&good_with_exchange(exchange), Path::new("f.baton.toml"))
+            .unwrap_or_else(|e| panic!("{exchange}: {e}"));
+        let Action::Exchange(e) = &c.scenarios[0].steps[2].action else {
+            panic!("an exchange")
+        };
+        assert_eq!(e.omit, ["subject_token_type"]);
+        let written = write_collection(&c);
+        assert!(
+            written.contains("omit = [\"subject_token_type\"]"),
+            "{written}"
+        );
+    }
 }
 
 #[test]
@@ -1122,6 +1190,22 @@ fn map() -> impl Strategy<Value = BTreeMap<String, String>> {
     prop::collection::btree_map(text(), text(), 0..3)
 }
 
+/// What a generated step must `omit` for the request it describes to be read: a standard
+/// parameter in `params` is sent on purpose; a name no request may carry is dropped.
+fn omit_for(params: &mut BTreeMap<String, String>, may_omit: bool) -> Vec<String> {
+    use baton_core::request::{RESERVED, omittable};
+    params.retain(|name, _| {
+        !name.trim().is_empty()
+            && (!RESERVED.contains(&name.as_str())
+                || (may_omit && omittable().contains(&name.as_str())))
+    });
+    params
+        .keys()
+        .filter(|n| RESERVED.contains(&n.as_str()))
+        .cloned()
+        .collect()
+}
+
 fn json_value() -> impl Strategy<Value = serde_json::Value> {
     let leaf = prop_oneof![
         any::<bool>().prop_map(serde_json::Value::from),
@@ -1205,8 +1289,9 @@ fn action() -> impl Strategy<Value = Action> {
                 audience,
                 resource,
                 scope,
-                params,
+                mut params,
             )| {
+                let omit = omit_for(&mut params, !grant.is_interactive());
                 Action::Token(TokenStep {
                     client: String::new(),
                     grant,
@@ -1219,6 +1304,7 @@ fn action() -> impl Strategy<Value = Action> {
                     resource,
                     scope,
                     params,
+                    omit,
                 })
             },
         );
@@ -1243,8 +1329,26 @@ fn action() -> impl Strategy<Value = Action> {
                 audience,
                 resource,
                 scope,
-                params,
+                mut params,
             )| {
+                let mut omit = omit_for(&mut params, true);
+                let blank = |v: &Option<String>| v.as_deref().is_none_or(|v| v.trim().is_empty());
+                for (name, empty) in [
+                    ("subject_token", subject_token.trim().is_empty()),
+                    ("subject_token_type", subject_token_type.trim().is_empty()),
+                    (
+                        "actor_token",
+                        !blank(&actor_token_type) && blank(&actor_token),
+                    ),
+                    (
+                        "actor_token_type",
+                        !blank(&actor_token) && blank(&actor_token_type),
+                    ),
+                ] {
+                    if empty && !omit.iter().any(|o| o == name) {
+                        omit.push(name.to_string());
+                    }
+                }
                 Action::Exchange(ExchangeStep {
                     client: String::new(),
                     subject_token,
@@ -1256,6 +1360,7 @@ fn action() -> impl Strategy<Value = Action> {
                     resource,
                     scope,
                     params,
+                    omit,
                 })
             },
         );
@@ -1441,6 +1546,7 @@ fn collection() -> impl Strategy<Value = Collection> {
                         resource: vec![],
                         scope: scope.clone(),
                         params: BTreeMap::from([(text.clone(), text.clone())]),
+                        omit: Vec::new(),
                     })),
                 };
                 let probe = subject.map(|subject| ProbeTarget {

@@ -41,6 +41,7 @@ fn obtained() -> ProbeSubject {
         resource: vec![],
         scope: Some("profile documents:read".into()),
         params: BTreeMap::from([("tenant".to_string(), "acme".to_string())]),
+        omit: Vec::new(),
     })
 }
 
@@ -149,6 +150,7 @@ fn obtained_plain() -> ProbeSubject {
         resource: vec![],
         scope: Some("profile documents:read".into()),
         params: BTreeMap::new(),
+        omit: Vec::new(),
     })
 }
 
@@ -303,7 +305,7 @@ fn a_typo_inside_the_subject_names_the_key() {
     );
     assert_eq!(
         err.to_string(),
-        "f.baton.toml:33:35: unknown field `grnt`, expected one of `client`, `grant`, `username`, `password`, `refresh_token`, `assertion`, `requested_token_use`, `audience`, `resource`, `scope`, `params`"
+        "f.baton.toml:33:35: unknown field `grnt`, expected one of `client`, `grant`, `username`, `password`, `refresh_token`, `assertion`, `requested_token_use`, `audience`, `resource`, `scope`, `params`, `omit`"
     );
 
     let err = error_with("client_credentials", "client_credential");

@@ -18,7 +18,12 @@ error?: string | null,
 /**
  * A claim, by dotted path (`act.sub`); checked by `equals`, `contains`, `matches` or `exists`.
  */
-claim?: string | null, equals?: JsonValue | null, 
+claim?: string | null, 
+/**
+ * A member of the response's JSON body, by dotted path (`issued_token_type`); checked by
+ * `equals`, `contains`, `matches` or `exists`, like a claim.
+ */
+response?: string | null, equals?: JsonValue | null, 
 /**
  * A string contains the text, or an array holds the value.
  */

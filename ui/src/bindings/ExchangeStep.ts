@@ -7,4 +7,9 @@ export type ExchangeStep = { client: string, subject_token: string,
 /**
  * A token type URI or its short alias (`access_token`, `jwt`, `id_token`, …).
  */
-subject_token_type: string, actor_token?: string | null, actor_token_type?: string | null, requested_token_type?: string | null, audience?: Array<string>, resource?: Array<string>, scope?: string | null, params?: { [key in string]: string }, };
+subject_token_type: string, actor_token?: string | null, actor_token_type?: string | null, requested_token_type?: string | null, audience?: Array<string>, resource?: Array<string>, scope?: string | null, params?: { [key in string]: string }, 
+/**
+ * Standard parameters left out of the request on purpose, for a negative test; a name
+ * also in `params` sends that value instead of Baton's.
+ */
+omit?: Array<string>, };

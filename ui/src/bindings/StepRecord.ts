@@ -49,4 +49,14 @@ from_cache: boolean,
 /**
  * For a repeated step, every call's timing and the counts.
  */
-repeat: RepeatStats | null, };
+repeat: RepeatStats | null, 
+/**
+ * The step's token was opaque, so its claims (`introspection`) were read at this
+ * introspection endpoint for its claim assertions.
+ */
+introspected_at?: string, 
+/**
+ * Standard parameters left out of the request on purpose (the step's `omit`): the request
+ * was deliberately malformed, a negative test.
+ */
+omitted?: Array<string>, };

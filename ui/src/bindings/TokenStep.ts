@@ -29,4 +29,9 @@ requested_token_use?: string | null, audience?: Array<string>, resource?: Array<
 /**
  * Further form parameters, sent after the standard ones.
  */
-params?: { [key in string]: string }, };
+params?: { [key in string]: string }, 
+/**
+ * Standard parameters left out of the request on purpose, for a negative test; a name
+ * also in `params` sends that value instead of Baton's.
+ */
+omit?: Array<string>, };

@@ -404,9 +404,19 @@ impl View {
     }
 }
 
-/// What a step's line adds: what a lab step changed, each try of a retried step, the error.
+/// What a step's line adds: a request malformed on purpose, an opaque token read through
+/// introspection, what a lab step changed, each try of a retried step, the error.
 fn step_detail(record: &StepRecord) -> String {
     let mut out = String::new();
+    if !record.omitted.is_empty() {
+        out.push_str(&format!(
+            " [deliberately malformed: omits {}]",
+            record.omitted.join(", ")
+        ));
+    }
+    if let Some(endpoint) = &record.introspected_at {
+        out.push_str(&format!(" [opaque token introspected at {endpoint}]"));
+    }
     if !record.lab_changes.is_empty() {
         out.push_str(&format!(": lab: {}", record.lab_changes.join("; ")));
     }

@@ -9,9 +9,10 @@ use ts_rs::TS;
 
 use crate::findings::Finding;
 use crate::jwt::{Jwt, split_scope};
+use crate::response::{Outcome, TokenResponse};
 use crate::scenario::model::{Assertion, ClaimCheck};
 use crate::scenario::record::{AssertionOutcome, InputRole, StepRecord, StepStatus};
-use crate::scenario::reference::claim_at;
+use crate::scenario::reference::{assertion_reference, claim_at};
 
 /// What a step produced, as the assertions see it.
 #[derive(Debug, Default, Clone, Copy)]
@@ -33,6 +34,8 @@ pub struct Observed<'a> {
     pub unreachable: bool,
     /// How many requests the step sent (a repeated step's round trips; 0 from the cache).
     pub round_trips: Option<u32>,
+    /// The response, for `response` assertions.
+    pub response: Option<&'a TokenResponse>,
 }
 
 impl<'a> Observed<'a> {
@@ -48,8 +51,10 @@ impl<'a> Observed<'a> {
             .map(|a| &a.claims);
         let refusal = step.response.as_ref().and_then(|r| r.error());
         let no_claims_because = match (&step.token, &step.response) {
-            (Some(_), _) if token.is_none() && saml.is_none() => {
-                Some("the token is opaque (not a JWT)")
+            (Some(_), _) if token.is_none() && saml.is_none() && step.introspection.is_none() => {
+                Some(
+                    "the token is opaque (not a JWT); give its server an introspection_endpoint to read its claims, or check the response with `response = \"MEMBER\"`",
+                )
             }
             (None, Some(_)) if refusal.is_some() => Some("the server refused; no token was issued"),
             (None, Some(_)) => Some("the response carried no token"),
@@ -73,6 +78,7 @@ impl<'a> Observed<'a> {
             findings: &step.findings,
             unreachable: step.unreachable,
             round_trips: Some(round_trips(step)),
+            response: step.response.as_ref(),
         }
     }
 }
@@ -80,8 +86,48 @@ impl<'a> Observed<'a> {
 /// `assertions` checked against a recorded step, exactly as the engine checks them when the
 /// step runs: a step that errored or was skipped gets no outcomes, and a step that sent a
 /// request without asserting its `status` or `error` must first have succeeded. The app's
-/// assertion editor uses it to show pass or fail against the last run while a user edits.
+/// assertion editor uses it to show pass or fail against the last run while a user edits. An
+/// assertion whose values use `{{…}}` references is resolved only by a run: here it fails,
+/// saying so, rather than compare the braces.
 pub fn recheck(step: &StepRecord, assertions: &[Assertion]) -> Vec<AssertionOutcome> {
+    let resolved: Vec<ToCheck> = assertions
+        .iter()
+        .map(|a| match assertion_reference(a) {
+            Some(written) => ToCheck::Unresolved {
+                assertion: a.clone(),
+                reason: format!(
+                    "{written} is resolved when the scenario runs; run it again to check this assertion"
+                ),
+            },
+            None => ToCheck::Ready(a.clone()),
+        })
+        .collect();
+    check_all(step, &resolved)
+}
+
+/// An assertion ready to be checked (its references resolved), or one whose references could
+/// not be resolved, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ToCheck {
+    Ready(Assertion),
+    Unresolved {
+        /// The assertion as written.
+        assertion: Assertion,
+        reason: String,
+    },
+}
+
+impl ToCheck {
+    fn assertion(&self) -> &Assertion {
+        match self {
+            ToCheck::Ready(a) | ToCheck::Unresolved { assertion: a, .. } => a,
+        }
+    }
+}
+
+/// Assertions, their references already resolved (or not, and why), checked against a
+/// recorded step as [`recheck`] does.
+pub fn check_all(step: &StepRecord, assertions: &[ToCheck]) -> Vec<AssertionOutcome> {
     if !matches!(step.status, StepStatus::Passed | StepStatus::Failed) {
         return Vec::new();
     }
@@ -89,7 +135,7 @@ pub fn recheck(step: &StepRecord, assertions: &[Assertion]) -> Vec<AssertionOutc
     let mut outcomes = Vec::with_capacity(assertions.len() + 1);
     let expects_outcome = assertions.iter().any(|a| {
         matches!(
-            a,
+            a.assertion(),
             Assertion::Status(_) | Assertion::Error(_) | Assertion::Unreachable
         )
     });
@@ -103,7 +149,14 @@ pub fn recheck(step: &StepRecord, assertions: &[Assertion]) -> Vec<AssertionOutc
         }
         outcomes.push(implicit);
     }
-    outcomes.extend(assertions.iter().map(|a| check(a, &observed)));
+    outcomes.extend(assertions.iter().map(|a| match a {
+        ToCheck::Ready(a) => check(a, &observed),
+        ToCheck::Unresolved { assertion, reason } => AssertionOutcome {
+            assertion: assertion.clone(),
+            passed: false,
+            message: format!("not checked: {reason}"),
+        },
+    }));
     outcomes
 }
 
@@ -184,7 +237,17 @@ fn evaluate(assertion: &Assertion, o: &Observed<'_>) -> (bool, String) {
                 format!("error: expected {expected}, but this step sent no request"),
             ),
         },
-        Assertion::Claim { path, check } => claim(path, check, o),
+        Assertion::Claim { path, check } => match o.claims {
+            Some(claims) => member(&format!("claim {path}"), claims, path, check),
+            None => {
+                let why = o.no_claims_because.unwrap_or("the step produced no token");
+                (false, format!("claim {path}: {why}"))
+            }
+        },
+        Assertion::Response { path, check } => match response_members(o) {
+            Ok(members) => member(&format!("response {path}"), members, path, check),
+            Err(why) => (false, format!("response {path}: {why}")),
+        },
         Assertion::ScopeSubsetOf(allowed) => {
             let allowed: BTreeSet<&str> = allowed.iter().map(String::as_str).collect();
             scope_subset(o, &allowed, "the allowed set")
@@ -416,40 +479,69 @@ fn scope_subset(o: &Observed<'_>, allowed: &BTreeSet<&str>, what: &str) -> (bool
     }
 }
 
-fn claim(path: &str, check: &ClaimCheck, o: &Observed<'_>) -> (bool, String) {
-    let Some(claims) = o.claims else {
-        let why = o.no_claims_because.unwrap_or("the step produced no token");
-        return (false, format!("claim {path}: {why}"));
+/// The members of the response's JSON body, or why there are none.
+fn response_members<'a>(o: &Observed<'a>) -> Result<&'a Map<String, Json>, String> {
+    let Some(response) = o.response else {
+        return Err(if o.unreachable {
+            "no response came (the server could not be reached)".to_owned()
+        } else {
+            "this step sent no request, so there is no response".to_owned()
+        });
+    };
+    match &response.outcome {
+        Outcome::Success(s) => Ok(&s.members),
+        Outcome::Error(e) => Ok(&e.members),
+        Outcome::Unreadable { problem, .. } => Err(format!(
+            "the response is not a JSON object: {}",
+            problem.describe()
+        )),
+    }
+}
+
+/// A check of the value at `path` of `members` (a token's claims, a response's members);
+/// `label` names it in the message (`claim act.sub`, `response scope`).
+fn member(
+    label: &str,
+    claims: &Map<String, Json>,
+    path: &str,
+    check: &ClaimCheck,
+) -> (bool, String) {
+    let claim_or_member = if label.starts_with("claim") {
+        "no such claim"
+    } else {
+        "no such member"
+    };
+    // A refresh token in a response is as good as a password: never copied into a message.
+    let hidden = label.starts_with("response") && path == "refresh_token";
+    let show = |v: &Json| {
+        if hidden {
+            "a value (hidden: a refresh token)".to_owned()
+        } else {
+            short(v)
+        }
     };
     let value = claim_at(claims, path);
     match (check, value) {
-        (ClaimCheck::Exists, Some(v)) => (true, format!("claim {path} is present ({})", short(v))),
-        (ClaimCheck::Exists, None) => {
-            (false, format!("claim {path}: expected present, got absent"))
+        (ClaimCheck::Exists, Some(v)) => (true, format!("{label} is present ({})", show(v))),
+        (ClaimCheck::Exists, None) => (false, format!("{label}: expected present, got absent")),
+        (ClaimCheck::Absent, None) => (true, format!("{label} is absent")),
+        (ClaimCheck::Absent, Some(v)) => {
+            (false, format!("{label}: expected absent, got {}", show(v)))
         }
-        (ClaimCheck::Absent, None) => (true, format!("claim {path} is absent")),
-        (ClaimCheck::Absent, Some(v)) => (
-            false,
-            format!("claim {path}: expected absent, got {}", short(v)),
-        ),
         (_, None) => (
             false,
             format!(
-                "claim {path}: expected {}, got nothing (no such claim)",
+                "{label}: expected {}, got nothing ({claim_or_member})",
                 describe(check)
             ),
         ),
         (ClaimCheck::Equals(expected), Some(v)) => {
             if json_equal(v, expected) {
-                (true, format!("claim {path} is {}", short(v)))
+                (true, format!("{label} is {}", show(v)))
             } else {
                 (
                     false,
-                    format!(
-                        "claim {path}: expected {}, got {}",
-                        short(expected),
-                        short(v)
-                    ),
+                    format!("{label}: expected {}, got {}", short(expected), show(v)),
                 )
             }
         }
@@ -461,31 +553,31 @@ fn claim(path: &str, check: &ClaimCheck, o: &Observed<'_>) -> (bool, String) {
                 _ => false,
             };
             if holds {
-                (true, format!("claim {path} contains {}", short(expected)))
+                (true, format!("{label} contains {}", short(expected)))
             } else {
                 (
                     false,
                     format!(
-                        "claim {path}: expected to contain {}, got {}",
+                        "{label}: expected to contain {}, got {}",
                         short(expected),
-                        short(v)
+                        show(v)
                     ),
                 )
             }
         }
         (ClaimCheck::Matches(pattern), Some(v)) => match (regex::Regex::new(pattern), v) {
-            (Err(e), _) => (false, format!("claim {path}: the pattern is invalid: {e}")),
+            (Err(e), _) => (false, format!("{label}: the pattern is invalid: {e}")),
             (Ok(re), Json::String(s)) if re.is_match(s) => {
-                (true, format!("claim {path} {s:?} matches /{pattern}/"))
+                (true, format!("{label} {} matches /{pattern}/", show(v)))
             }
-            (Ok(_), Json::String(s)) => (
+            (Ok(_), Json::String(_)) => (
                 false,
-                format!("claim {path}: expected to match /{pattern}/, got {s:?}"),
+                format!("{label}: expected to match /{pattern}/, got {}", show(v)),
             ),
             (Ok(_), other) => (
                 false,
                 format!(
-                    "claim {path}: expected a string matching /{pattern}/, got {}",
+                    "{label}: expected a string matching /{pattern}/, got {}",
                     short(other)
                 ),
             ),

@@ -235,6 +235,7 @@ mod tests {
             resource: Vec::new(),
             scope: None,
             params: Default::default(),
+            omit: Vec::new(),
         }
     }
 

@@ -18,9 +18,9 @@ use crate::findings::{Finding, Severity, TokenRole, check_token};
 use crate::http::{HttpClient, HttpRequest, TransportError, Value};
 use crate::jwt::decode;
 use crate::mtls::ClientIdentity;
-use crate::request::{ExchangeParams, Grant, TokenRequest};
+use crate::request::{ExchangeParams, Grant, TokenRequest, TypedToken};
 use crate::response::{TokenResponse, parse_token_response};
-use crate::scenario::assert::recheck;
+use crate::scenario::assert::{ToCheck, check_all};
 use crate::scenario::lab::{self, LabControl, LabGuard};
 use crate::scenario::model::Repeat;
 use crate::scenario::model::{
@@ -107,6 +107,10 @@ struct Produced {
     unreachable: bool,
     attempts: Vec<AttemptRecord>,
     lab_changes: Vec<String>,
+    /// The opaque token's claims were read at this introspection endpoint.
+    introspected_at: Option<String>,
+    /// Standard parameters the request left out on purpose.
+    omitted: Vec<String>,
 }
 
 impl Produced {
@@ -125,6 +129,8 @@ impl Produced {
             unreachable: false,
             attempts: Vec::new(),
             lab_changes: Vec::new(),
+            introspected_at: None,
+            omitted: Vec::new(),
         }
     }
 
@@ -333,20 +339,53 @@ struct Calls {
 impl ScenarioRun<'_> {
     async fn step(&mut self, step: &Step) -> StepRecord {
         let started = Instant::now();
-        let produced = match (&step.action, step.retry) {
+        let mut produced = match (&step.action, step.retry) {
             (Action::Lab(l), _) => self.lab(l).await,
             (action, Some(retry)) => self.with_retry(action, retry).await,
             (action, None) => self.act(action).await,
         };
+        if step.assertions.iter().any(reads_claims) {
+            self.introspect_opaque(step, &mut produced).await;
+        }
+        let omit = match &step.action {
+            Action::Token(t) => t.omit.as_slice(),
+            Action::Exchange(e) => e.omit.as_slice(),
+            _ => &[],
+        };
+        if produced.request.is_some() {
+            produced.omitted = omit.to_vec();
+        }
         let elapsed_ms = millis(started);
         self.outputs
             .insert(step.id.clone(), produced.outputs.clone());
+        let assertions = self.resolve_assertions(&step.assertions);
         let calls = std::mem::take(&mut self.calls);
-        let mut record = with_calls(finish(step, produced, elapsed_ms), calls, &step.assertions);
+        let mut record = with_calls(
+            finish(step, produced, elapsed_ms, &assertions),
+            calls,
+            &assertions,
+        );
         // The record leaves the engine (progress, store, reports, the window) with refresh
         // tokens masked; `outputs` keeps them for later steps' references.
         crate::redact::mask_refresh_tokens(&mut record, self.outputs.values());
         record
+    }
+
+    /// The step's assertions with the references in their values resolved: what earlier steps
+    /// produced and the environment. One that cannot be (an earlier step issued no token) fails
+    /// with the reason, never compared as written.
+    fn resolve_assertions(&self, assertions: &[Assertion]) -> Vec<ToCheck> {
+        let r = self.resolver();
+        assertions
+            .iter()
+            .map(|a| match r.assertion(a) {
+                Ok(resolved) => ToCheck::Ready(resolved),
+                Err(e) => ToCheck::Unresolved {
+                    assertion: a.clone(),
+                    reason: e.to_string(),
+                },
+            })
+            .collect()
     }
 
     async fn act(&mut self, action: &Action) -> Produced {
@@ -356,6 +395,70 @@ impl ScenarioRun<'_> {
             Action::Introspect(i) => self.introspect(i).await,
             Action::Inspect(i) => self.inspect(i).await,
             Action::Lab(l) => self.lab(l).await,
+        }
+    }
+
+    /// When the step's token is opaque and its server has an introspection endpoint, reads its
+    /// claims there (as the step's client), so claim and scope assertions can check them; they
+    /// are recorded as the step's `introspection`, with the endpoint. An introspection that
+    /// fails is a finding of the step.
+    async fn introspect_opaque(&mut self, step: &Step, p: &mut Produced) {
+        let Some(client_id) = (match &step.action {
+            Action::Token(t) => Some(t.client.as_str()),
+            Action::Exchange(e) => Some(e.client.as_str()),
+            _ => None,
+        }) else {
+            return;
+        };
+        let Some(token) = p
+            .token
+            .as_ref()
+            .filter(|t| t.decoded.jwt().is_none() && t.decoded.saml().is_none())
+            .map(|t| t.token.clone())
+        else {
+            return;
+        };
+        if p.introspection.is_some() || p.response.as_ref().and_then(|r| r.success()).is_none() {
+            return;
+        }
+        let Ok((_, server, auth)) = self.connect(client_id) else {
+            return;
+        };
+        let Some(endpoint) = server.introspection_endpoint.clone() else {
+            return;
+        };
+        let failed = |why: String| Finding {
+            id: "introspection.automatic".into(),
+            severity: Severity::Warning,
+            message: format!(
+                "the token is opaque, and reading its claims at {endpoint} failed: {why}"
+            ),
+            reference: "RFC 7662 §2".into(),
+        };
+        let mut request = HttpRequest::post_form(&endpoint);
+        request.push_form("token", Value::Plain(token));
+        request.push_form("token_type_hint", Value::Plain("access_token".into()));
+        if let Err(e) = auth.apply(&mut request, &endpoint, self.engine.clock.now()) {
+            p.findings.push(failed(e.to_string()));
+            return;
+        }
+        let response = match self.engine.http.send(&request).await {
+            Ok(r) => r,
+            Err(e) => {
+                p.findings.push(failed(e.to_string()));
+                return;
+            }
+        };
+        match serde_json::from_slice::<Json>(&response.body) {
+            Ok(Json::Object(members)) if response.status == 200 => {
+                p.outputs.claims = Some(members.clone());
+                p.introspection = Some(members);
+                p.introspected_at = Some(endpoint.clone());
+            }
+            _ => p.findings.push(failed(format!(
+                "HTTP {} without a JSON object",
+                response.status
+            ))),
         }
     }
 
@@ -492,6 +595,7 @@ impl ScenarioRun<'_> {
             }
         };
         let mut request = TokenRequest::new(grant);
+        request.omit = t.omit.clone();
         apply_common(
             &r,
             &mut request,
@@ -536,15 +640,32 @@ impl ScenarioRun<'_> {
                     token: token_record(&a.text, actor_type.clone(), None),
                 });
             }
-            let params = ExchangeParams::new(
-                subject.text,
-                subject_type,
-                actor.map(|a| a.text),
-                actor_type,
-                requested,
-            )
-            .map_err(|err| Box::new(Produced::failed(StepStatus::Error, err.to_string())))?;
+            let params = if e.omit.is_empty() {
+                ExchangeParams::new(
+                    subject.text,
+                    subject_type,
+                    actor.map(|a| a.text),
+                    actor_type,
+                    requested,
+                )
+                .map_err(|err| Box::new(Produced::failed(StepStatus::Error, err.to_string())))?
+            } else {
+                // A deliberately malformed request (a negative test): RFC 8693's rules are the
+                // server's to enforce, and what is omitted is not sent.
+                ExchangeParams {
+                    subject: TypedToken {
+                        token: subject.text,
+                        token_type: subject_type,
+                    },
+                    actor: actor.map(|a| TypedToken {
+                        token: a.text,
+                        token_type: actor_type.unwrap_or_default(),
+                    }),
+                    requested_token_type: requested,
+                }
+            };
             let mut request = TokenRequest::exchange(params);
+            request.omit = e.omit.clone();
             apply_common(
                 &r,
                 &mut request,
@@ -734,6 +855,8 @@ impl ScenarioRun<'_> {
             unreachable: false,
             attempts: Vec::new(),
             lab_changes: Vec::new(),
+            introspected_at: None,
+            omitted: Vec::new(),
         }
     }
 
@@ -823,6 +946,8 @@ impl ScenarioRun<'_> {
             unreachable: false,
             attempts: Vec::new(),
             lab_changes: Vec::new(),
+            introspected_at: None,
+            omitted: Vec::new(),
         }
     }
 
@@ -877,6 +1002,8 @@ impl ScenarioRun<'_> {
             unreachable: false,
             attempts: Vec::new(),
             lab_changes: Vec::new(),
+            introspected_at: None,
+            omitted: Vec::new(),
         }
     }
 
@@ -1345,6 +1472,15 @@ fn apply_common(
     Ok(())
 }
 
+/// Whether an assertion reads the token's claims (which an opaque token only shows through
+/// introspection).
+fn reads_claims(a: &Assertion) -> bool {
+    matches!(
+        a,
+        Assertion::Claim { .. } | Assertion::ScopeSubsetOf(_) | Assertion::AudContains(_)
+    )
+}
+
 fn skipped(e: Unavailable) -> Box<Produced> {
     Box::new(Produced::failed(
         StepStatus::Skipped,
@@ -1356,10 +1492,10 @@ fn bad(message: &str) -> Box<Produced> {
     Box::new(Produced::failed(StepStatus::Error, message.to_string()))
 }
 
-/// The step's record, its assertions checked against what it produced (by `recheck`, which
-/// the app also uses on a saved record). A step that sent a request and asserts neither
+/// The step's record, its assertions checked against what it produced (by `check_all`, as
+/// `recheck` does for the app on a saved record). A step that sent a request and asserts neither
 /// `status` nor `error` is expected to succeed.
-fn finish(step: &Step, p: Produced, elapsed_ms: u64) -> StepRecord {
+fn finish(step: &Step, p: Produced, elapsed_ms: u64, assertions: &[ToCheck]) -> StepRecord {
     let mut record = StepRecord {
         id: step.id.clone(),
         name: step.name.clone(),
@@ -1380,6 +1516,8 @@ fn finish(step: &Step, p: Produced, elapsed_ms: u64) -> StepRecord {
         lab_changes: p.lab_changes,
         from_cache: false,
         repeat: None,
+        introspected_at: p.introspected_at,
+        omitted: p.omitted,
     };
     // No answer, and the step says none was expected (an outage): it ran as it should.
     if record.status == StepStatus::Error
@@ -1388,7 +1526,7 @@ fn finish(step: &Step, p: Produced, elapsed_ms: u64) -> StepRecord {
     {
         record.status = StepStatus::Passed;
     }
-    record.assertions = recheck(&record, &step.assertions);
+    record.assertions = check_all(&record, assertions);
     if record.assertions.iter().any(|a| !a.passed) {
         record.status = StepStatus::Failed;
     }
@@ -1503,18 +1641,14 @@ impl RepeatCalls {
 /// A step's record with what its calls did: whether its token came from the cache, and a
 /// repeated step's stats. A repeated step fails when any call failed (its assertions are
 /// checked on the first call only; the others must answer as the first did).
-fn with_calls(
-    mut record: StepRecord,
-    calls: Calls,
-    assertions: &[crate::scenario::model::Assertion],
-) -> StepRecord {
+fn with_calls(mut record: StepRecord, calls: Calls, assertions: &[ToCheck]) -> StepRecord {
     record.from_cache = calls.from_cache;
     record.repeat = calls.repeat;
     // A step that ran is Passed or Failed by its assertions alone (an action that produced
     // something is Passed), so checking them again with the calls known is the same judgement.
     let ran = matches!(record.status, StepStatus::Passed | StepStatus::Failed);
     if ran && (record.repeat.is_some() || record.from_cache) {
-        record.assertions = recheck(&record, assertions);
+        record.assertions = check_all(&record, assertions);
         record.status = if record.assertions.iter().any(|a| !a.passed) {
             StepStatus::Failed
         } else {

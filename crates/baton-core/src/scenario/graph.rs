@@ -625,6 +625,8 @@ mod tests {
             lab_changes: Vec::new(),
             from_cache: false,
             repeat: None,
+            introspected_at: None,
+            omitted: Vec::new(),
         }
     }
 

@@ -16,7 +16,7 @@ pub mod server;
 pub mod token_cache;
 pub mod token_diff;
 
-pub use assert::{ClaimPath, claim_paths, recheck};
+pub use assert::{ClaimPath, ToCheck, check_all, claim_paths, recheck};
 pub use compare::{CompareError, CompareVariants, compare_tokens, variants};
 pub use engine::{Engine, Progress, RunOptions};
 pub use graph::{

@@ -64,6 +64,8 @@ pub struct ProbeTarget {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(untagged)]
 #[ts(export)]
+// Read once from a file, never moved around in bulk: boxing would only complicate the model.
+#[allow(clippy::large_enum_variant)]
 pub enum ProbeSubject {
     Given(GivenToken),
     Obtained(TokenStep),
@@ -389,6 +391,10 @@ pub struct TokenStep {
     /// Further form parameters, sent after the standard ones.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub params: BTreeMap<String, String>,
+    /// Standard parameters left out of the request on purpose, for a negative test; a name
+    /// also in `params` sends that value instead of Baton's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub omit: Vec<String>,
 }
 
 /// A token exchange (RFC 8693 §2.1), every parameter of it.
@@ -414,6 +420,10 @@ pub struct ExchangeStep {
     pub scope: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub params: BTreeMap<String, String>,
+    /// Standard parameters left out of the request on purpose, for a negative test; a name
+    /// also in `params` sends that value instead of Baton's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub omit: Vec<String>,
 }
 
 /// Token introspection (RFC 7662) at the client's server.
@@ -515,6 +525,9 @@ pub enum Assertion {
     Error(String),
     /// A claim, by dotted path (`act.sub`, `may_act.sub`, `aud`).
     Claim { path: String, check: ClaimCheck },
+    /// A member of the response's JSON body, by dotted path (`issued_token_type`, `scope`,
+    /// `error_description`): what the server said, whatever its token is.
+    Response { path: String, check: ClaimCheck },
     /// Every granted scope is one of these.
     ScopeSubsetOf(Vec<String>),
     /// Every granted scope was in the subject token's scope.
@@ -735,6 +748,10 @@ pub struct AssertionFields {
     /// A claim, by dotted path (`act.sub`); checked by `equals`, `contains`, `matches` or `exists`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim: Option<String>,
+    /// A member of the response's JSON body, by dotted path (`issued_token_type`); checked by
+    /// `equals`, `contains`, `matches` or `exists`, like a claim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub equals: Option<Json>,
     /// A string contains the text, or an array holds the value.
@@ -776,7 +793,7 @@ pub struct AssertionFields {
     pub round_trips: Option<u32>,
 }
 
-const ASSERTION_KINDS: &str = "status, error, claim (with equals, contains, matches or exists), \
+const ASSERTION_KINDS: &str = "status, error, claim or response (with equals, contains, matches or exists), \
      scope_subset_of, scope_subset_of_subject, aud_contains, sub_preserved, act_chain, act_depth, \
      no_findings_at_or_above, unreachable, round_trips";
 
@@ -844,26 +861,52 @@ impl TryFrom<AssertionFields> for Assertion {
         .into_iter()
         .filter_map(|(n, c)| c.map(|c| (n, c)))
         .collect();
-        match (f.claim, checks.len()) {
-            (Some(path), 1) => {
+        let target = match (f.claim, f.response) {
+            (Some(path), None) => Some(("claim", path)),
+            (None, Some(path)) => Some(("response", path)),
+            (Some(_), Some(_)) => {
+                return Err(
+                    "one assertion checks one thing, this one has claim and response; split it into one table per check"
+                        .to_owned(),
+                );
+            }
+            (None, None) => None,
+        };
+        match (target, checks.len()) {
+            (Some((kind, path)), 1) => {
                 if let Some((_, ClaimCheck::Matches(pattern))) = checks.first() {
-                    regex::Regex::new(pattern)
+                    regex::Regex::new(&pattern_without_references(pattern))
                         .map_err(|e| format!("`matches` is not a valid pattern: {e}"))?;
                 }
                 let check = checks.into_iter().map(|(_, c)| c).next();
                 if let Some(check) = check {
-                    push("claim", Some(Assertion::Claim { path, check }));
+                    let assertion = if kind == "claim" {
+                        Assertion::Claim { path, check }
+                    } else {
+                        Assertion::Response { path, check }
+                    };
+                    push(kind, Some(assertion));
                 }
             }
-            (Some(path), 0) => {
+            (Some((kind, path)), 0) => {
+                let what = if kind == "claim" {
+                    "claim"
+                } else {
+                    "response member"
+                };
                 return Err(format!(
-                    "the assertion on claim {path:?} needs one of equals, contains, matches or exists"
+                    "the assertion on {what} {path:?} needs one of equals, contains, matches or exists"
                 ));
             }
-            (Some(path), _) => {
+            (Some((kind, path)), _) => {
+                let what = if kind == "claim" {
+                    "claim"
+                } else {
+                    "response member"
+                };
                 let names: Vec<&str> = checks.iter().map(|(n, _)| *n).collect();
                 return Err(format!(
-                    "the assertion on claim {path:?} has {}; write one assertion per check",
+                    "the assertion on {what} {path:?} has {}; write one assertion per check",
                     names.join(" and ")
                 ));
             }
@@ -871,7 +914,7 @@ impl TryFrom<AssertionFields> for Assertion {
             (None, _) => {
                 let names: Vec<&str> = checks.iter().map(|(n, _)| *n).collect();
                 return Err(format!(
-                    "`{}` needs `claim = \"PATH\"` to say which claim it checks",
+                    "`{}` needs `claim = \"PATH\"` or `response = \"MEMBER\"` to say what it checks",
                     names.join("`, `")
                 ));
             }
@@ -887,6 +930,34 @@ impl TryFrom<AssertionFields> for Assertion {
     }
 }
 
+/// A `matches` pattern as it will be checked: each `{{…}}` reference stands for a value that is
+/// matched literally, so the pattern around it must be valid on its own.
+fn pattern_without_references(pattern: &str) -> String {
+    use crate::scenario::reference::{Part, parse_template};
+    match parse_template(pattern) {
+        Ok(parts) => parts
+            .into_iter()
+            .map(|p| match p {
+                Part::Text(t) => t,
+                Part::Ref { .. } => "x".to_owned(),
+            })
+            .collect(),
+        Err(_) => pattern.to_owned(),
+    }
+}
+
+impl AssertionFields {
+    fn set_check(&mut self, check: ClaimCheck) {
+        match check {
+            ClaimCheck::Equals(v) => self.equals = Some(v),
+            ClaimCheck::Contains(v) => self.contains = Some(v),
+            ClaimCheck::Matches(p) => self.matches = Some(p),
+            ClaimCheck::Exists => self.exists = Some(true),
+            ClaimCheck::Absent => self.exists = Some(false),
+        }
+    }
+}
+
 impl From<Assertion> for AssertionFields {
     fn from(a: Assertion) -> Self {
         let mut f = AssertionFields::default();
@@ -895,13 +966,11 @@ impl From<Assertion> for AssertionFields {
             Assertion::Error(e) => f.error = Some(e),
             Assertion::Claim { path, check } => {
                 f.claim = Some(path);
-                match check {
-                    ClaimCheck::Equals(v) => f.equals = Some(v),
-                    ClaimCheck::Contains(v) => f.contains = Some(v),
-                    ClaimCheck::Matches(p) => f.matches = Some(p),
-                    ClaimCheck::Exists => f.exists = Some(true),
-                    ClaimCheck::Absent => f.exists = Some(false),
-                }
+                f.set_check(check);
+            }
+            Assertion::Response { path, check } => {
+                f.response = Some(path);
+                f.set_check(check);
             }
             Assertion::ScopeSubsetOf(s) => f.scope_subset_of = Some(s),
             Assertion::ScopeSubsetOfSubject => f.scope_subset_of_subject = Some(true),

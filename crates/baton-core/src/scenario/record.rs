@@ -110,6 +110,16 @@ pub struct StepRecord {
     /// For a repeated step, every call's timing and the counts.
     #[serde(default)]
     pub repeat: Option<RepeatStats>,
+    /// The step's token was opaque, so its claims (`introspection`) were read at this
+    /// introspection endpoint for its claim assertions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub introspected_at: Option<String>,
+    /// Standard parameters left out of the request on purpose (the step's `omit`): the request
+    /// was deliberately malformed, a negative test.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<String>>", optional)]
+    pub omitted: Vec<String>,
 }
 
 /// What a repeated step's calls did. The step's token and response are the first call's.

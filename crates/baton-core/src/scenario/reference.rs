@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value as Json;
 
-use crate::scenario::model::{Action, Collection, Scenario, Step};
+use crate::scenario::model::{Action, Assertion, ClaimCheck, Collection, Scenario, Step};
 use crate::scenario::secrets::SecretSource;
 use crate::secret::Secret;
 
@@ -469,7 +469,20 @@ pub fn check_scenario(
                 },
             ));
         }
-        for (field, kind, text) in step_fields(step) {
+        let assertion_fields = step.assertions.iter().enumerate().flat_map(|(n, a)| {
+            assertion_texts(a).into_iter().map(move |(name, text)| {
+                (
+                    format!("assertion {} ({name})", n.saturating_add(1)),
+                    FieldKind::Plain,
+                    text,
+                )
+            })
+        });
+        let fields: Vec<(String, FieldKind, &str)> = step_fields(step)
+            .into_iter()
+            .chain(assertion_fields)
+            .collect();
+        for (field, kind, text) in fields {
             let parts = parse_template(text).map_err(|p| at(step, Some(field.clone()), p))?;
             for part in parts {
                 let Part::Ref { written, reference } = part else {
@@ -628,6 +641,56 @@ fn check_client(
     Ok(())
 }
 
+/// The values of an assertion that may hold references, each named as in the file (`equals`,
+/// `act_chain`): a claim's or response member's expected value, an error code, scopes, an
+/// audience, the actors of a chain. Paths (`claim`, `response`) are never templates.
+pub fn assertion_texts(a: &Assertion) -> Vec<(&'static str, &str)> {
+    fn json_texts<'a>(name: &'static str, v: &'a Json, out: &mut Vec<(&'static str, &'a str)>) {
+        match v {
+            Json::String(s) => out.push((name, s.as_str())),
+            Json::Array(items) => items.iter().for_each(|i| json_texts(name, i, out)),
+            Json::Object(map) => map.values().for_each(|i| json_texts(name, i, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    match a {
+        Assertion::Error(e) => out.push(("error", e.as_str())),
+        Assertion::Claim { check, .. } | Assertion::Response { check, .. } => match check {
+            ClaimCheck::Equals(v) => json_texts("equals", v, &mut out),
+            ClaimCheck::Contains(v) => json_texts("contains", v, &mut out),
+            ClaimCheck::Matches(p) => out.push(("matches", p.as_str())),
+            ClaimCheck::Exists | ClaimCheck::Absent => {}
+        },
+        Assertion::ScopeSubsetOf(scopes) => {
+            out.extend(scopes.iter().map(|s| ("scope_subset_of", s.as_str())));
+        }
+        Assertion::AudContains(a) => out.push(("aud_contains", a.as_str())),
+        Assertion::ActChain(actors) => {
+            out.extend(actors.iter().map(|s| ("act_chain", s.as_str())));
+        }
+        Assertion::Status(_)
+        | Assertion::ScopeSubsetOfSubject
+        | Assertion::SubPreserved
+        | Assertion::ActDepth(_)
+        | Assertion::NoFindingsAtOrAbove(_)
+        | Assertion::Unreachable
+        | Assertion::RoundTrips(_) => {}
+    }
+    out
+}
+
+/// The first `{{…}}` reference written in the assertion's values, if it has one.
+pub fn assertion_reference(a: &Assertion) -> Option<String> {
+    assertion_texts(a).into_iter().find_map(|(_, text)| {
+        let start = text.find("{{")?;
+        let end = text[start..]
+            .find("}}")
+            .map_or(text.len(), |e| start + e + 2);
+        Some(text[start..end].to_string())
+    })
+}
+
 /// What an earlier step produced, for references to it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StepOutputs {
@@ -670,6 +733,98 @@ impl Resolver<'_> {
     /// A value that may contain secrets; it is kept in a [`Secret`].
     pub fn secret(&self, text: &str) -> Result<Secret, Unavailable> {
         self.resolve(text, true).map(|(r, _)| Secret::new(r.text))
+    }
+
+    /// An assertion with the references in its values resolved. A value that is exactly one
+    /// `{{steps.ID.claims.PATH}}` becomes that claim as it is (a number stays a number, an
+    /// array an array); in `matches`, a resolved value is matched literally, not as a pattern.
+    pub fn assertion(&self, a: &Assertion) -> Result<Assertion, Unavailable> {
+        let text = |t: &str| self.plain(t).map(|r| r.text);
+        let texts = |v: &[String]| v.iter().map(|t| text(t)).collect::<Result<Vec<_>, _>>();
+        let check = |c: &ClaimCheck| -> Result<ClaimCheck, Unavailable> {
+            Ok(match c {
+                ClaimCheck::Equals(v) => ClaimCheck::Equals(self.json(v)?),
+                ClaimCheck::Contains(v) => ClaimCheck::Contains(self.json(v)?),
+                ClaimCheck::Matches(p) => ClaimCheck::Matches(self.pattern(p)?),
+                ClaimCheck::Exists => ClaimCheck::Exists,
+                ClaimCheck::Absent => ClaimCheck::Absent,
+            })
+        };
+        Ok(match a {
+            Assertion::Error(e) => Assertion::Error(text(e)?),
+            Assertion::Claim { path, check: c } => Assertion::Claim {
+                path: path.clone(),
+                check: check(c)?,
+            },
+            Assertion::Response { path, check: c } => Assertion::Response {
+                path: path.clone(),
+                check: check(c)?,
+            },
+            Assertion::ScopeSubsetOf(s) => Assertion::ScopeSubsetOf(texts(s)?),
+            Assertion::AudContains(a) => Assertion::AudContains(text(a)?),
+            Assertion::ActChain(c) => Assertion::ActChain(texts(c)?),
+            other => other.clone(),
+        })
+    }
+
+    fn json(&self, v: &Json) -> Result<Json, Unavailable> {
+        Ok(match v {
+            Json::String(s) => {
+                let parts = parse_template(s).map_err(|p| Unavailable {
+                    written: s.clone(),
+                    reason: p.to_string(),
+                })?;
+                match parts.as_slice() {
+                    [
+                        Part::Ref {
+                            written,
+                            reference:
+                                Reference::Step {
+                                    step,
+                                    output: Output::Claim(path),
+                                },
+                        },
+                    ] => self
+                        .claim_value(step, path)
+                        .map_err(|reason| Unavailable {
+                            written: written.clone(),
+                            reason,
+                        })?
+                        .clone(),
+                    _ => Json::String(self.plain(s)?.text),
+                }
+            }
+            Json::Array(items) => Json::Array(
+                items
+                    .iter()
+                    .map(|i| self.json(i))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Json::Object(map) => Json::Object(
+                map.iter()
+                    .map(|(k, v)| Ok((k.clone(), self.json(v)?)))
+                    .collect::<Result<_, Unavailable>>()?,
+            ),
+            other => other.clone(),
+        })
+    }
+
+    /// A pattern whose references are replaced by their values, each escaped.
+    fn pattern(&self, p: &str) -> Result<String, Unavailable> {
+        let parts = parse_template(p).map_err(|e| Unavailable {
+            written: p.to_string(),
+            reason: e.to_string(),
+        })?;
+        let mut out = String::new();
+        for part in parts {
+            match part {
+                Part::Text(t) => out.push_str(&t),
+                Part::Ref { written, .. } => {
+                    out.push_str(&regex::escape(&self.plain(&written)?.text));
+                }
+            }
+        }
+        Ok(out)
     }
 
     fn resolve(&self, text: &str, allow_secrets: bool) -> Result<(Resolved, bool), Unavailable> {
@@ -750,18 +905,22 @@ impl Resolver<'_> {
                 .issued_token_type
                 .clone()
                 .ok_or_else(|| missing("issued_token_type")),
-            Output::Claim(path) => {
-                let claims = o
-                    .claims
-                    .as_ref()
-                    .ok_or_else(|| format!("step {step:?} has no token claims to read"))?;
-                match claim_at(claims, path) {
-                    Some(Json::String(s)) => Ok(s.clone()),
-                    Some(other) => Ok(other.to_string()),
-                    None => Err(format!("step {step:?}'s token has no claim {path:?}")),
-                }
-            }
+            Output::Claim(path) => match self.claim_value(step, path)? {
+                Json::String(s) => Ok(s.clone()),
+                other => Ok(other.to_string()),
+            },
         }
+    }
+
+    fn claim_value(&self, step: &str, path: &str) -> Result<&Json, String> {
+        let Some(o) = self.outputs.get(step) else {
+            return Err(format!("step {step:?} did not run"));
+        };
+        let claims = o
+            .claims
+            .as_ref()
+            .ok_or_else(|| format!("step {step:?} has no token claims to read"))?;
+        claim_at(claims, path).ok_or_else(|| format!("step {step:?}'s token has no claim {path:?}"))
     }
 }
 

@@ -188,6 +188,9 @@ pub fn cache_key(endpoint: &str, auth: &ClientAuth, request: &TokenRequest) -> C
     for (name, value) in &request.extra {
         put(name, value);
     }
+    for name in &request.omit {
+        put("omit", name);
+    }
     h.finalize().into()
 }
 

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use baton_core::request::{RESERVED, omittable};
 use baton_core::scenario::secrets::env_var_name;
 use baton_core::scenario::{Action, Client, Collection, ProbeSubject, TokenStep};
 use serde_json::Value as Json;
@@ -15,6 +16,8 @@ use super::error::{Item, Problem};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Seg {
     Key(&'static str),
+    /// A key the user chose (a parameter's name).
+    Name(String),
     Index(usize),
 }
 
@@ -29,7 +32,7 @@ pub(crate) struct Finding {
     pub problem: Problem,
 }
 
-use Seg::{Index, Key};
+use Seg::{Index, Key, Name};
 
 /// Every finding, in the order of the collection.
 pub(crate) fn check(c: &Collection) -> Vec<Finding> {
@@ -155,6 +158,25 @@ pub(crate) fn check(c: &Collection) -> Vec<Finding> {
                     },
                 });
             }
+            for (mut path, why) in request_problems(&step.action) {
+                let mut at = vec![
+                    Key("scenarios"),
+                    Index(i),
+                    Key("steps"),
+                    Index(j),
+                    Key(step.action.kind().as_str()),
+                ];
+                at.append(&mut path);
+                findings.push(Finding {
+                    at,
+                    first: None,
+                    problem: Problem::Request {
+                        step: step.id.clone(),
+                        scenario: scenario.id.clone(),
+                        why,
+                    },
+                });
+            }
             if let Action::Token(token) = &step.action
                 && let Some(password) = &token.password
                 && !is_secret_reference(password)
@@ -170,6 +192,105 @@ pub(crate) fn check(c: &Collection) -> Vec<Finding> {
     }
     check_probe(&mut findings, c, &server_ids, &client_ids);
     findings
+}
+
+/// What a token or exchange step's request would break, each with the path (within the action)
+/// of the value at fault: an empty required parameter, a standard parameter in `params`, an
+/// `omit` of something Baton does not send. A step that means it (a negative test) says so
+/// with `omit`.
+fn request_problems(action: &Action) -> Vec<(DocPath, String)> {
+    let (omit, params) = match action {
+        Action::Token(t) => (&t.omit, &t.params),
+        Action::Exchange(e) => (&e.omit, &e.params),
+        _ => return Vec::new(),
+    };
+    let mut problems = Vec::new();
+    let omitted = |name: &str| omit.iter().any(|o| o == name);
+    let negative_test = |name: &str| {
+        format!("to send such a request on purpose (a negative test), write omit = [\"{name}\"]")
+    };
+    if let Action::Token(t) = action
+        && t.grant.is_interactive()
+        && !omit.is_empty()
+    {
+        problems.push((
+            vec![Key("omit")],
+            format!(
+                "`omit` applies to requests Baton builds; a {} step's requests are made by the sign-in",
+                t.grant.as_str()
+            ),
+        ));
+    }
+    for (n, name) in omit.iter().enumerate() {
+        if !omittable().contains(&name.as_str()) {
+            let why = if RESERVED.contains(&name.as_str()) {
+                format!(
+                    "omit names {name:?}: client authentication follows the client's `auth`, and cannot be omitted"
+                )
+            } else {
+                format!(
+                    "omit names {name:?}, which is not a standard parameter; it can omit {}",
+                    omittable().join(", ")
+                )
+            };
+            problems.push((vec![Key("omit"), Index(n)], why));
+        }
+    }
+    for name in params.keys() {
+        let at = vec![Key("params"), Name(name.clone())];
+        if name.trim().is_empty() {
+            problems.push((at, "params has a parameter with an empty name".to_owned()));
+        } else if RESERVED.contains(&name.as_str()) && !omitted(name) {
+            let why = if omittable().contains(&name.as_str()) {
+                format!(
+                    "params.{name} is a standard parameter, which Baton sends itself from the step's own fields; to send your own value instead (a negative test), also write omit = [\"{name}\"]"
+                )
+            } else {
+                format!(
+                    "params.{name}: client authentication follows the client's `auth`, not a parameter"
+                )
+            };
+            problems.push((at, why));
+        }
+    }
+    if let Action::Exchange(e) = action {
+        for (field, value) in [
+            ("subject_token", &e.subject_token),
+            ("subject_token_type", &e.subject_token_type),
+        ] {
+            if value.trim().is_empty() && !omitted(field) {
+                problems.push((
+                    vec![Key(field)],
+                    format!(
+                        "{field} is empty, and RFC 8693 §2.1 requires it; {}",
+                        negative_test(field)
+                    ),
+                ));
+            }
+        }
+        let pair = [
+            ("actor_token", &e.actor_token, "actor_token_type"),
+            ("actor_token_type", &e.actor_token_type, "actor_token"),
+        ];
+        for (field, value, other) in pair {
+            let given = value.as_deref().is_some_and(|v| !v.trim().is_empty());
+            let other_given = match other {
+                "actor_token" => e.actor_token.as_deref(),
+                _ => e.actor_token_type.as_deref(),
+            }
+            .is_some_and(|v| !v.trim().is_empty());
+            if given && !other_given && !omitted(other) {
+                problems.push((
+                    vec![Key(field)],
+                    format!(
+                        "{field} is given without {other}, and RFC 8693 §2.1 requires both or neither; {}",
+                        negative_test(other)
+                    ),
+                ));
+            }
+        }
+    }
+    problems
 }
 
 /// `[probe]`: its server and every client it names are the collection's, and the subject's

@@ -185,6 +185,15 @@ pub enum Problem {
         env_var: String,
     },
 
+    /// A request a step would build that breaks the protocol (an empty required parameter, a
+    /// standard parameter sent through `params`) without the step saying so with `omit`.
+    #[error("step {step:?} of scenario {scenario:?}: {why}")]
+    Request {
+        step: String,
+        scenario: String,
+        why: String,
+    },
+
     /// A value TOML cannot hold (a JSON null in a claim assertion).
     #[error(
         "{what} holds null, which a TOML file cannot hold; use `exists = false` for a claim that must be absent"

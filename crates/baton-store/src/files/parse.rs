@@ -90,6 +90,7 @@ fn span_of(root: &Spanned<DeTable<'_>>, path: &DocPath) -> Range<usize> {
     for seg in path {
         let value = match seg {
             Seg::Key(k) => table.and_then(|t| t.get(*k)),
+            Seg::Name(k) => table.and_then(|t| t.get(k.as_str())),
             Seg::Index(i) => array.and_then(|a| a.get(*i)),
         };
         let Some(value) = value else { break };

@@ -44,6 +44,7 @@ pub fn scenario(id: &str, name: &str, steps: usize) -> Scenario {
             resource: vec![],
             scope: Some("orders:read".into()),
             params: BTreeMap::new(),
+            omit: Vec::new(),
         }),
         assertions: vec![Assertion::Status(200)],
         retry: None,
@@ -67,6 +68,7 @@ pub fn scenario(id: &str, name: &str, steps: usize) -> Scenario {
                 resource: vec![],
                 scope: None,
                 params: BTreeMap::new(),
+                omit: Vec::new(),
             }),
             assertions: vec![Assertion::Claim {
                 path: "act.sub".into(),

@@ -60,6 +60,7 @@ fn subjects() -> [ProbeSubject; 2] {
             resource: vec![],
             scope: Some("profile documents:read".into()),
             params: BTreeMap::from([("tenant".to_string(), "acme".to_string())]),
+            omit: Vec::new(),
         }),
         ProbeSubject::Given(GivenToken {
             token: "{{env.subject}}".into(),

@@ -82,6 +82,7 @@ function cleanToken(a: TokenStep): TokenStep {
     resource: list(a.resource),
     scope: text(a.scope),
     params: map(a.params),
+    omit: list(a.omit),
   });
 }
 
@@ -97,6 +98,7 @@ function cleanExchange(a: ExchangeStep): ExchangeStep {
     resource: list(a.resource),
     scope: text(a.scope),
     params: map(a.params),
+    omit: list(a.omit),
   });
 }
 
