@@ -183,8 +183,15 @@ fn an_extreme_lifetime_does_not_overflow() {
         &jwt(json!({"iat": i64::MIN, "exp": i64::MAX})),
         &jwt(json!({"iat": 0, "exp": i64::MAX})),
     );
+    // Times before year 1 or after year 9999 are named as out of range, never computed with.
     assert_eq!(d.lifetime.before, None);
-    assert_eq!(d.lifetime.after, Some(i64::MAX));
+    assert_eq!(d.lifetime.after, None);
+    let d = token_diff(
+        &jwt(json!({"iat": 0, "exp": 3600})),
+        &jwt(json!({"iat": 0, "exp": 253_402_300_799_i64})),
+    );
+    assert_eq!(d.lifetime.before, Some(3600));
+    assert_eq!(d.lifetime.after, Some(253_402_300_799));
 }
 
 #[test]
