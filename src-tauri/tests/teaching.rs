@@ -9,9 +9,7 @@ use std::time::Duration;
 
 use baton_app::commands;
 use baton_app::file_grants::FilePurpose;
-use baton_app::views::{
-    CollectionProgress, DiagramFormat, LabOutcome, RunPhase, ScenarioStatus, SecretLocation,
-};
+use baton_app::views::{CollectionProgress, LabOutcome, RunPhase, ScenarioStatus, SecretLocation};
 use baton_app::{AppState, IpcErrorCode};
 use baton_core::scenario::Collection;
 use baton_core::scenario::{Assertion, ClaimCheck};
