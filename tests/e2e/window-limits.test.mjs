@@ -19,18 +19,23 @@ after(async () => {
   await app?.stop();
 });
 
-/** Sends one IPC command from the window, as any script in it could; its answer or its refusal. */
-function invoke(browser, cmd, args) {
-  return browser.executeAsync(
-    (cmd, args, done) => {
-      window.__TAURI_INTERNALS__.invoke(cmd, args).then(
-        (value) => done({ ok: true, value }),
-        (error) => done({ ok: false, error: typeof error === "string" ? error : JSON.stringify(error) }),
-      );
-    },
-    cmd,
-    args,
-  );
+/** Sends one IPC command from the window, as any script in it could; its answer or its refusal.
+ * WebKitWebDriver reports a rejected command as a script error, so that is a refusal too. */
+async function invoke(browser, cmd, args) {
+  try {
+    return await browser.executeAsync(
+      (cmd, args, done) => {
+        window.__TAURI_INTERNALS__.invoke(cmd, args).then(
+          (value) => done({ ok: true, value }),
+          (error) => done({ ok: false, error: typeof error === "string" ? error : JSON.stringify(error) }),
+        );
+      },
+      cmd,
+      args,
+    );
+  } catch (e) {
+    return { ok: false, error: String(e?.message ?? e) };
+  }
 }
 
 test("a path sent from the window is neither written nor read", async () => {
