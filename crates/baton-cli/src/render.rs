@@ -189,7 +189,8 @@ fn jwt_summary(out: &mut String, jwt: &Jwt, now: i64) {
             name,
             jwt.checked_time(name).map(|t| match t {
                 Ok(t) => timestamp::describe(name, t, now),
-                Err(out_of_range) => out_of_range.to_string(),
+                // The claim's name is the line's label already.
+                Err(e) => format!("{} is out of range ({})", e.value, e.side.describe()),
             }),
         );
     }

@@ -31,7 +31,7 @@ pub enum Side {
 }
 
 impl Side {
-    fn describe(self) -> &'static str {
+    pub fn describe(self) -> &'static str {
         match self {
             Side::BeforeYear1 => "before year 1",
             Side::AfterYear9999 => "after year 9999",
