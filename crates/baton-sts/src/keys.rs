@@ -1,10 +1,12 @@
 //! The lab's signing key (fresh per start, or fixed in deterministic mode) and the public keys
 //! of `private_key_jwt` clients.
 
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{self as lc, ParsedPublicKey};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::jwk::{Jwk, ThumbprintHash};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{Algorithm, DecodingKey, Header, Validation};
 use serde_json::{Map, Value, json};
 
 use crate::policy::SigningAlg;
@@ -22,17 +24,62 @@ pub enum KeyError {
     #[error("cannot create the lab's {alg} signing key: {reason}")]
     Create { alg: &'static str, reason: String },
     #[error("cannot sign a token: {0}")]
-    Sign(#[source] jsonwebtoken::errors::Error),
+    Sign(String),
     /// The HTTPS lab's CA or server certificate could not be made.
     #[error("cannot create the lab's TLS certificates: {reason}")]
     Tls { reason: String },
 }
 
+/// How the lab's private key signs. Parsed once, when the lab starts: every token the lab
+/// issues is signed here, so nothing is decoded or derived per signature.
+enum Signer {
+    /// ES256 with RFC 6979 nonces: the same input gives the same signature, which deterministic
+    /// mode needs to make byte-identical tokens (AWS-LC's ECDSA draws a random nonce).
+    Es256Deterministic(p256::ecdsa::SigningKey),
+    /// ES256 with a random nonce (AWS-LC, assembly-backed).
+    Es256(lc::EcdsaKeyPair),
+    /// Ed25519 and RSA PKCS#1 v1.5 are deterministic by construction.
+    Ed25519(lc::Ed25519KeyPair),
+    Rs256(lc::RsaKeyPair),
+}
+
+impl Signer {
+    /// The raw signature: `r || s` for ECDSA, as JWS (RFC 7518 §3.4) and XML-DSig 1.1 want it.
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
+        let fail = |what: &str| KeyError::Sign(format!("the {what} signer refused the message"));
+        match self {
+            Signer::Es256Deterministic(key) => {
+                let (signature, _) = key
+                    .sign_recoverable(message)
+                    .map_err(|e| KeyError::Sign(e.to_string()))?;
+                Ok(signature.to_bytes().to_vec())
+            }
+            Signer::Es256(key) => key
+                .sign(&SystemRandom::new(), message)
+                .map(|s| s.as_ref().to_vec())
+                .map_err(|_| fail("ES256")),
+            Signer::Ed25519(key) => Ok(key.sign(message).as_ref().to_vec()),
+            Signer::Rs256(key) => {
+                let mut signature = vec![0; key.public_modulus_len()];
+                key.sign(
+                    &lc::RSA_PKCS1_SHA256,
+                    &SystemRandom::new(),
+                    message,
+                    &mut signature,
+                )
+                .map_err(|_| fail("RS256"))?;
+                Ok(signature)
+            }
+        }
+    }
+}
+
 /// The key the lab signs every token with.
 pub(crate) struct SigningKey {
     alg: Algorithm,
-    encoding: EncodingKey,
-    decoding: DecodingKey,
+    signer: Signer,
+    /// The public key, parsed once, that checks the lab's own tokens (AWS-LC).
+    verifier: ParsedPublicKey,
     kid: String,
     /// The public JWK as served at `/jwks`.
     public_jwk: Value,
@@ -53,7 +100,7 @@ impl SigningKey {
             alg: alg.as_str(),
             reason,
         };
-        let (jws_alg, encoding, public, public_raw) = match alg {
+        let (jws_alg, signer, public, public_raw) = match alg {
             SigningAlg::ES256 => {
                 use p256::pkcs8::EncodePrivateKey;
                 let secret = if deterministic {
@@ -61,7 +108,6 @@ impl SigningKey {
                 } else {
                     p256::SecretKey::random(&mut rand::rngs::OsRng)
                 };
-                let der = secret.to_pkcs8_der().map_err(|e| fail(e.to_string()))?;
                 let point = p256::elliptic_curve::sec1::ToEncodedPoint::to_encoded_point(
                     &secret.public_key(),
                     false,
@@ -70,26 +116,33 @@ impl SigningKey {
                     return Err(fail("the public key has no affine coordinates".to_owned()));
                 };
                 let public = json!({ "kty": "EC", "crv": "P-256", "x": b64(x), "y": b64(y) });
-                (
-                    Algorithm::ES256,
-                    EncodingKey::from_ec_der(der.as_bytes()),
-                    public,
-                    point.as_bytes().to_vec(),
-                )
+                let signer = if deterministic {
+                    Signer::Es256Deterministic(p256::ecdsa::SigningKey::from(&secret))
+                } else {
+                    let der = secret.to_pkcs8_der().map_err(|e| fail(e.to_string()))?;
+                    Signer::Es256(
+                        lc::EcdsaKeyPair::from_pkcs8(
+                            &lc::ECDSA_P256_SHA256_FIXED_SIGNING,
+                            der.as_bytes(),
+                        )
+                        .map_err(|e| fail(e.to_string()))?,
+                    )
+                };
+                (Algorithm::ES256, signer, public, point.as_bytes().to_vec())
             }
             SigningAlg::EdDSA => {
-                use ed25519_dalek::pkcs8::EncodePrivateKey;
                 let signing = if deterministic {
                     ed25519_dalek::SigningKey::from_bytes(DEMO_ED25519_SEED)
                 } else {
                     ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng)
                 };
-                let der = signing.to_pkcs8_der().map_err(|e| fail(e.to_string()))?;
                 let x = signing.verifying_key().to_bytes();
                 let public = json!({ "kty": "OKP", "crv": "Ed25519", "x": b64(&x) });
+                let signer = lc::Ed25519KeyPair::from_seed_and_public_key(&signing.to_bytes(), &x)
+                    .map_err(|e| fail(e.to_string()))?;
                 (
                     Algorithm::EdDSA,
-                    EncodingKey::from_ed_der(der.as_bytes()),
+                    Signer::Ed25519(signer),
                     public,
                     x.to_vec(),
                 )
@@ -114,16 +167,24 @@ impl SigningKey {
                 let public_der =
                     rsa::pkcs1::EncodeRsaPublicKey::to_pkcs1_der(&private.to_public_key())
                         .map_err(|e| fail(e.to_string()))?;
+                let signer =
+                    lc::RsaKeyPair::from_der(der.as_bytes()).map_err(|e| fail(e.to_string()))?;
                 (
                     Algorithm::RS256,
-                    EncodingKey::from_rsa_der(der.as_bytes()),
+                    Signer::Rs256(signer),
                     public,
                     public_der.as_bytes().to_vec(),
                 )
             }
         };
         let jwk: Jwk = serde_json::from_value(public.clone()).map_err(|e| fail(e.to_string()))?;
-        let decoding = DecodingKey::from_jwk(&jwk).map_err(|e| fail(e.to_string()))?;
+        let verification: &'static dyn lc::VerificationAlgorithm = match jws_alg {
+            Algorithm::ES256 => &lc::ECDSA_P256_SHA256_FIXED,
+            Algorithm::EdDSA => &lc::ED25519,
+            _ => &lc::RSA_PKCS1_2048_8192_SHA256,
+        };
+        let verifier =
+            ParsedPublicKey::new(verification, &public_raw).map_err(|e| fail(e.to_string()))?;
         // RFC 7638 thumbprint: the kid changes exactly when the key does.
         let kid = jwk
             .thumbprint(ThumbprintHash::SHA256)
@@ -136,8 +197,8 @@ impl SigningKey {
         }
         let mut key = SigningKey {
             alg: jws_alg,
-            encoding,
-            decoding,
+            signer,
+            verifier,
             kid,
             public_jwk,
             public_raw,
@@ -154,20 +215,12 @@ impl SigningKey {
     /// Signs `message` with the lab's key: ECDSA as `r || s` (as JWS and XML-DSig 1.1 want it),
     /// RSA PKCS#1 v1.5 or Ed25519, each over SHA-256 (Ed25519 over the message).
     pub(crate) fn sign_raw(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
-        let b64url = jsonwebtoken::crypto::sign(message, &self.encoding, self.alg)
-            .map_err(KeyError::Sign)?;
-        base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(b64url)
-            .map_err(|e| KeyError::Create {
-                alg: "signature",
-                reason: e.to_string(),
-            })
+        self.signer.sign(message)
     }
 
     /// Checks a signature [`sign_raw`](Self::sign_raw) made.
     pub(crate) fn verify_raw(&self, message: &[u8], signature: &[u8]) -> bool {
-        jsonwebtoken::crypto::verify(&b64(signature), message, &self.decoding, self.alg)
-            .unwrap_or(false)
+        self.verifier.verify_sig(message, signature).is_ok()
     }
 
     pub(crate) fn public_jwk(&self) -> &Value {
@@ -179,11 +232,22 @@ impl SigningKey {
     }
 
     /// Signs `claims` with header `typ` (`at+jwt` for access tokens, `JWT` otherwise).
+    /// The JWS compact serialisation (RFC 7515 §7.1), its header written as jsonwebtoken writes
+    /// one, so tokens are the same bytes as before the lab signed them itself.
     pub(crate) fn sign(&self, typ: &str, claims: &Map<String, Value>) -> Result<String, KeyError> {
         let mut header = Header::new(self.alg);
         header.typ = Some(typ.to_owned());
         header.kid = Some(self.kid.clone());
-        jsonwebtoken::encode(&header, claims, &self.encoding).map_err(KeyError::Sign)
+        let json = |what: &str, e: serde_json::Error| KeyError::Sign(format!("its {what}: {e}"));
+        let header = serde_json::to_vec(&header).map_err(|e| json("header", e))?;
+        let claims = serde_json::to_vec(claims).map_err(|e| json("claims", e))?;
+        let mut token = b64(&header);
+        token.push('.');
+        URL_SAFE_NO_PAD.encode_string(&claims, &mut token);
+        let signature = self.signer.sign(token.as_bytes())?;
+        token.push('.');
+        URL_SAFE_NO_PAD.encode_string(&signature, &mut token);
+        Ok(token)
     }
 
     /// Checks the signature (and that `alg` is the lab's) and returns the header and claims.
@@ -205,15 +269,62 @@ impl SigningKey {
                 self.kid
             ));
         }
-        let data = jsonwebtoken::decode::<Map<String, Value>>(
-            token,
-            &self.decoding,
-            &unchecked_time(self.alg),
-        )
-        .map_err(|e| describe_jwt_error(&e))?;
-        Ok((data.header, data.claims))
+        // The shape check above found three parts.
+        let (signing_input, signature) = token.rsplit_once('.').ok_or(NOT_COMPACT)?;
+        let (_, payload) = signing_input.split_once('.').ok_or(NOT_COMPACT)?;
+        let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| NOT_BASE64)?;
+        if self
+            .verifier
+            .verify_sig(signing_input.as_bytes(), &signature)
+            .is_err()
+        {
+            return Err("its signature does not verify".to_owned());
+        }
+        let payload = URL_SAFE_NO_PAD.decode(payload).map_err(|_| NOT_BASE64)?;
+        let claims = serde_json::from_slice::<Map<String, Value>>(&payload)
+            .map_err(|_| "its header or claims are not a JSON object".to_owned())?;
+        Ok((header, claims))
     }
 }
+
+/// The time the cryptography of one delegation exchange takes with the lab's ES256 key and
+/// backend, on one core: two verifications (the subject and the actor token) and one signature
+/// (the issued token), averaged over `rounds`. For the load benchmark (`scripts/bench-lab.sh`),
+/// which sets it beside the CPU time the lab spends per exchange.
+#[doc(hidden)]
+pub fn exchange_crypto_cost(
+    deterministic: bool,
+    rounds: u32,
+) -> Result<std::time::Duration, KeyError> {
+    let key = SigningKey::create(SigningAlg::ES256, deterministic)?;
+    let mut claims = Map::new();
+    claims.insert("iss".into(), json!("https://lab.baton.test"));
+    claims.insert("sub".into(), json!("bob"));
+    claims.insert("aud".into(), json!(["flight-agent"]));
+    claims.insert("exp".into(), json!(1_800_000_000u64));
+    claims.insert("act".into(), json!({ "sub": "planner-agent" }));
+    let token = key.sign("at+jwt", &claims)?;
+    let (input, _) = token
+        .rsplit_once('.')
+        .ok_or_else(|| KeyError::Sign("the token has no signature".into()))?;
+    let signature = key.sign_raw(input.as_bytes())?;
+    let rounds = rounds.max(1);
+    let started = std::time::Instant::now();
+    for _ in 0..rounds {
+        for _ in 0..2 {
+            if !key.verify_raw(std::hint::black_box(input.as_bytes()), &signature) {
+                return Err(KeyError::Sign(
+                    "the lab's own signature does not verify".into(),
+                ));
+            }
+        }
+        std::hint::black_box(key.sign_raw(std::hint::black_box(input.as_bytes()))?);
+    }
+    Ok(started.elapsed() / rounds)
+}
+
+const NOT_COMPACT: &str = "it is not a JWS compact serialisation (three base64url parts)";
+const NOT_BASE64: &str = "it is not valid base64url";
 
 /// A validation that checks only the signature and algorithm: the lab checks `exp`, `iss` and
 /// `aud` itself, with its own clock (which is fixed in deterministic mode).

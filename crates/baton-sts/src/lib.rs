@@ -78,7 +78,7 @@ pub use connection::{
 pub use demo::{SELF_SIGNED_APP_CERTIFICATE_PEM, SELF_SIGNED_APP_KEY_PEM};
 pub use errors::StsError;
 pub use faults::{Faults, MAX_CLOCK_SKEW_SECS, MAX_LATENCY_MS, MAX_RETRY_AFTER_SECS};
-pub use keys::KeyError;
+pub use keys::{KeyError, exchange_crypto_cost};
 pub use log::{LOG_FIELD_MAX_CHARS, REQUEST_LOG_CAPACITY, RequestLogEntry, RequestOutcome};
 pub use policy::{
     Audience, CertificateSubject, Check, Checks, Client, ClientAuth, Grant, MayAct, Policy,
