@@ -417,6 +417,7 @@ impl AppState {
             environment,
             overrides: self.overrides(),
             secrets: self.secrets.clone(),
+            data: None,
         }
     }
 

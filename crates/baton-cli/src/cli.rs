@@ -127,6 +127,23 @@ pub struct RunArgs {
     /// Refresh tokens are always masked. Runs saved in the store keep their tokens.
     #[arg(long)]
     pub redact_tokens: bool,
+    /// Run this many scenarios at once (1–256). A scenario's steps stay in order; the output
+    /// and the reports keep the collection's order, as if run one by one. Scenarios with a `lab`
+    /// step or a user's sign-in run alone.
+    #[arg(long, default_value_t = 1, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: u16,
+    /// Run the scenarios once per row of this file: CSV with a header line, or a JSON array of
+    /// objects. {{data.NAME}} is the row's NAME column; each run is reported with its row.
+    #[arg(long, value_name = "FILE")]
+    pub iteration_data: Option<PathBuf>,
+    /// Stop at the first scenario that fails: no further scenario is started (those already
+    /// running with --jobs finish and are reported).
+    #[arg(long)]
+    pub bail: bool,
+    /// How long each request may take before it counts as no answer: 30, 30s or 500ms.
+    #[arg(long, default_value = "30s", value_parser = duration, value_name = "DURATION")]
+    pub timeout: std::time::Duration,
 }
 
 #[derive(Debug, Args)]
@@ -540,9 +557,52 @@ pub fn byte_size(text: &str) -> Result<u64, String> {
     Ok(bytes)
 }
 
+/// `30`, `30s`, `500ms`: a request timeout, from 1 ms to an hour (seconds when no unit).
+pub fn duration(text: &str) -> Result<std::time::Duration, String> {
+    let t = text.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(digits);
+    let bad = || format!("{text:?} is not a duration like 30, 30s or 500ms");
+    let n: u64 = number.parse().map_err(|_| bad())?;
+    let ms = match unit.trim() {
+        "" | "s" => n.checked_mul(1000),
+        "ms" => Some(n),
+        _ => return Err(bad()),
+    };
+    match ms {
+        Some(0) => {
+            Err("a timeout of 0 would refuse every answer; give one like 30s or 500ms".into())
+        }
+        Some(ms) if ms <= 3_600_000 => Ok(std::time::Duration::from_millis(ms)),
+        _ => Err(format!(
+            "{text:?} is longer than an hour, the longest timeout Baton waits"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::byte_size;
+    use super::{byte_size, duration};
+    use std::time::Duration;
+
+    #[test]
+    fn durations_in_seconds_or_milliseconds() {
+        assert_eq!(duration("30"), Ok(Duration::from_secs(30)));
+        assert_eq!(duration("5s"), Ok(Duration::from_secs(5)));
+        assert_eq!(duration("500ms"), Ok(Duration::from_millis(500)));
+        assert!(duration("0").unwrap_err().contains("refuse every answer"));
+        assert!(duration("5m").unwrap_err().contains("not a duration"));
+        assert!(
+            duration("3601s")
+                .unwrap_err()
+                .contains("longer than an hour")
+        );
+        assert!(
+            duration("99999999999999999999")
+                .unwrap_err()
+                .contains("not a duration")
+        );
+    }
 
     #[test]
     fn byte_sizes_with_units() {

@@ -215,6 +215,7 @@ fn options(lab: &StsHandle, extra: &[(&str, &str)]) -> RunOptions {
         environment: None,
         overrides,
         secrets: Arc::new(secrets),
+        data: None,
     }
 }
 

@@ -307,8 +307,8 @@ pub enum TransportError {
     InvalidUrl { url: String, reason: String },
     #[error("could not connect to {url}: {reason}")]
     Unreachable { url: String, reason: String },
-    #[error("no response from {url} within {seconds} s (the timeout can be raised)")]
-    Timeout { url: String, seconds: u64 },
+    #[error("no response from {url} within {} (the timeout can be raised)", wait_in_words(*millis))]
+    Timeout { url: String, millis: u64 },
     #[error("TLS failure talking to {url}: {reason}")]
     Tls { url: String, reason: String },
     #[error(
@@ -573,6 +573,17 @@ async fn read_body(mut response: reqwest::Response, limit: u64) -> Result<Vec<u8
     Ok(body)
 }
 
+/// `30 s`, `1.5 s`, `500 ms`: how long a request was given.
+fn wait_in_words(millis: u64) -> String {
+    if millis < 1000 {
+        format!("{millis} ms")
+    } else if millis.is_multiple_of(1000) {
+        format!("{} s", millis / 1000)
+    } else {
+        format!("{:.1} s", millis as f64 / 1000.0)
+    }
+}
+
 impl ReqwestClient {
     fn classify(&self, url: &str, e: &reqwest::Error) -> TransportError {
         let url = url.to_string();
@@ -580,7 +591,7 @@ impl ReqwestClient {
         if e.is_timeout() {
             return TransportError::Timeout {
                 url,
-                seconds: self.timeout.as_secs(),
+                millis: u64::try_from(self.timeout.as_millis()).unwrap_or(u64::MAX),
             };
         }
         if let Some(words) = tls::failure_in_words(e) {

@@ -141,6 +141,7 @@ fn options() -> RunOptions {
         environment: None,
         overrides: BTreeMap::new(),
         secrets: Arc::new(MapSecrets::default()),
+        data: None,
     }
 }
 

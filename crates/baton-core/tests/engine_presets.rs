@@ -74,6 +74,7 @@ fn an_unknown_preset_is_named_before_anything_is_sent() {
         environment: None,
         overrides: [("lab".to_string(), "http://127.0.0.1:9".to_string())].into(),
         secrets: std::sync::Arc::new(secrets),
+        data: None,
     };
     let err = Engine::check(&c, &c.scenarios[0], &options).unwrap_err();
     let text = err.to_string();

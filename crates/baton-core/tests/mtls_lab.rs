@@ -77,6 +77,7 @@ async fn run(lab: &StsHandle, scenario: &str, cert_cn: &str) -> StepRecord {
         environment: None,
         overrides: BTreeMap::from([("lab".into(), lab.base_url().to_string())]),
         secrets: Arc::new(secrets),
+        data: None,
     };
     let http = ReqwestClient::new(&HttpSettings {
         ca_pem: vec![lab.ca_pem().expect("a CA")],

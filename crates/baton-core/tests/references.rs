@@ -126,6 +126,7 @@ fn options(env: &str) -> RunOptions {
         environment: Some(env.into()),
         overrides: BTreeMap::new(),
         secrets: Arc::new(secrets),
+        data: None,
     }
 }
 

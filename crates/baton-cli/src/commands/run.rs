@@ -6,19 +6,22 @@
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use baton_core::http::{HttpSettings, ReqwestClient};
 use baton_core::report::{RunReport, junit};
 use baton_core::scenario::{
-    Chain, Collection, Engine, EnvSecrets, MapSecrets, Progress, RepeatStats, RunOptions,
-    RunRecord, SecretSource, StepRecord, StepStatus,
+    Action, Chain, Collection, DataRow, Engine, EnvSecrets, MapSecrets, Progress, RepeatStats,
+    RunOptions, RunRecord, Scenario, SecretSource, StepRecord, StepStatus, read_iteration_data,
 };
 use baton_core::{Clock, FixedClock, SystemClock};
 use baton_store::{Store, StoreSecrets, files};
 use baton_sts::{DETERMINISTIC_NOW, Policy, StsConfig, StsHandle, spawn};
 use indicatif::{ProgressBar, ProgressStyle};
+use tokio::sync::RwLock;
+use tokio::task::JoinSet;
 
 use crate::cli::RunArgs;
 use crate::commands::sts::start_domain_b;
@@ -39,6 +42,15 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     let (sources, opened) = load(&args.target, &store_file)?;
     let filter = scenario_filter(args.filter.as_deref())?;
     let vars = variables(&args.vars)?;
+    // One run of the collection per row of iteration data; one run without it.
+    let rows: Vec<Option<DataRow>> = match &args.iteration_data {
+        Some(path) => read_iteration_data(path)
+            .map_err(|e| usage(e.to_string()))?
+            .into_iter()
+            .map(Some)
+            .collect(),
+        None => vec![None],
+    };
 
     let lab = if args.sts {
         Some(Arc::new(
@@ -69,21 +81,33 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         environment: args.env.clone(),
         overrides: overrides(lab.as_deref(), vars),
         secrets: secrets(lab.as_deref(), store.as_ref(), &store_file),
+        data: None,
     };
 
-    // Everything is checked before the first request, so a typo costs nothing.
-    let mut plan: Vec<(&Source, usize)> = Vec::new();
-    for source in &sources {
-        for (i, scenario) in source.collection.scenarios.iter().enumerate() {
-            if filter
-                .as_ref()
-                .is_some_and(|f| !f.is_match(&scenario.id) && !f.is_match(&scenario.name))
-            {
-                continue;
+    // Everything is checked before the first request (every row of data too), so a typo
+    // costs nothing.
+    let mut plan: Vec<Job> = Vec::new();
+    for (row, data) in rows.iter().enumerate() {
+        let options = RunOptions {
+            data: data.clone(),
+            ..options.clone()
+        };
+        for (s, source) in sources.iter().enumerate() {
+            for (i, scenario) in source.collection.scenarios.iter().enumerate() {
+                if filter
+                    .as_ref()
+                    .is_some_and(|f| !f.is_match(&scenario.id) && !f.is_match(&scenario.name))
+                {
+                    continue;
+                }
+                Engine::check(&source.collection, scenario, &options)
+                    .map_err(|e| usage(format!("{}: {e}", source.origin)))?;
+                plan.push(Job {
+                    source: s,
+                    scenario: i,
+                    row,
+                });
             }
-            Engine::check(&source.collection, scenario, &options)
-                .map_err(|e| usage(format!("{}: {e}", source.origin)))?;
-            plan.push((source, i));
         }
     }
     if plan.is_empty() {
@@ -103,6 +127,7 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     // Baton trusts the lab's own CA when the lab serves HTTPS.
     let http = ReqwestClient::new(&HttpSettings {
         ca_pem: lab.as_ref().and_then(|l| l.ca_pem()).into_iter().collect(),
+        timeout: args.timeout,
         ..HttpSettings::default()
     })
     .map_err(|e| usage(e.to_string()))?;
@@ -130,29 +155,43 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     }
     let total_steps: usize = plan
         .iter()
-        .map(|(s, i)| s.collection.scenarios[*i].steps.len())
+        .map(|j| {
+            sources[j.source].collection.scenarios[j.scenario]
+                .steps
+                .len()
+        })
         .sum();
-    let mut view = View::new(total_steps as u64);
     let started = Instant::now();
-    let mut records: Vec<RunRecord> = Vec::new();
-    for (source, i) in &plan {
-        let scenario = &source.collection.scenarios[*i];
-        let record = engine
-            .run(&source.collection, scenario, &options, &mut |p| view.on(p))
-            .await
-            .map_err(|e| usage(format!("{}: {e}", source.origin)))?;
-        view.scenario_done(&record);
-        if source.from_store
-            && let Some(store) = &store
-        {
-            store
-                .lock()
-                .map_err(|_| usage("the store is unusable after an earlier failure"))?
-                .save_run(&source.collection.name, &record)
-                .map_err(|e| usage(format!("the run could not be saved: {e}")))?;
-        }
-        records.push(record);
-    }
+    let shared = Arc::new(Shared {
+        sources,
+        rows,
+        engine,
+        options,
+        view: View::new(total_steps as u64),
+        exclusive: RwLock::new(()),
+        bailed: AtomicBool::new(false),
+    });
+    let outcome = run_plan(
+        &shared,
+        &plan,
+        usize::from(args.jobs),
+        args.bail,
+        |record, job| {
+            let source = &shared.sources[job.source];
+            if source.from_store
+                && let Some(store) = &store
+            {
+                store
+                    .lock()
+                    .map_err(|_| usage("the store is unusable after an earlier failure"))?
+                    .save_run(&source.collection.name, record)
+                    .map_err(|e| usage(format!("the run could not be saved: {e}")))?;
+            }
+            Ok(())
+        },
+    )
+    .await;
+    let view = &shared.view;
     view.finish();
     if let Some(lab) = lab {
         lab.shutdown().await;
@@ -160,13 +199,22 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
     if let Some(b) = lab_b {
         b.stop().await;
     }
+    let mut records = outcome?;
+    let not_started = plan.len().saturating_sub(records.len());
 
     // Reports may leave the machine: with --redact-tokens they hold no usable token.
     if args.redact_tokens {
         baton_core::redact::redact_runs(&mut records);
     }
     print!("{}", summary(&records, started.elapsed()));
-    let suite = sources
+    if not_started > 0 {
+        println!(
+            "--bail: stopped at the first failure; {not_started} of {} runs were not started",
+            plan.len()
+        );
+    }
+    let suite = shared
+        .sources
         .iter()
         .map(|s| s.collection.name.as_str())
         .collect::<Vec<_>>()
@@ -199,6 +247,149 @@ pub async fn run(args: RunArgs) -> Result<(), CliError> {
         })),
         None => Ok(()),
     }
+}
+
+/// One run of the plan: a scenario of a source, with a row of iteration data (or none).
+#[derive(Debug, Clone, Copy)]
+struct Job {
+    source: usize,
+    scenario: usize,
+    row: usize,
+}
+
+/// What every running scenario shares.
+struct Shared {
+    sources: Vec<Source>,
+    rows: Vec<Option<DataRow>>,
+    engine: Engine,
+    options: RunOptions,
+    view: View,
+    /// Scenarios that change the lab or need a person take it for writing: they run alone.
+    exclusive: RwLock<()>,
+    /// Set by --bail at the first failure: no further scenario starts.
+    bailed: AtomicBool,
+}
+
+impl Shared {
+    fn scenario(&self, job: Job) -> &Scenario {
+        &self.sources[job.source].collection.scenarios[job.scenario]
+    }
+
+    /// The scenario's id, with its row of data when the run has iteration data.
+    fn label(&self, job: Job) -> String {
+        let id = &self.scenario(job).id;
+        match &self.rows[job.row] {
+            Some(row) => format!("{id} [{}]", row.origin),
+            None => id.clone(),
+        }
+    }
+}
+
+/// A scenario that changes the lab (a `lab` step) or signs a person in cannot share the run
+/// with others: the lab's faults would reach them, and two sign-ins would share a terminal.
+fn runs_alone(scenario: &Scenario) -> bool {
+    scenario.steps.iter().any(|step| match &step.action {
+        Action::Lab(_) => true,
+        Action::Token(t) => t.grant.is_interactive(),
+        _ => false,
+    })
+}
+
+/// Runs `plan` with up to `jobs` scenarios at once and returns the records in the plan's order.
+/// `finished` sees each record in that order as soon as every earlier one is in (to save it).
+/// With `bail`, nothing starts after the first failure; the records stop where the plan did.
+async fn run_plan(
+    shared: &Arc<Shared>,
+    plan: &[Job],
+    jobs: usize,
+    bail: bool,
+    mut finished: impl FnMut(&RunRecord, Job) -> Result<(), CliError>,
+) -> Result<Vec<RunRecord>, CliError> {
+    let mut running = JoinSet::new();
+    let mut started = 0;
+    let mut done: BTreeMap<usize, RunRecord> = BTreeMap::new();
+    let mut records = Vec::with_capacity(plan.len());
+    loop {
+        while running.len() < jobs.max(1)
+            && started < plan.len()
+            && !shared.bailed.load(Ordering::SeqCst)
+        {
+            running.spawn(run_one(shared.clone(), started, plan[started]));
+            started += 1;
+        }
+        let Some(joined) = running.join_next().await else {
+            break;
+        };
+        let (index, result) =
+            joined.map_err(|e| usage(format!("a scenario's run stopped: {e}")))?;
+        let record = match result {
+            Ok(record) => record,
+            Err(e) => {
+                running.abort_all();
+                return Err(e);
+            }
+        };
+        if bail && !record.passed() {
+            shared.bailed.store(true, Ordering::SeqCst);
+        }
+        done.insert(index, record);
+        // Hand on every record whose predecessors are all in.
+        while let Some(record) = done.remove(&records.len()) {
+            finished(&record, plan[records.len()])?;
+            records.push(record);
+        }
+    }
+    Ok(records)
+}
+
+/// Runs one scenario of the plan; its lines reach the terminal in the plan's order.
+async fn run_one(
+    shared: Arc<Shared>,
+    index: usize,
+    job: Job,
+) -> (usize, Result<RunRecord, CliError>) {
+    let scenario = shared.scenario(job);
+    let alone = runs_alone(scenario);
+    let _alone = if alone {
+        Some(shared.exclusive.write().await)
+    } else {
+        None
+    };
+    let _together = if alone {
+        None
+    } else {
+        Some(shared.exclusive.read().await)
+    };
+    let source = &shared.sources[job.source];
+    let label = shared.label(job);
+    let options = match &shared.rows[job.row] {
+        Some(row) => RunOptions {
+            data: Some(row.clone()),
+            ..shared.options.clone()
+        },
+        None => shared.options.clone(),
+    };
+    let result = shared
+        .engine
+        .run(&source.collection, scenario, &options, &mut |p| {
+            shared.view.on(index, &label, p);
+        })
+        .await;
+    let result = match result {
+        Ok(mut record) => {
+            if let Some(row) = &shared.rows[job.row] {
+                record.scenario_id = label.clone();
+                record.scenario_name = format!("{} [{}]", record.scenario_name, row.origin);
+            }
+            shared.view.scenario_done(index, Some(&record));
+            Ok(record)
+        }
+        Err(e) => {
+            shared.view.scenario_done(index, None);
+            Err(usage(format!("{}: {e}", source.origin)))
+        }
+    };
+    (index, result)
 }
 
 /// The variables set on top of the environment: `lab` when the lab runs, then every `--var`
@@ -336,9 +527,20 @@ pub(crate) fn secrets(
     Arc::new(Chain(chain))
 }
 
-/// A progress bar on a terminal; plain lines otherwise (CI logs).
+/// A progress bar on a terminal; plain lines otherwise (CI logs). Lines come out in the plan's
+/// order even when scenarios run at once: a scenario's lines wait until every earlier one has
+/// finished; the bar counts every step as it ends.
 struct View {
     bar: Option<ProgressBar>,
+    order: Mutex<InOrder>,
+}
+
+/// Which run's lines go out now, and the lines of later runs held back until then.
+#[derive(Default)]
+struct InOrder {
+    next: usize,
+    /// Held lines of later runs, and whether that run has finished.
+    held: BTreeMap<usize, (Vec<String>, bool)>,
 }
 
 impl View {
@@ -351,50 +553,94 @@ impl View {
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });
-        View { bar }
-    }
-
-    fn on(&mut self, p: Progress<'_>) {
-        match p {
-            Progress::StepStarted { scenario, step, .. } => {
-                if let Some(bar) = &self.bar {
-                    bar.set_message(format!("{} / {}", scenario.id, step.id));
-                }
-            }
-            Progress::StepFinished {
-                scenario, record, ..
-            } => {
-                let line = format!(
-                    "  {} {} / {}{}{}",
-                    mark(record.status),
-                    scenario.id,
-                    record.id,
-                    calls_note(record),
-                    step_detail(record)
-                );
-                match &self.bar {
-                    Some(bar) => {
-                        if record.status != StepStatus::Passed {
-                            bar.println(line);
-                        }
-                        bar.inc(1);
-                    }
-                    None => eprintln!("{line}"),
-                }
-            }
+        View {
+            bar,
+            order: Mutex::new(InOrder::default()),
         }
     }
 
-    fn scenario_done(&self, record: &RunRecord) {
-        let line = format!(
-            "{} {}",
-            if record.passed() { "PASS" } else { "FAIL" },
-            record.scenario_name
-        );
+    fn print(&self, line: &str) {
         match &self.bar {
             Some(bar) => bar.println(line),
             None => eprintln!("{line}"),
         }
+    }
+
+    /// A line of run `index` (`finished`: its last): out now if that run is the earliest
+    /// unfinished one, else held until it is.
+    fn line(&self, index: usize, line: Option<String>, finished: bool) {
+        let Ok(mut order) = self.order.lock() else {
+            if let Some(line) = &line {
+                self.print(line);
+            }
+            return;
+        };
+        if index != order.next {
+            let held = order.held.entry(index).or_default();
+            held.0.extend(line);
+            held.1 |= finished;
+            return;
+        }
+        if let Some(line) = &line {
+            self.print(line);
+        }
+        if !finished {
+            return;
+        }
+        order.next += 1;
+        // Release the runs after it, up to one still running (whose lines then go out live).
+        loop {
+            let next = order.next;
+            let Some((lines, done)) = order.held.remove(&next) else {
+                break;
+            };
+            for l in &lines {
+                self.print(l);
+            }
+            if !done {
+                break;
+            }
+            order.next += 1;
+        }
+    }
+
+    fn on(&self, index: usize, label: &str, p: Progress<'_>) {
+        match p {
+            Progress::StepStarted { step, .. } => {
+                if let Some(bar) = &self.bar {
+                    bar.set_message(format!("{label} / {}", step.id));
+                }
+            }
+            Progress::StepFinished { record, .. } => {
+                let line = format!(
+                    "  {} {label} / {}{}{}",
+                    mark(record.status),
+                    record.id,
+                    calls_note(record),
+                    step_detail(record)
+                );
+                if let Some(bar) = &self.bar {
+                    bar.inc(1);
+                    // On a terminal only what went wrong gets a line of its own.
+                    if record.status == StepStatus::Passed {
+                        return;
+                    }
+                }
+                self.line(index, Some(line), false);
+            }
+        }
+    }
+
+    /// The run's closing line (none for a run that could not start), and the next run's turn.
+    fn scenario_done(&self, index: usize, record: Option<&RunRecord>) {
+        let line = record.map(|r| {
+            format!(
+                "{} {}",
+                if r.passed() { "PASS" } else { "FAIL" },
+                r.scenario_name
+            )
+        });
+        self.line(index, line, true);
     }
 
     fn finish(&self) {

@@ -332,6 +332,7 @@ impl ProbeSession {
             environment: self.environment.clone(),
             overrides: self.overrides.clone(),
             secrets: self.secrets.clone(),
+            data: None,
         };
         let record = engine
             .run(&self.collection, &scenario, &options, &mut |_| {})

@@ -33,7 +33,7 @@ use crate::scenario::record::{
 };
 use crate::scenario::record::{CallTiming, RepeatStats};
 use crate::scenario::reference::{
-    ResolveError, ResolvedEnv, Resolver, StepOutputs, Unavailable, check_scenario,
+    DataRow, ResolveError, ResolvedEnv, Resolver, StepOutputs, Unavailable, check_scenario,
     resolve_environment,
 };
 use crate::scenario::secrets::SecretSource;
@@ -45,12 +45,15 @@ use crate::token_type;
 use crate::verify::{Jwks, VerifyOptions, verify};
 
 /// What a run is given besides the scenario.
+#[derive(Clone)]
 pub struct RunOptions {
     /// The environment to use; the collection's first when `None`.
     pub environment: Option<String>,
     /// Variables set by the caller on top of the environment (`lab` when the lab runs).
     pub overrides: BTreeMap<String, String>,
     pub secrets: Arc<dyn SecretSource>,
+    /// The row of iteration data `{{data.NAME}}` reads (`baton run --iteration-data`).
+    pub data: Option<DataRow>,
 }
 
 /// What a run reports while it goes.
@@ -220,12 +223,13 @@ impl Engine {
         scenario: &Scenario,
         options: &RunOptions,
     ) -> Result<(), ResolveError> {
-        let env = resolve_environment(
+        let mut env = resolve_environment(
             collection,
             scenario,
             options.environment.as_deref(),
             &options.overrides,
         )?;
+        env.data.clone_from(&options.data);
         check_scenario(collection, scenario, &env, options.secrets.as_ref())
     }
 
@@ -238,12 +242,13 @@ impl Engine {
         options: &RunOptions,
         progress: &mut (dyn FnMut(Progress<'_>) + Send),
     ) -> Result<RunRecord, ResolveError> {
-        let env = resolve_environment(
+        let mut env = resolve_environment(
             collection,
             scenario,
             options.environment.as_deref(),
             &options.overrides,
         )?;
+        env.data.clone_from(&options.data);
         check_scenario(collection, scenario, &env, options.secrets.as_ref())?;
 
         let started_at = self.clock.now();

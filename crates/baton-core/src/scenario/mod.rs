@@ -5,6 +5,7 @@
 
 pub mod assert;
 pub mod compare;
+pub mod data;
 pub mod engine;
 pub mod graph;
 pub mod lab;
@@ -18,6 +19,7 @@ pub mod token_diff;
 
 pub use assert::{ClaimPath, ToCheck, check_all, claim_paths, recheck};
 pub use compare::{CompareError, CompareVariants, compare_tokens, variants};
+pub use data::{DataError, read_iteration_data};
 pub use engine::{Engine, Progress, RunOptions};
 pub use graph::{
     ChainHop, ChainPrincipal, DelegationChain, EdgeRole, ExchangeEdge, ExchangeKind, Graph,
@@ -35,7 +37,7 @@ pub use record::{
     AssertionOutcome, AttemptRecord, CallTiming, InputRole, InputToken, RepeatStats, RunOutcome,
     RunRecord, StepRecord, StepStatus, TokenRecord, VerificationRecord, percentile,
 };
-pub use reference::ResolveError;
+pub use reference::{DataRow, ResolveError};
 pub use secrets::{Chain, EnvSecrets, MapSecrets, SecretSource};
 pub use server::{ResolvedServerUrls, ServerError, resolve_server};
 pub use token_diff::{

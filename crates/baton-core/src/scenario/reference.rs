@@ -1,4 +1,5 @@
-//! `{{…}}` references: a later step uses earlier steps' outputs, the environment and secrets.
+//! `{{…}}` references: a later step uses earlier steps' outputs, the environment, secrets and
+//! the run's row of iteration data.
 //! Everything that can be known before a request is sent is checked first (`check_scenario`),
 //! so a typo stops the run before it talks to a server; what only a run can tell (a claim the
 //! token turned out not to have) is reported on the step that needed it.
@@ -14,9 +15,14 @@ use crate::secret::Secret;
 /// One `{{…}}` reference, parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reference {
-    Step { step: String, output: Output },
+    Step {
+        step: String,
+        output: Output,
+    },
     Env(String),
     Secret(String),
+    /// A column of the run's row of iteration data (`baton run --iteration-data`).
+    Data(String),
 }
 
 /// What a step makes available to later steps.
@@ -47,7 +53,7 @@ pub enum Problem {
     #[error("{{{{ is not closed by }}}}")]
     Unclosed,
     #[error(
-        "{written} is not a reference Baton knows: use steps.<id>.<output>, env.<name> or secret.<name>"
+        "{written} is not a reference Baton knows: use steps.<id>.<output>, env.<name>, secret.<name> or data.<column>"
     )]
     UnknownKind { written: String },
     #[error(
@@ -73,6 +79,17 @@ pub enum Problem {
         written: String,
         name: String,
         environment: String,
+        known: String,
+    },
+    #[error(
+        "{written}: {row} has no column {:?} (it has: {known})",
+        data_column(written)
+    )]
+    MissingData {
+        /// `{{data.NAME}}`, as written.
+        written: String,
+        /// Which row of which file, or that there is no iteration data.
+        row: String,
         known: String,
     },
     #[error("{written}: the variables refer to each other in a cycle: {cycle}")]
@@ -179,6 +196,7 @@ fn parse_reference(inner: &str) -> Result<Reference, RefError> {
     match kind {
         "env" => Ok(Reference::Env(nonempty(rest)?)),
         "secret" => Ok(Reference::Secret(nonempty(rest)?)),
+        "data" => Ok(Reference::Data(nonempty(rest)?)),
         "steps" => {
             let (step, output) = rest.split_once('.').ok_or(RefError::Output)?;
             let step = nonempty(step)?;
@@ -352,6 +370,7 @@ pub fn environment_values(
     Ok(ResolvedEnv {
         name: env_name,
         values,
+        data: None,
     })
 }
 
@@ -418,6 +437,17 @@ fn known<'a>(names: impl Iterator<Item = &'a str>) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolvedEnv {
     pub name: Option<String>,
+    pub values: BTreeMap<String, String>,
+    /// The row of iteration data this run uses (`{{data.NAME}}`), if any.
+    pub data: Option<DataRow>,
+}
+
+/// One row of iteration data (`baton run --iteration-data`): its columns, and where it came from
+/// for messages ("row 3 of users.csv").
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DataRow {
+    /// Where the row came from, e.g. `row 3 of users.csv`.
+    pub origin: String,
     pub values: BTreeMap<String, String>,
 }
 
@@ -508,6 +538,7 @@ pub fn check_scenario(
                         }
                     }
                     Reference::Env(name) => env_problem(&written, &name, env),
+                    Reference::Data(name) => data_problem(&written, &name, env),
                     Reference::Secret(name) => match kind {
                         FieldKind::Plain => Some(Problem::SecretNotAllowed {
                             written,
@@ -532,6 +563,31 @@ fn env_problem(written: &str, name: &str, env: &ResolvedEnv) -> Option<Problem> 
         environment: env_label(&env.name),
         known: known(env.values.keys().map(String::as_str)),
     })
+}
+
+/// `user` of `{{data.user}}`.
+fn data_column(written: &str) -> &str {
+    written
+        .trim_start_matches("{{")
+        .trim_end_matches("}}")
+        .trim()
+        .trim_start_matches("data.")
+}
+
+fn data_problem(written: &str, name: &str, env: &ResolvedEnv) -> Option<Problem> {
+    match &env.data {
+        Some(row) if row.values.contains_key(name) => None,
+        Some(row) => Some(Problem::MissingData {
+            written: written.to_string(),
+            row: row.origin.clone(),
+            known: known(row.values.keys().map(String::as_str)),
+        }),
+        None => Some(Problem::MissingData {
+            written: written.to_string(),
+            row: "the run has no iteration data (--iteration-data FILE) and so".to_string(),
+            known: "none".to_string(),
+        }),
+    }
 }
 
 fn secret_problem(written: &str, name: &str, secrets: &dyn SecretSource) -> Option<Problem> {
@@ -628,6 +684,7 @@ fn check_client(
                     written,
                     field: field.clone(),
                 }),
+                (Reference::Data(name), _) => data_problem(&written, &name, env),
                 (Reference::Step { .. }, _) => Some(Problem::NotAllowedInEnv {
                     written: field.clone(),
                     used: written,
@@ -856,6 +913,17 @@ impl Resolver<'_> {
                             Some(v) => out.push_str(v),
                             None => return Err(unavailable("no such variable".into())),
                         },
+                        Reference::Data(name) => {
+                            match self.env.data.as_ref().and_then(|d| d.values.get(&name)) {
+                                Some(v) => {
+                                    // A password or key from the data file is masked like a
+                                    // secret wherever it is recorded.
+                                    used_secret |= allow_secrets;
+                                    out.push_str(v);
+                                }
+                                None => return Err(unavailable("no such data column".into())),
+                            }
+                        }
                         Reference::Secret(name) => {
                             if !allow_secrets {
                                 return Err(unavailable(

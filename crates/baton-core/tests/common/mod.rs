@@ -46,6 +46,7 @@ pub fn lab_options(lab: &StsHandle) -> RunOptions {
         environment: None,
         overrides: BTreeMap::from([("lab".to_string(), lab.base_url().to_string())]),
         secrets: Arc::new(secrets),
+        data: None,
     }
 }
 

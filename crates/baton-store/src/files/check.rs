@@ -77,7 +77,7 @@ pub(crate) fn check(c: &Collection) -> Vec<Finding> {
             ),
         ] {
             if let Some(value) = value
-                && !is_secret_reference(value)
+                && !names_value_kept_outside(value)
             {
                 findings.push(Finding {
                     at: vec![Key("clients"), Index(i), Key(field)],
@@ -179,7 +179,7 @@ pub(crate) fn check(c: &Collection) -> Vec<Finding> {
             }
             if let Action::Token(token) = &step.action
                 && let Some(password) = &token.password
-                && !is_secret_reference(password)
+                && !names_value_kept_outside(password)
             {
                 let who = password_owner(token.username.as_deref(), &step.id);
                 findings.push(Finding {
@@ -352,7 +352,7 @@ fn check_probe(
     }
     if let ProbeSubject::Obtained(step) = &probe.subject
         && let Some(password) = &step.password
-        && !is_secret_reference(password)
+        && !names_value_kept_outside(password)
     {
         let who = password_owner(step.username.as_deref(), "subject");
         findings.push(Finding {
@@ -432,6 +432,27 @@ fn literal_secret(field: &'static str, name: &str) -> Problem {
     }
 }
 
+/// Whether a secret field holds no secret itself: exactly one `{{secret.NAME}}` reference, or a
+/// `{{data.COLUMN}}` of the run's iteration data (a file given to `baton run`, not kept in the
+/// collection; the value is masked like a secret's).
+pub(crate) fn names_value_kept_outside(value: &str) -> bool {
+    is_secret_reference(value) || is_data_reference(value)
+}
+
+/// Whether `value` is exactly one `{{data.COLUMN}}` reference and nothing else.
+fn is_data_reference(value: &str) -> bool {
+    value
+        .strip_prefix("{{")
+        .and_then(|v| v.strip_suffix("}}"))
+        .and_then(|inner| inner.trim().strip_prefix("data."))
+        .is_some_and(|name| {
+            !name.is_empty()
+                && !name
+                    .chars()
+                    .any(|c| c.is_whitespace() || c == '{' || c == '}')
+        })
+}
+
 /// Whether `value` is exactly one `{{secret.NAME}}` reference and nothing else.
 pub(crate) fn is_secret_reference(value: &str) -> bool {
     value
@@ -476,12 +497,12 @@ pub(crate) fn replace_literal_secrets(c: &mut Collection) {
     for client in &mut c.clients {
         let name = client_secret_name(client).to_string();
         if let Some(s) = &mut client.secret
-            && !is_secret_reference(s)
+            && !names_value_kept_outside(s)
         {
             *s = format!("{{{{secret.{name}}}}}");
         }
         if let Some(k) = &mut client.private_key
-            && !is_secret_reference(k)
+            && !names_value_kept_outside(k)
         {
             *k = format!("{{{{secret.{name}.private_key}}}}");
         }
@@ -503,7 +524,7 @@ pub(crate) fn replace_literal_secrets(c: &mut Collection) {
 fn replace_password(token: &mut TokenStep, step_id: &str) {
     let who = password_owner(token.username.as_deref(), step_id).to_string();
     if let Some(p) = &mut token.password
-        && !is_secret_reference(p)
+        && !names_value_kept_outside(p)
     {
         *p = format!("{{{{secret.{who}.password}}}}");
     }
@@ -517,10 +538,10 @@ mod tests {
     fn a_secret_reference_is_exactly_one_reference() {
         assert!(is_secret_reference("{{secret.web-app}}"));
         assert!(is_secret_reference("{{ secret.alice.password }}"));
-        assert!(!is_secret_reference("{{secret.}}"));
-        assert!(!is_secret_reference("hunter2"));
-        assert!(!is_secret_reference("x{{secret.a}}"));
-        assert!(!is_secret_reference("{{secret.a}}{{secret.b}}"));
-        assert!(!is_secret_reference("{{env.a}}"));
+        assert!(!names_value_kept_outside("{{secret.}}"));
+        assert!(!names_value_kept_outside("hunter2"));
+        assert!(!names_value_kept_outside("x{{secret.a}}"));
+        assert!(!names_value_kept_outside("{{secret.a}}{{secret.b}}"));
+        assert!(!names_value_kept_outside("{{env.a}}"));
     }
 }
