@@ -106,7 +106,8 @@ PY
 }
 
 bench "fresh keys" 
-if "$BIN" --help 2>&1 | grep -q -- --deterministic; then
+usage=$("$BIN" --help 2>&1 || true)
+if [[ $usage == *--deterministic* ]]; then
   bench "deterministic" --deterministic
 else
   echo "(this lab build has no --deterministic: only fresh keys measured)"

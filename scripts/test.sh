@@ -28,6 +28,9 @@ npm run --silent build
 say "formatting (cargo fmt --check)"
 cargo fmt --all -- --check || die "code is not formatted: run cargo fmt --all"
 
+say "one set of dependency features for the app, the CLI and the tests (scripts/unify-features.py)"
+python3 scripts/unify-features.py || die "a build would compile dependencies again with other features: add them to crates/baton-workspace-hack"
+
 say "lints (cargo clippy, warnings denied)"
 cargo clippy --locked --workspace --all-targets -- -D warnings
 
@@ -73,9 +76,9 @@ set -e
 awk '/^[0-9]+ passed, [0-9]+ failed/ { p = $1; f = $3 } END { print p+0, f+0, 0 }' target/browser-output.log >> "$summary"
 
 say "the real app end to end (tauri-driver + WebKitWebDriver under Xvfb)"
-# `cargo test` above built target/debug/baton-app for the app's integration tests, with the
-# features the whole workspace's tests unify to; `cargo build -p baton-app` would resolve them
-# differently and rebuild Tauri for minutes. The app embeds the ui/dist built at the start.
+# `cargo test` above built target/debug/baton-app for the app's integration tests (with the same
+# dependency features `cargo build -p baton-app` resolves: crates/baton-workspace-hack). The app
+# embeds the ui/dist built at the start.
 set +e
 # Bounded: a window that never closes must not hold CI until its own limit.
 timeout 600 xvfb-run -a -s "-screen 0 1280x800x24" node --test --test-concurrency=1 --test-reporter=spec tests/e2e/ 2>&1 | tee target/e2e-output.log

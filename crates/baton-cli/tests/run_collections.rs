@@ -175,9 +175,12 @@ fn the_outage_scenario_takes_the_lab_down_and_back_under_baton_run_sts() {
         err.contains("outage / outage-starts: lab: down: connections are refused"),
         "{err}"
     );
+    // A new connection is refused; one kept alive from before is closed under the request:
+    // which one a client meets depends on its connection pool, as against a real server.
     assert!(
         err.contains("outage / during: no answer, as expected: could not connect to")
-            && err.contains("connection refused: nothing listens there"),
+            && (err.contains("connection refused: nothing listens there")
+                || err.contains("the connection was closed before an answer came")),
         "{err}"
     );
     assert!(

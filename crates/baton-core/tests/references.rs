@@ -155,7 +155,7 @@ fn templates_split_into_text_and_references() {
     assert_eq!(parse_template("{{env.x"), Err(Problem::Unclosed));
     assert_eq!(
         parse_template("{{vars.x}}").map_err(|e| e.to_string()),
-        Err("{{vars.x}} is not a reference Baton knows: use steps.<id>.<output>, env.<name> or secret.<name>".into())
+        Err("{{vars.x}} is not a reference Baton knows: use steps.<id>.<output>, env.<name>, secret.<name> or data.<column>".into())
     );
     assert_eq!(
         parse_template("{{steps.a.idtoken}}").map_err(|e| e.to_string()),
