@@ -8,6 +8,7 @@
 # `baton run --jobs N` for each N given, and prints exchanges/s and the share of wrk's rate.
 #
 # Usage: scripts/bench-run.sh [SCENARIOS] [JOBS...]      default: 1000 scenarios, jobs 1 8
+#   LAB_BINARY=PATH runs another lab build (e.g. an older one) instead of this tree's.
 # Needs wrk, curl and python3 (apt installs wrk when missing). Builds in release.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +24,7 @@ say "building the lab and baton (release)"
 cargo build --locked --release -p baton-sts --example lab --quiet
 cargo build --locked --release -p baton-cli --bin baton --quiet
 TARGET=${CARGO_TARGET_DIR:-target}
-LAB=$TARGET/release/examples/lab
+LAB=${LAB_BINARY:-$TARGET/release/examples/lab}
 BATON=$TARGET/release/baton
 
 WORK=$(mktemp -d)
@@ -47,6 +48,7 @@ token() { curl -fs -u "$1" -d "$2" "$URL/token" | python3 -c 'import json, sys; 
 SUBJECT=$(token web-app:web-app-secret "grant_type=password&username=bob&password=bob-password&audience=planner-agent&scope=trips:plan+flights:book+payments:charge")
 ACTOR=$(token planner-agent:planner-agent-secret "grant_type=client_credentials")
 
+echo "lab: $LAB"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 BODY="grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token=$SUBJECT&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token&actor_token=$ACTOR&actor_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token&audience=flight-agent&scope=flights%3Abook"
 cat > "$WORK/exchange.lua" <<LUA
