@@ -17,6 +17,9 @@ use crate::scenario::reference::DataRow;
 /// the memory a mistaken path (a log, an image) can take.
 pub const MAX_DATA_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
+/// The most rows one file may hold: each is a run of the whole collection.
+pub const MAX_DATA_ROWS: usize = 100_000;
+
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
     #[error("{file}: cannot be read: {source}")]
@@ -39,6 +42,8 @@ pub enum DataError {
     Json { file: String, problem: String },
     #[error("{file}: has no rows (a header line and at least one row, or a non-empty JSON array)")]
     Empty { file: String },
+    #[error("{file}: has {rows} rows; a run reads at most {MAX_DATA_ROWS} (split the file)")]
+    TooManyRows { file: String, rows: usize },
 }
 
 /// Reads iteration data: JSON when the file ends in `.json` (or its first character is `[`),
@@ -70,11 +75,18 @@ pub fn read_iteration_data(path: &Path) -> Result<Vec<DataRow>, DataError> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"))
         || text.trim_start().starts_with('[');
-    if is_json {
+    let rows = if is_json {
         parse_json(text, &file, &name)
     } else {
         parse_csv(text, &file, &name)
+    }?;
+    if rows.len() > MAX_DATA_ROWS {
+        return Err(DataError::TooManyRows {
+            file,
+            rows: rows.len(),
+        });
     }
+    Ok(rows)
 }
 
 /// A JSON array of objects; strings are taken as they are, other values as their JSON text
@@ -398,6 +410,15 @@ mod tests {
         std::fs::write(&bom, "\u{feff}user\nalice\n").expect("write");
         let rows = read_iteration_data(&bom).expect("bom");
         assert_eq!(row(&rows[0], "user"), "alice");
+        let many = dir.join("many.csv");
+        std::fs::write(&many, format!("n\n{}", "1\n".repeat(MAX_DATA_ROWS + 1))).expect("write");
+        let err = read_iteration_data(&many)
+            .expect_err("too many")
+            .to_string();
+        assert!(
+            err.ends_with("many.csv: has 100001 rows; a run reads at most 100000 (split the file)"),
+            "{err}"
+        );
         let missing = read_iteration_data(&dir.join("missing.csv")).expect_err("missing");
         assert!(missing.to_string().contains("missing.csv: cannot be read"));
         let _ = std::fs::remove_dir_all(&dir);
