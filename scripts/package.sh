@@ -34,20 +34,25 @@ say "building the baton CLI (profile dist)"
 cargo build --locked --profile dist -p baton-cli --bin baton
 cp "$TARGET/dist/baton" dist/baton
 say "building the app and its Debian package (profile dist; the UI is built first)"
-npx tauri build --bundles deb -- --profile dist
+appimage_made=false
+if $appimage; then
+  # One build for both: the AppImage step downloads linuxdeploy and its plugins from GitHub,
+  # and fails where they cannot be fetched; the .deb is made before it.
+  if npx tauri build --bundles deb,appimage -- --profile dist; then
+    appimage_made=true
+  else
+    echo "AppImage: not made: the bundler could not fetch its tools (see above); the .deb is unaffected" >&2
+  fi
+else
+  npx tauri build --bundles deb -- --profile dist
+fi
 
 version=$(node -p 'require("./src-tauri/tauri.conf.json").version')
 deb=$(ls -t "$TARGET"/dist/bundle/deb/*_"$version"_*.deb | head -1)
 cp "$deb" dist/
 deb=dist/$(basename "$deb")
-
-if $appimage; then
-  say "the AppImage (the bundler downloads linuxdeploy and its plugins from GitHub)"
-  if npx tauri bundle --bundles appimage -- --profile dist; then
-    cp "$TARGET"/dist/bundle/appimage/*.AppImage dist/
-  else
-    echo "AppImage: not made: the bundler could not fetch its tools (see above); the .deb is unaffected" >&2
-  fi
+if $appimage_made; then
+  cp "$TARGET"/dist/bundle/appimage/*.AppImage dist/
 fi
 
 size() { numfmt --to=iec-i --suffix=B "$(stat -c %s "$1")"; }
