@@ -439,26 +439,22 @@ pub(crate) fn names_value_kept_outside(value: &str) -> bool {
     is_secret_reference(value) || is_data_reference(value)
 }
 
-/// Whether `value` is exactly one `{{data.COLUMN}}` reference and nothing else.
-fn is_data_reference(value: &str) -> bool {
-    value
-        .strip_prefix("{{")
-        .and_then(|v| v.strip_suffix("}}"))
-        .and_then(|inner| inner.trim().strip_prefix("data."))
-        .is_some_and(|name| {
-            !name.is_empty()
-                && !name
-                    .chars()
-                    .any(|c| c.is_whitespace() || c == '{' || c == '}')
-        })
-}
-
 /// Whether `value` is exactly one `{{secret.NAME}}` reference and nothing else.
 pub(crate) fn is_secret_reference(value: &str) -> bool {
+    is_single_reference(value, "secret.")
+}
+
+/// Whether `value` is exactly one `{{data.COLUMN}}` reference and nothing else.
+fn is_data_reference(value: &str) -> bool {
+    is_single_reference(value, "data.")
+}
+
+/// Whether `value` is exactly one `{{KIND.NAME}}` reference (`kind` with its dot) and nothing else.
+fn is_single_reference(value: &str, kind: &str) -> bool {
     value
         .strip_prefix("{{")
         .and_then(|v| v.strip_suffix("}}"))
-        .and_then(|inner| inner.trim().strip_prefix("secret."))
+        .and_then(|inner| inner.trim().strip_prefix(kind))
         .is_some_and(|name| {
             !name.is_empty()
                 && !name
