@@ -20,7 +20,6 @@ cd "$(dirname "$0")/.."
 
 BIN=${1:-}
 DURATION=${2:-10}
-CONNECTIONS=8
 command -v wrk >/dev/null 2>&1 || apt_install wrk
 command -v curl >/dev/null 2>&1 || apt_install curl
 command -v openssl >/dev/null 2>&1 || apt_install openssl
@@ -34,12 +33,8 @@ fi
 [ -x "$BIN" ] || die "$BIN is not an executable"
 
 WORK=$(mktemp -d)
-PID=
-cleanup() {
-  [ -n "$PID" ] && { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+. scripts/bench-lib.sh
+trap 'stop_lab; rm -rf "$WORK"' EXIT
 TICKS=$(getconf CLK_TCK)
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
@@ -54,44 +49,17 @@ if "$BIN" --crypto-cost > "$WORK/cost.txt" 2>/dev/null; then
   sed 's/^/the lab'"'"'s own backend, one core: /' "$WORK/cost.txt"
 fi
 
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$LAB_PID/stat"; }
 
 bench() {
   local mode=$1; shift
-  local port url
-  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  url="http://127.0.0.1:$port"
-  "$BIN" sts --port "$port" "$@" > "$WORK/lab.log" 2>&1 &
-  PID=$!
-  for _ in $(seq 1 100); do
-    curl -fs -o /dev/null "$url/.well-known/oauth-authorization-server" && break
-    kill -0 "$PID" 2>/dev/null || { cat "$WORK/lab.log" >&2; return 1; }
-    sleep 0.1
-  done
-  token() { curl -fs -u "$1" -d "$2" "$url/token" | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])'; }
-  local subject actor
-  subject=$(token web-app:web-app-secret "grant_type=password&username=bob&password=bob-password&audience=planner-agent&scope=trips:plan+flights:book+payments:charge")
-  actor=$(token planner-agent:planner-agent-secret "grant_type=client_credentials")
-  local body="grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token=$subject&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token&actor_token=$actor&actor_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token&audience=flight-agent&scope=flights%3Abook"
-  # One exchange by hand first: the benchmark measures exchanges that succeed.
-  curl -fs -u planner-agent:planner-agent-secret -d "$body" "$url/token" > "$WORK/one.json" ||
-    { echo "the exchange was refused:" >&2; curl -s -u planner-agent:planner-agent-secret -d "$body" "$url/token" >&2; return 1; }
-  cat > "$WORK/exchange.lua" <<LUA
-wrk.method = "POST"
-wrk.body = "$body"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Authorization"] = "Basic $(printf 'planner-agent:planner-agent-secret' | base64 -w0)"
-LUA
-  # A short warm-up, then the measured run.
-  wrk -t2 -c$CONNECTIONS -d2s -s "$WORK/exchange.lua" "$url/token" > /dev/null
+  start_lab "$BIN" "$@"
+  prepare_exchange
+  wrk_warm_up
   local before after
   before=$(cpu_ticks)
-  wrk -t2 -c$CONNECTIONS -d"${DURATION}s" -s "$WORK/exchange.lua" "$url/token" > "$WORK/wrk.txt"
+  wrk_exchanges "$DURATION" "$WORK/wrk.txt"
   after=$(cpu_ticks)
-  if grep -q "Non-2xx" "$WORK/wrk.txt"; then
-    cat "$WORK/wrk.txt" >&2
-    die "some exchanges were refused during the run"
-  fi
   local requests rate
   requests=$(awk '/requests in/ { print $1 }' "$WORK/wrk.txt")
   rate=$(awk '/Requests\/sec/ { print $2 }' "$WORK/wrk.txt")
@@ -102,7 +70,7 @@ cpu_us = (int(after) - int(before)) / int(ticks) / int(requests) * 1e6
 print(f"lab, {mode}: {float(rate):,.0f} exchanges/s at 8 connections; "
       f"{cpu_us:.0f} us CPU per exchange = {cpu_us / float(crypto):.1f}x the crypto cost (openssl)")
 PY
-  kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
+  stop_lab
 }
 
 bench "fresh keys" 

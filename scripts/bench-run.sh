@@ -28,38 +28,16 @@ LAB=${LAB_BINARY:-$TARGET/release/examples/lab}
 BATON=$TARGET/release/baton
 
 WORK=$(mktemp -d)
-PID=
-cleanup() {
-  [ -n "$PID" ] && { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+. scripts/bench-lib.sh
+trap 'stop_lab; rm -rf "$WORK"' EXIT
 
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-URL="http://127.0.0.1:$PORT"
-"$LAB" sts --port "$PORT" > "$WORK/lab.log" 2>&1 &
-PID=$!
-for _ in $(seq 1 100); do
-  curl -fs -o /dev/null "$URL/.well-known/oauth-authorization-server" && break
-  kill -0 "$PID" 2>/dev/null || { cat "$WORK/lab.log" >&2; die "the lab did not start"; }
-  sleep 0.1
-done
-token() { curl -fs -u "$1" -d "$2" "$URL/token" | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])'; }
-SUBJECT=$(token web-app:web-app-secret "grant_type=password&username=bob&password=bob-password&audience=planner-agent&scope=trips:plan+flights:book+payments:charge")
-ACTOR=$(token planner-agent:planner-agent-secret "grant_type=client_credentials")
-
+start_lab "$LAB"
+URL=$LAB_URL
+prepare_exchange
 echo "lab: $LAB"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
-BODY="grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Atoken-exchange&subject_token=$SUBJECT&subject_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token&actor_token=$ACTOR&actor_token_type=urn%3Aietf%3Aparams%3Aoauth%3Atoken-type%3Aaccess_token&audience=flight-agent&scope=flights%3Abook"
-cat > "$WORK/exchange.lua" <<LUA
-wrk.method = "POST"
-wrk.body = "$BODY"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Authorization"] = "Basic $(printf 'planner-agent:planner-agent-secret' | base64 -w0)"
-LUA
-wrk -t2 -c8 -d2s -s "$WORK/exchange.lua" "$URL/token" > /dev/null
-wrk -t2 -c8 -d10s -s "$WORK/exchange.lua" "$URL/token" > "$WORK/wrk.txt"
-grep -q "Non-2xx" "$WORK/wrk.txt" && { cat "$WORK/wrk.txt" >&2; die "wrk's exchanges were refused"; }
+wrk_warm_up
+wrk_exchanges 10 "$WORK/wrk.txt"
 LAB_RATE=$(awk '/Requests\/sec/ { print $2 }' "$WORK/wrk.txt")
 printf 'the lab under wrk (8 connections): %.0f exchanges/s\n' "$LAB_RATE"
 
