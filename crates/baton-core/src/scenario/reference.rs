@@ -92,6 +92,8 @@ pub enum Problem {
         row: String,
         known: String,
     },
+    #[error("{written}: the run has no iteration data (--iteration-data FILE) to read it from")]
+    NoIterationData { written: String },
     #[error("{written}: the variables refer to each other in a cycle: {cycle}")]
     Cycle { written: String, cycle: String },
     #[error("{written}: an environment variable may use other variables, not {used}")]
@@ -582,10 +584,8 @@ fn data_problem(written: &str, name: &str, env: &ResolvedEnv) -> Option<Problem>
             row: row.origin.clone(),
             known: known(row.values.keys().map(String::as_str)),
         }),
-        None => Some(Problem::MissingData {
+        None => Some(Problem::NoIterationData {
             written: written.to_string(),
-            row: "the run has no iteration data (--iteration-data FILE) and so".to_string(),
-            known: "none".to_string(),
         }),
     }
 }
